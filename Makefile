@@ -1,0 +1,45 @@
+# 保险智能客服 / Insurance AI Service Desk
+#   make run    build what is missing, train if data changed, seed demo data, start everything
+#   make test   the same preparation, then every test (pytest drives rasa test and the e2e runs)
+#   make bench  latency/throughput figures, merged into bench/results.json
+
+SHELL := /bin/bash
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export HF_HUB_OFFLINE := 1
+
+RASA_VENV := .venv-rasa
+APP_VENV := .venv
+RASA_PKGS := --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+
+.PHONY: run test bench lint venvs train seed clean
+
+venvs: $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
+
+$(RASA_VENV)/bin/rasa: requirements/rasa-lock.txt scripts/ensure_venv.sh
+	scripts/ensure_venv.sh $(RASA_VENV) requirements/rasa-lock.txt $(RASA_PKGS)
+
+$(APP_VENV)/bin/pytest: requirements/app-lock.txt scripts/ensure_venv.sh
+	scripts/ensure_venv.sh $(APP_VENV) requirements/app-lock.txt
+
+train: venvs
+	scripts/train.sh
+
+seed: venvs
+	$(APP_VENV)/bin/python -m policy_api.seed
+
+run: train seed
+	scripts/run.sh
+
+test: train
+	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/python -m pytest tests -ra
+
+bench: train
+	$(APP_VENV)/bin/python -m bench.turns
+
+lint: venvs
+	$(APP_VENV)/bin/ruff check .
+
+clean:
+	rm -rf models var results test-artifacts

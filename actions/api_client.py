@@ -1,0 +1,111 @@
+"""The one HTTP client for the policy-data API. One shared aiohttp session per event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+
+from actions import settings
+
+
+class ApiUnavailable(Exception):
+    """The policy API could not be reached or failed (5xx, timeout): tell the customer, offer a human."""
+
+
+class ApiError(Exception):
+    """The policy API refused the request with a code the caller can act on (404, 403, 409, 422...)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message = status, code, message
+
+
+_sessions: dict[int, aiohttp.ClientSession] = {}
+
+
+def _session() -> aiohttp.ClientSession:
+    loop_id = id(asyncio.get_running_loop())
+    session = _sessions.get(loop_id)
+    if session is None or session.closed:
+        session = aiohttp.ClientSession(
+            base_url=settings.POLICY_API_URL,
+            headers={"X-API-Key": settings.POLICY_API_KEY},
+            timeout=aiohttp.ClientTimeout(total=settings.POLICY_API_TIMEOUT_S),
+        )
+        _sessions[loop_id] = session
+    return session
+
+
+async def request(method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
+    try:
+        async with _session().request(method, path, json=json, params=params) as response:
+            try:
+                body = await response.json(content_type=None)
+            except ValueError:
+                body = None
+            if response.status >= 500 or body is None:
+                raise ApiUnavailable(f"{method} {path} -> {response.status}")
+            if response.status >= 400:
+                error = body.get("error", {}) if isinstance(body, dict) else {}
+                raise ApiError(response.status, error.get("code", "error"), error.get("message", ""))
+            return body
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        raise ApiUnavailable(f"{method} {path}: {exc!r}") from exc
+
+
+async def verify_identity(*, policy_number: str | None, phone: str | None, id_last4: str) -> dict:
+    return await request("POST", "/v1/identity/verify",
+                         json={"policy_number": policy_number, "phone": phone, "id_last4": id_last4})
+
+
+async def customer(customer_id: str) -> dict:
+    return await request("GET", f"/v1/customers/{customer_id}")
+
+
+async def policies(customer_id: str) -> list[dict]:
+    return (await request("GET", f"/v1/customers/{customer_id}/policies"))["policies"]
+
+
+async def policy(policy_number: str, customer_id: str) -> dict:
+    return await request("GET", f"/v1/policies/{policy_number}", params={"customer_id": customer_id})
+
+
+async def premiums_due(customer_id: str) -> list[dict]:
+    return (await request("GET", f"/v1/customers/{customer_id}/premiums/due"))["premiums"]
+
+
+async def create_payment(premium_id: int, customer_id: str) -> dict:
+    return await request("POST", f"/v1/premiums/{premium_id}/payments", json={"customer_id": customer_id})
+
+
+async def claim_guidance(insurance_type: str, amount: float | None, single_party: bool | None) -> dict:
+    params: dict[str, Any] = {}
+    if amount is not None:
+        params["amount"] = str(amount)
+    if single_party is not None:
+        params["single_party"] = str(single_party).lower()
+    return await request("GET", f"/v1/claims/guidance/{insurance_type}", params=params)
+
+
+async def open_claim(payload: dict) -> dict:
+    return await request("POST", "/v1/claims", json=payload)
+
+
+async def claim(claim_number: str, customer_id: str) -> dict:
+    return await request("GET", f"/v1/claims/{claim_number}", params={"customer_id": customer_id})
+
+
+async def claims(customer_id: str) -> list[dict]:
+    return (await request("GET", f"/v1/customers/{customer_id}/claims"))["claims"]
+
+
+async def renewals(customer_id: str, within_days: int) -> list[dict]:
+    return (await request("GET", f"/v1/customers/{customer_id}/renewals",
+                          params={"within_days": within_days}))["policies"]
+
+
+async def verify_document(policy_number: str, code: str) -> dict:
+    return await request("POST", "/v1/documents/verify",
+                         json={"policy_number": policy_number, "verification_code": code})

@@ -1,0 +1,207 @@
+"""理赔: guidance (with the fast-track rule), opening a claim through claim_form, and progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import api_client, parsing
+from actions.api_client import ApiError, ApiUnavailable
+from actions.identity import INTERRUPTIONS
+from actions.messages import INSURANCE_TYPE_LABELS
+from actions.policy import money
+from actions.turn import Turn
+
+CLAIM_SLOTS = ("claim_policy_number", "claim_incident_date", "claim_amount", "claim_description",
+               "claim_insurance_type")
+_SINGLE_PARTY = re.compile(r"单方|自己撞|撞(了)?(墙|树|柱|护栏|杆)|没有对方|single[- ]party|hit a (wall|pole|tree)|no other (car|vehicle)", re.I)
+_MULTI_PARTY = re.compile(r"对方|追尾|双方|多方|别人的车|other (driver|car|vehicle|party)|rear[- ]ended|two cars", re.I)
+
+
+def single_party(text: str) -> bool | None:
+    if _MULTI_PARTY.search(text):
+        return False
+    if _SINGLE_PARTY.search(text):
+        return True
+    return None
+
+
+def _numbered(items: list[str]) -> str:
+    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
+
+
+async def answer_claim_guidance(turn: Turn, customer_id: str | None) -> list[EventType]:
+    kind = parsing.parse_insurance_type(turn.entity("insurance_type") or "") or parsing.parse_insurance_type(turn.text)
+    if kind is None:
+        buttons = [
+            {"title": turn.label(INSURANCE_TYPE_LABELS, k),
+             "payload": f'/claim_guidance{{"insurance_type": "{k}"}}'}
+            for k in INSURANCE_TYPE_LABELS
+        ]
+        turn.say("claim_ask_type", buttons=buttons)
+        return []
+    amount = parsing.parse_amount(turn.entity("amount") or "") or (
+        parsing.parse_amount(turn.text) if re.search(r"\d|[一二三四五六七八九十百千万]", turn.text) else None)
+    guide = await api_client.claim_guidance(kind, float(amount) if amount else None, single_party(turn.text))
+    lang = turn.language
+    turn.say("claim_guidance", kind=turn.label(INSURANCE_TYPE_LABELS, kind),
+             documents=_numbered(guide[f"documents_{lang}"]), steps=_numbered(guide[f"steps_{lang}"]),
+             fast_track=guide["fast_track"][f"reason_{lang}"])
+    turn.say("claim_offer_open", buttons=turn.yes_no_buttons())
+    return [SlotSet("pending_request", "open_claim"), SlotSet("claim_insurance_type", kind)]
+
+
+async def start_claim_form(turn: Turn, customer_id: str) -> list[EventType]:
+    return [SlotSet("pending_request", None), SlotSet("next_step", "claim_form")]
+
+
+def timeline_payload(claim: dict, language: str) -> dict[str, Any]:
+    steps = [{"status": e["status"], "label": e[f"label_{language}"], "at": e["at"], "done": True}
+             for e in claim["timeline"]]
+    steps += [{"status": s["status"], "label": s[f"label_{language}"], "at": None, "done": False}
+              for s in claim.get("next_steps", [])]
+    return {"type": "claim_timeline", "claim_number": claim["claim_number"], "status": claim["status"],
+            "amount": str(claim["amount"]), "steps": steps,
+            "reject_reason": claim.get(f"reject_reason_{language}")}
+
+
+def timeline_text(payload: dict) -> str:
+    lines = [f"✔ {s['label']}  {str(s['at'])[:16].replace('T', ' ')}" if s["done"] else f"○ {s['label']}"
+             for s in payload["steps"]]
+    return "\n".join(lines)
+
+
+async def show_claim(turn: Turn, claim: dict) -> None:
+    payload = timeline_payload(claim, turn.language)
+    turn.say("claim_status", number=claim["claim_number"], amount=money(claim["amount"]),
+             status=claim[f"status_label_{turn.language}"], timeline=timeline_text(payload))
+    if payload["reject_reason"]:
+        turn.say("claim_rejected_reason", reason=payload["reject_reason"])
+    turn.dispatcher.utter_message(json_message=payload)
+
+
+async def answer_claim_status(turn: Turn, customer_id: str) -> list[EventType]:
+    number = parsing.parse_claim_number(turn.text) or parsing.parse_claim_number(turn.entity("claim_number") or "")
+    if number is None:
+        claims = await api_client.claims(customer_id)
+        if not claims:
+            turn.say("no_claims")
+            return []
+        if len(claims) > 1:
+            lines = "\n".join(turn.t("claim_line", number=c["claim_number"], amount=money(c["amount"]),
+                                     status=c[f"status_label_{turn.language}"]) for c in claims)
+            turn.say("claims_list", lines=lines)
+        number = claims[0]["claim_number"]
+    try:
+        claim = await api_client.claim(number, customer_id)
+    except ApiError as exc:
+        turn.say("claim_not_owned" if exc.status == 403 else "claim_not_found", number=number)
+        return []
+    await show_claim(turn, claim)
+    return []
+
+
+class ValidateClaimForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_claim_form"
+
+    def _asked(self, tracker: Tracker, slot: str) -> bool:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return tracker.get_slot("requested_slot") == slot and intent not in INTERRUPTIONS
+
+    def _reask(self, dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> dict:
+        Turn(dispatcher, tracker).say(key, **values)
+        return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
+
+    async def extract_claim_policy_number(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                          domain: DomainDict) -> dict[str, Any]:
+        if not self._asked(tracker, "claim_policy_number"):
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        number = parsing.parse_policy_number(text)
+        if number:
+            return {"claim_policy_number": number}
+        return self._reask(dispatcher, tracker, "policy_bad_number", text=text.strip()[:40])
+
+    async def validate_claim_policy_number(self, value: Any, dispatcher: CollectingDispatcher,
+                                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        turn = Turn(dispatcher, tracker)
+        try:
+            policy = await api_client.policy(value, tracker.get_slot("customer_id"))
+        except ApiError as exc:
+            turn.say("policy_not_owned" if exc.status == 403 else "policy_not_found", number=value)
+            return {"claim_policy_number": None}
+        except ApiUnavailable:
+            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+            return {"claim_policy_number": None}
+        if policy["status"] != "active":
+            turn.say("claim_policy_inactive", number=value)
+            return {"claim_policy_number": None}
+        return {"claim_policy_number": value, "claim_insurance_type": policy["insurance_type"]}
+
+    async def extract_claim_incident_date(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                          domain: DomainDict) -> dict[str, Any]:
+        if not self._asked(tracker, "claim_incident_date"):
+            return {}
+        day = parsing.parse_date(tracker.latest_message.get("text") or "")
+        if day is None:
+            return self._reask(dispatcher, tracker, "claim_bad_date")
+        if day > dt.date.today():
+            return self._reask(dispatcher, tracker, "claim_future_date")
+        return {"claim_incident_date": day.isoformat()}
+
+    async def extract_claim_amount(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> dict[str, Any]:
+        if not self._asked(tracker, "claim_amount"):
+            return {}
+        amount = parsing.parse_amount(tracker.latest_message.get("text") or "")
+        if amount is None or amount <= 0 or amount > 100_000_000:
+            return self._reask(dispatcher, tracker, "claim_bad_amount")
+        return {"claim_amount": float(amount)}
+
+    async def extract_claim_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: DomainDict) -> dict[str, Any]:
+        if not self._asked(tracker, "claim_description"):
+            return {}
+        text = (tracker.latest_message.get("text") or "").strip()
+        if not 2 <= len(text) <= 500:
+            return self._reask(dispatcher, tracker, "claim_bad_description")
+        return {"claim_description": text}
+
+
+class ActionSubmitClaim(Action):
+    def name(self) -> str:
+        return "action_submit_claim"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        turn = Turn(dispatcher, tracker)
+        description = tracker.get_slot("claim_description") or ""
+        payload = {
+            "customer_id": tracker.get_slot("customer_id"),
+            "policy_number": tracker.get_slot("claim_policy_number"),
+            "incident_date": tracker.get_slot("claim_incident_date"),
+            "amount": tracker.get_slot("claim_amount"),
+            "description": description,
+            "single_party": single_party(description),
+        }
+        cleared = [SlotSet(slot, None) for slot in CLAIM_SLOTS]
+        try:
+            claim = await api_client.open_claim(payload)
+        except ApiError as exc:
+            turn.say("claim_refused", reason=exc.message)
+            return cleared
+        except ApiUnavailable:
+            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+            return cleared
+        fast = turn.t("claim_fast_track_yes" if claim["fast_track"] else "claim_fast_track_no")
+        turn.say("claim_opened", number=claim["claim_number"], amount=money(claim["amount"]), fast_track=fast)
+        turn.dispatcher.utter_message(json_message=timeline_payload(claim, turn.language))
+        return cleared

@@ -1,0 +1,83 @@
+"""电子保单验真: a policy number and the code printed on the e-policy; no identity needed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import api_client, parsing
+from actions.api_client import ApiUnavailable
+from actions.identity import INTERRUPTIONS
+from actions.turn import Turn
+
+
+def document_parts(text: str) -> tuple[str | None, str | None]:
+    return parsing.parse_policy_number(text), parsing.parse_verification_code(text)
+
+
+async def show_verification(turn: Turn, number: str, code: str) -> None:
+    result = await api_client.verify_document(number, code)
+    if not result.get("genuine"):
+        turn.say("doc_forged", buttons=[turn.button("button_human", "/request_human")])
+        return
+    turn.say("doc_genuine", number=number, product=turn.product(result),
+             insured=result["insured_name_masked"], start=result["start_date"], end=result["end_date"])
+
+
+async def answer_verify_document(turn: Turn, customer_id: str | None) -> list[EventType]:
+    number, code = document_parts(turn.text)
+    if number and code:
+        await show_verification(turn, number, code)
+        return []
+    return [SlotSet("doc_policy_number", number), SlotSet("next_step", "document_form")]
+
+
+class ValidateDocumentForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_document_form"
+
+    def _answers_form(self, tracker: Tracker) -> bool:
+        return (tracker.latest_message.get("intent") or {}).get("name") not in INTERRUPTIONS
+
+    async def extract_doc_policy_number(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: DomainDict) -> dict[str, Any]:
+        text = tracker.latest_message.get("text") or ""
+        number = parsing.parse_policy_number(text)
+        if number:
+            return {"doc_policy_number": number}
+        if tracker.get_slot("requested_slot") == "doc_policy_number" and self._answers_form(tracker):
+            Turn(dispatcher, tracker).say("policy_bad_number", text=text.strip()[:40])
+            return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
+        return {}
+
+    async def extract_doc_verification_code(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                            domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "doc_verification_code":
+            return {}
+        code = parsing.parse_verification_code(tracker.latest_message.get("text") or "")
+        if code:
+            return {"doc_verification_code": code}
+        if self._answers_form(tracker):
+            Turn(dispatcher, tracker).say("doc_bad_code")
+            return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
+        return {}
+
+
+class ActionVerifyDocument(Action):
+    def name(self) -> str:
+        return "action_verify_document"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        turn = Turn(dispatcher, tracker)
+        try:
+            await show_verification(turn, tracker.get_slot("doc_policy_number"),
+                                    tracker.get_slot("doc_verification_code"))
+        except ApiUnavailable:
+            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+        return [SlotSet("doc_policy_number", None), SlotSet("doc_verification_code", None)]

@@ -1,0 +1,132 @@
+"""Handing a conversation to a human, and the two-stage fallback that leads there.
+
+While no handoff hub is configured the reason is kept in the `handoff_reason` slot and the
+customer gets the hotline and its hours. As soon as `handoff_hub.url` is set in
+bot/endpoints.yml (or HANDOFF_HUB_URL), the request is POSTed to the hub instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import aiohttp
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import settings
+from actions.messages import INTENT_LABELS
+from actions.turn import Turn
+
+logger = logging.getLogger(__name__)
+
+REASON_BY_INTENT = {"request_human": "request", "complaint": "complaint", "clause_question": "clause"}
+SUMMARY_TURNS = 10
+_PERSONAL_NUMBER = re.compile(r"(?<!\d)(\d{3})\d{4,11}(\d{4})(?!\d)|(?<!\d)\d{17}[\dXx](?!\d)")
+
+
+def mask_text(text: str) -> str:
+    """Phones, ID and card numbers in free text keep only their edges: 138****8000."""
+    return _PERSONAL_NUMBER.sub(lambda m: f"{m.group(1) or ''}****{m.group(2) or ''}", text)
+
+
+def conversation_summary(tracker: Tracker) -> list[dict[str, str]]:
+    """The last turns of the conversation, personal numbers masked, for the agent who takes over."""
+    lines = [
+        {"speaker": "customer" if e["event"] == "user" else "bot", "text": mask_text(e.get("text") or "")}
+        for e in tracker.events
+        if e.get("event") in ("user", "bot") and e.get("text")
+    ]
+    return lines[-SUMMARY_TURNS:]
+
+
+async def _notify_hub(url: str, request: dict[str, Any]) -> bool:
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
+            async with session.post(url, json=request) as response:
+                return response.status < 300
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        logger.warning("handoff hub unreachable: %r", exc)
+        return False
+
+
+async def hand_off(turn: Turn, reason: str) -> list[EventType]:
+    tracker = turn.tracker
+    reason_text = turn.t(f"reason_{reason}")
+    hub = settings.handoff_hub_url()
+    request = {
+        "conversation_id": tracker.sender_id,
+        "reason": reason,
+        "language": turn.language,
+        "channel": (turn.metadata.get("channel") or "chat"),
+        "customer_id": tracker.get_slot("customer_id") if tracker.get_slot("verified") else None,
+        "summary": conversation_summary(tracker),
+    }
+    if hub and await _notify_hub(hub, request):
+        turn.say("handoff_connecting", reason=reason_text)
+    else:
+        turn.say("handoff_hotline", reason=reason_text)
+    return [SlotSet("handoff_reason", reason), SlotSet("next_step", "done")]
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        turn = Turn(dispatcher, tracker)
+        reason = REASON_BY_INTENT.get(turn.intent or "", "request")
+        if reason == "complaint":
+            turn.say("complaint_ack")
+        elif reason == "clause":
+            turn.say("clause_ack")
+        return await hand_off(turn, reason)
+
+
+class ActionDefaultFallback(Action):
+    """Stage two of the two-stage fallback failed too: a person takes over."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        return await hand_off(Turn(dispatcher, tracker), "not_understood")
+
+
+def _best_guess(tracker: Tracker) -> str | None:
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    for candidate in ranking:
+        if candidate.get("name") in INTENT_LABELS:
+            return candidate["name"]
+    return None
+
+
+class ActionAskAffirmation(Action):
+    """Stage one: "did you mean ...?" with the best guess, or a clear word on empty/huge input."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        turn = Turn(dispatcher, tracker)
+        text = turn.text.strip()
+        none_button = turn.button("button_none", "/out_of_scope")
+        if not text:
+            turn.say("message_empty")
+            return []
+        if len(text) > 1000:
+            turn.say("message_too_long", length=len(text))
+            return []
+        guess = _best_guess(tracker)
+        if guess is None:
+            turn.say("what_request", buttons=[none_button])
+            return []
+        turn.say("ask_affirm", label=turn.label(INTENT_LABELS, guess),
+                 buttons=[{"title": turn.t("button_yes"), "payload": f"/{guess}"}, none_button])
+        return []

@@ -1,0 +1,143 @@
+"""Identity: nothing personal is shown before the customer is verified.
+
+Verified means one of: a valid app token (HS256 JWT, `sub` = customer id) in the message metadata,
+or a policy number / mobile number plus the last 4 characters of the ID number that the policy
+API confirms. Three failed attempts lock lookups for the conversation and hand over to a human.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import jwt
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import api_client, parsing, settings
+from actions.api_client import ApiError, ApiUnavailable
+from actions.turn import Turn
+
+logger = logging.getLogger(__name__)
+
+# Intents that interrupt a form instead of answering it; the form lets rules handle them.
+INTERRUPTIONS = {"request_human", "complaint", "clause_question", "out_of_scope", "deny",
+                 "goodbye", "bot_challenge", "thank", "greet"}
+
+
+def customer_from_token(metadata: dict[str, Any]) -> str | None:
+    token = metadata.get("token") or metadata.get("app_token")
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(token, settings.APP_JWT_SECRET, algorithms=["HS256"],
+                            options={"require": ["sub", "exp"]})
+    except jwt.PyJWTError as exc:
+        logger.info("app token refused: %s", type(exc).__name__)
+        return None
+    return str(claims["sub"])
+
+
+def verified_events(customer: dict) -> list[EventType]:
+    return [SlotSet("verified", True), SlotSet("customer_id", customer["customer_id"]),
+            SlotSet("customer_name", customer["name"]), SlotSet("identity_failures", 0)]
+
+
+async def verified_customer(turn: Turn) -> tuple[str | None, list[EventType]]:
+    """The verified customer id, checking an app token first; plus the events that record it."""
+    tracker = turn.tracker
+    if tracker.get_slot("verified") and tracker.get_slot("customer_id"):
+        return tracker.get_slot("customer_id"), []
+    customer_id = customer_from_token(turn.metadata)
+    if customer_id is None:
+        return None, []
+    try:
+        customer = await api_client.customer(customer_id)
+    except ApiError:
+        return None, []  # a signed token for a customer we don't know: verify the usual way
+    return customer_id, verified_events(customer)
+
+
+def identity_key_parts(key: str) -> dict[str, str | None]:
+    policy = parsing.parse_policy_number(key)
+    return {"policy_number": policy, "phone": None if policy else parsing.parse_phone(key)}
+
+
+async def check_identity(key: str, last4: str) -> dict | None:
+    """The customer if key + last4 match; None if they don't. ApiUnavailable propagates."""
+    try:
+        return await api_client.verify_identity(id_last4=last4, **identity_key_parts(key))
+    except ApiError as exc:
+        if exc.status in (401, 404, 422):
+            return None
+        raise
+
+
+def identity_key_in(text: str) -> str | None:
+    return parsing.parse_policy_number(text) or parsing.parse_phone(text)
+
+
+class ValidateIdentityForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_identity_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        if tracker.get_slot("verified") or tracker.get_slot("identity_locked"):
+            return []
+        return domain_slots
+
+    def _answers_form(self, tracker: Tracker) -> bool:
+        return (tracker.latest_message.get("intent") or {}).get("name") not in INTERRUPTIONS
+
+    async def extract_identity_key(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> dict[str, Any]:
+        text = tracker.latest_message.get("text") or ""
+        key = identity_key_in(text)
+        if key:
+            return {"identity_key": key}
+        if tracker.get_slot("requested_slot") == "identity_key" and self._answers_form(tracker):
+            Turn(dispatcher, tracker).say("identity_bad_key")
+            return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
+        return {}
+
+    async def extract_id_last4(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> dict[str, Any]:
+        text = tracker.latest_message.get("text") or ""
+        asked = tracker.get_slot("requested_slot") == "id_last4"
+        last4 = parsing.parse_id_last4(text, bare_allowed=asked)
+        if last4:
+            return {"id_last4": last4}
+        if asked and self._answers_form(tracker):
+            Turn(dispatcher, tracker).say("identity_bad_last4")
+            return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
+        return {}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+        key, last4 = slots.get("identity_key"), slots.get("id_last4")
+        if not key or not last4 or slots.get("verified"):
+            return events
+        turn = Turn(dispatcher, tracker)
+        try:
+            customer = await check_identity(key, last4)
+        except ApiUnavailable:
+            # Not the customer's fault: no attempt counted; the form ends and offers a human.
+            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+            return events + [SlotSet("requested_slot", None), SlotSet("pending_request", None)]
+        if customer:
+            turn.say("identity_ok", name=customer["name"])
+            return events + verified_events(customer) + [SlotSet("requested_slot", None)]
+        failures = int(slots.get("identity_failures") or 0) + 1
+        cleared = [SlotSet("identity_key", None), SlotSet("id_last4", None),
+                   SlotSet("identity_failures", failures)]
+        if failures >= settings.MAX_IDENTITY_ATTEMPTS:
+            # The form ends here; action_continue_request sees the lock and hands over.
+            return events + cleared + [SlotSet("identity_locked", True), SlotSet("requested_slot", None)]
+        turn.say("identity_mismatch", left=settings.MAX_IDENTITY_ATTEMPTS - failures)
+        return events + cleared + [SlotSet("requested_slot", "identity_key")]

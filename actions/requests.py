@@ -1,0 +1,136 @@
+"""The customer's requests and the two actions that carry them out.
+
+`action_handle_request` runs for every request intent. It works out which request is meant
+(the intent, or "yes" to an offer the bot just made), makes sure the customer is verified when
+the request shows personal data, and runs the request's handler. It ends by setting
+`next_step`, which the rules branch on: done, identity (run identity_form first),
+claim_form or document_form.
+
+`action_continue_request` runs after identity_form and resumes the request it interrupted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import identity, parsing
+from actions.api_client import ApiUnavailable
+from actions.claims import answer_claim_guidance, answer_claim_status, start_claim_form
+from actions.documents import answer_verify_document
+from actions.handoff import hand_off
+from actions.identity import verified_customer
+from actions.policy import answer_query_policy
+from actions.premiums import answer_pay_premium, answer_premium_due
+from actions.renewal import answer_renewal
+from actions.turn import Turn
+
+Handler = Callable[[Turn, str | None], Awaitable[list[EventType]]]
+
+
+@dataclass(frozen=True)
+class Request:
+    name: str
+    needs_identity: bool
+    handler: Handler
+
+
+REQUESTS = {
+    r.name: r
+    for r in [
+        Request("query_policy", True, answer_query_policy),
+        Request("premium_due", True, answer_premium_due),
+        Request("pay_premium", True, answer_pay_premium),
+        Request("claim_status", True, answer_claim_status),
+        Request("renewal", True, answer_renewal),
+        Request("open_claim", True, start_claim_form),
+        Request("claim_guidance", False, answer_claim_guidance),
+        Request("verify_policy_document", False, answer_verify_document),
+    ]
+}
+
+
+def requested(turn: Turn) -> str | None:
+    """Which request this message makes, if any."""
+    intent = turn.intent
+    if intent in REQUESTS:
+        return intent
+    if intent == "affirm":
+        return turn.tracker.get_slot("pending_request")
+    if intent == "inform":  # a bare number: a claim number means its status, a policy number its details
+        if parsing.parse_claim_number(turn.text):
+            return "claim_status"
+        if parsing.parse_policy_number(turn.text):
+            return "query_policy"
+    return None
+
+
+async def run_request(turn: Turn, name: str, customer_id: str | None) -> list[EventType]:
+    try:
+        events = await REQUESTS[name].handler(turn, customer_id)
+    except ApiUnavailable:
+        turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+        events = [SlotSet("pending_request", None)]
+    if not any(e.get("name") == "next_step" for e in events):
+        events.append(SlotSet("next_step", "done"))
+    return events
+
+
+def _trigger_has_full_identity(turn: Turn) -> tuple[str | None, str | None]:
+    """A first message that already carries "HL20240001 后四位1234" needs no form."""
+    return identity.identity_key_in(turn.text), parsing.parse_id_last4(turn.text, bare_allowed=False)
+
+
+class ActionHandleRequest(Action):
+    def name(self) -> str:
+        return "action_handle_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        turn = Turn(dispatcher, tracker)
+        name = requested(turn)
+        if name is None:
+            turn.say("what_request")
+            return [SlotSet("next_step", "done")]
+        request = REQUESTS[name]
+        if not request.needs_identity:
+            return await run_request(turn, name, tracker.get_slot("customer_id"))
+        if tracker.get_slot("identity_locked"):
+            turn.say("identity_locked")
+            return await hand_off(turn, "identity_lockout")
+        try:
+            customer_id, events = await verified_customer(turn)
+            if customer_id is None:
+                key, last4 = _trigger_has_full_identity(turn)
+                customer = await identity.check_identity(key, last4) if key and last4 else None
+                if customer:
+                    turn.say("identity_ok", name=customer["name"])
+                    customer_id, events = customer["customer_id"], identity.verified_events(customer)
+        except ApiUnavailable:
+            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+            return [SlotSet("next_step", "done")]
+        if customer_id is None:
+            return [SlotSet("pending_request", name), SlotSet("next_step", "identity")]
+        return events + await run_request(turn, name, customer_id)
+
+
+class ActionContinueRequest(Action):
+    def name(self) -> str:
+        return "action_continue_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        turn = Turn(dispatcher, tracker)
+        if tracker.get_slot("identity_locked"):
+            turn.say("identity_locked")
+            return [SlotSet("pending_request", None)] + await hand_off(turn, "identity_lockout")
+        name = tracker.get_slot("pending_request")
+        customer_id = tracker.get_slot("customer_id")
+        if not tracker.get_slot("verified") or not customer_id or name not in REQUESTS:
+            return [SlotSet("pending_request", None), SlotSet("next_step", "done")]
+        return [SlotSet("pending_request", None)] + await run_request(turn, name, customer_id)

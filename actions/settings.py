@@ -1,0 +1,31 @@
+"""Action-server settings, all from the environment (defaults suit `make run` on one machine)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+POLICY_API_URL = os.environ.get("POLICY_API_URL", "http://127.0.0.1:8001").rstrip("/")
+POLICY_API_KEY = os.environ.get("POLICY_API_KEY", "dev-policy-api-key")
+POLICY_API_TIMEOUT_S = float(os.environ.get("POLICY_API_TIMEOUT_S", "5"))
+# Secret of the app's signed tokens (HS256): a valid token in the message metadata counts as verified.
+APP_JWT_SECRET = os.environ.get("APP_JWT_SECRET", "dev-app-jwt-secret")
+BOT_ENDPOINTS = Path(os.environ.get("BOT_ENDPOINTS", ROOT / "bot" / "endpoints.yml"))
+MAX_IDENTITY_ATTEMPTS = 3
+RENEWAL_WINDOW_DAYS = 30
+
+
+def handoff_hub_url() -> str | None:
+    """The hub's handoff URL: HANDOFF_HUB_URL, else `handoff_hub.url` in bot/endpoints.yml."""
+    if os.environ.get("HANDOFF_HUB_URL"):
+        return os.environ["HANDOFF_HUB_URL"]
+    try:
+        endpoints = yaml.safe_load(BOT_ENDPOINTS.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    hub = endpoints.get("handoff_hub") or {}
+    return hub.get("url") or None

@@ -1,0 +1,55 @@
+"""What every action needs from one turn: the customer's language, words and entities, and a way to reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages
+
+
+@dataclass
+class Turn:
+    dispatcher: CollectingDispatcher
+    tracker: Tracker
+
+    @property
+    def language(self) -> str:
+        return "en" if self.tracker.get_slot("language") == "en" else "zh"
+
+    @property
+    def text(self) -> str:
+        return self.tracker.latest_message.get("text") or ""
+
+    @property
+    def intent(self) -> str | None:
+        return (self.tracker.latest_message.get("intent") or {}).get("name")
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return self.tracker.latest_message.get("metadata") or {}
+
+    def entity(self, name: str) -> str | None:
+        value = next(self.tracker.get_latest_entity_values(name), None)
+        return str(value) if value is not None else None
+
+    def t(self, key: str, **values: Any) -> str:
+        return messages.text(self.language, key, **values)
+
+    def say(self, key: str, *, buttons: list[dict] | None = None, **values: Any) -> None:
+        self.dispatcher.utter_message(text=self.t(key, **values), buttons=buttons or [])
+
+    def button(self, key: str, payload: str) -> dict[str, str]:
+        return {"title": self.t(key), "payload": payload}
+
+    def yes_no_buttons(self) -> list[dict[str, str]]:
+        return [self.button("button_yes", "/affirm"), self.button("button_no", "/deny")]
+
+    def label(self, table: dict[str, dict[str, str]], key: str) -> str:
+        return messages.label(table, key, self.language)
+
+    def product(self, record: dict) -> str:
+        return record.get(f"product_name_{self.language}") or record.get("product_name_zh", "")

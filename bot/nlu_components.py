@@ -1,0 +1,105 @@
+"""Our two NLU pipeline components (loaded by Rasa from config.yml).
+
+LanguageDetector tags each message with the customer's language as a `language` entity, which
+fills the `language` slot, so every reply (domain responses and action texts) follows the
+language the customer writes in. Messages without letters (a bare number) carry no tag and keep
+the conversation's language.
+
+MessageGuard runs last: empty and oversized messages become `nlu_fallback`, so the fallback
+flow answers them with a clear message instead of guessing an intent from noise.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Tokens that are numbers customers give (policy, claim, codes) say nothing about language.
+IDENTIFIER = re.compile(r"\b[A-Za-z]{0,3}\d[\w-]*\b")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+MAX_MESSAGE_CHARS = 1000
+
+
+def detect_language(text: str) -> str | None:
+    """Return "zh", "en" or None when the text has no words (only numbers or symbols)."""
+    if text.startswith("/"):  # a button payload ("/affirm") says nothing about the customer
+        return None
+    if CJK.search(text):
+        return "zh"
+    if LATIN_WORD.search(IDENTIFIER.sub(" ", text)):
+        return "en"
+    return None
+
+
+def _component(cls: type) -> type:
+    return DefaultV1Recipe.register(
+        [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+    )(cls)
+
+
+class _StatelessComponent(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        return cls()
+
+    def process_training_data(self, training_data: Any) -> Any:
+        return training_data
+
+
+@_component
+class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            language = detect_language(message.get(TEXT) or "")
+            if language is None:
+                continue
+            entity = {
+                "entity": "language",
+                "value": language,
+                "start": 0,
+                "end": 0,
+                "confidence_entity": 1.0,
+                "extractor": "LanguageDetector",
+            }
+            message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+        return messages
+
+
+@_component
+class MessageGuard(_StatelessComponent):
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = (message.get(TEXT) or "").strip()
+            if text and len(text) <= MAX_MESSAGE_CHARS:
+                continue
+            fallback = {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [fallback] + [
+                r for r in message.get(INTENT_RANKING_KEY, []) or []
+                if r.get(INTENT_NAME_KEY) != "nlu_fallback"
+            ]
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,14 @@
+# Rasa 3.6 and the action server on Python 3.11 (recipe from requirements/rasa-lock.txt).
+FROM python:3.11-slim
+WORKDIR /app
+COPY requirements/rasa-lock.txt requirements/rasa-lock.txt
+RUN pip install --no-cache-dir -r requirements/rasa-lock.txt \
+ && pip install --no-cache-dir --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+COPY config.yml ./
+COPY bot bot
+COPY nlu_data nlu_data
+COPY actions actions
+ENV RASA_TELEMETRY_ENABLED=false
+RUN rasa train --config config.yml --domain bot/domain --data nlu_data bot/data --out models --fixed-model-name current
+EXPOSE 5005 5055
+CMD ["rasa", "run", "--enable-api", "-m", "models/current.tar.gz", "--endpoints", "bot/endpoints.docker.yml", "--credentials", "bot/credentials.yml"]

@@ -1,0 +1,3 @@
+"""Policy-data API of the insurer's customer-service system."""
+
+__version__ = "1.0.0"

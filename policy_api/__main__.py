@@ -1,0 +1,17 @@
+"""`python -m policy_api` — serve the API with uvicorn on POLICY_API_HOST:POLICY_API_PORT."""
+
+import logging
+
+import uvicorn
+
+from policy_api.settings import get_settings
+
+
+def main() -> None:
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run("policy_api.main:app", host=settings.host, port=settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""E-policy verification codes: generated once, stored only as a SHA-256 hash."""
+
+import hashlib
+import secrets
+
+# No 0/O, 1/I/L: customers read these codes off paper.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def generate_code(length: int = 8) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def hash_code(policy_number: str, code: str) -> str:
+    # Bound to the policy number so equal codes on two policies hash differently.
+    return hashlib.sha256(f"{policy_number}:{code.upper()}".encode()).hexdigest()

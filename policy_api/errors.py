@@ -1,0 +1,174 @@
+"""API errors. Each subclass is one failure the client can act on; all render as
+`{"error": {"code": ..., "message": ...}}`."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("policy_api")
+
+
+class ApiError(Exception):
+    status_code = 400
+    code = "bad_request"
+    message = "Bad request."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class InvalidRequest(ApiError):
+    status_code, code, message = 422, "invalid_request", "The request is invalid."
+
+
+class MalformedJson(ApiError):
+    status_code, code, message = 400, "malformed_json", "The request body is not valid JSON."
+
+
+class Unauthorized(ApiError):
+    status_code, code, message = 401, "unauthorized", "Missing or invalid X-API-Key header."
+
+
+class IdentityMismatch(ApiError):
+    status_code, code = 401, "identity_mismatch"
+    message = "The identity details do not match our records."
+
+
+class CustomerNotFound(ApiError):
+    status_code, code, message = 404, "customer_not_found", "No such customer."
+
+
+class InvalidPolicyNumber(ApiError):
+    status_code, code = 422, "invalid_policy_number"
+    message = "A policy number is 2 letters followed by 8 digits, e.g. HL20240001."
+
+
+class PolicyNotFound(ApiError):
+    status_code, code, message = 404, "policy_not_found", "No such policy."
+
+
+class PolicyNotOwned(ApiError):
+    status_code, code, message = 403, "policy_not_owned", "This policy does not belong to the customer."
+
+
+class PolicyInactive(ApiError):
+    status_code, code, message = 409, "policy_inactive", "The policy is not active."
+
+
+class PremiumNotFound(ApiError):
+    status_code, code, message = 404, "premium_not_found", "No such premium."
+
+
+class PremiumNotOwned(ApiError):
+    status_code, code, message = 403, "premium_not_owned", "This premium does not belong to the customer."
+
+
+class PremiumAlreadyPaid(ApiError):
+    status_code, code, message = 409, "premium_already_paid", "This premium has already been paid."
+
+
+class PaymentNotFound(ApiError):
+    status_code, code, message = 404, "payment_not_found", "No such payment."
+
+
+class UnknownInsuranceType(ApiError):
+    status_code, code = 404, "unknown_insurance_type"
+    message = "Insurance type must be one of health, auto, life, accident."
+
+
+class InvalidIncidentDate(ApiError):
+    status_code, code = 422, "invalid_incident_date"
+    message = "The incident date must not be in the future and must fall within the policy period."
+
+
+class InvalidAmount(ApiError):
+    status_code, code = 422, "invalid_amount"
+    message = "The amount must be greater than 0 and not exceed the sum insured."
+
+
+class InvalidDescription(ApiError):
+    status_code, code, message = 422, "invalid_description", "The description must be 1-500 characters."
+
+
+class InvalidClaimNumber(ApiError):
+    status_code, code = 422, "invalid_claim_number"
+    message = "A claim number is CL followed by 8 digits, e.g. CL20250001."
+
+
+class ClaimNotFound(ApiError):
+    status_code, code, message = 404, "claim_not_found", "No such claim."
+
+
+class ClaimNotOwned(ApiError):
+    status_code, code, message = 403, "claim_not_owned", "This claim does not belong to the customer."
+
+
+class InvalidVerificationCode(ApiError):
+    status_code, code = 422, "invalid_verification_code"
+    message = "A verification code is 4-32 letters or digits."
+
+
+class PayloadTooLarge(ApiError):
+    status_code, code, message = 413, "payload_too_large", "The request body is too large."
+
+
+class DatabaseUnavailable(ApiError):
+    status_code, code, message = 503, "database_unavailable", "The database is unreachable."
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return 400, MalformedJson.code, MalformedJson.message
+    first = errors[0] if errors else {}
+    # loc looks like ("body", "amount") or ("query", "within_days"); skip the location kind.
+    field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
+    return 422, InvalidRequest.code, f"{field}: {first.get('msg', 'invalid value')}"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status_code, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        status, code, message = _validation_message(exc)
+        return error_response(status, code, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else "HTTP error."
+        return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette re-raises after this handler, so uvicorn logs the traceback server-side;
+        # the client gets no internals.
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return error_response(500, "internal_error", "An unexpected error occurred.")

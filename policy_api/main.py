@@ -1,0 +1,82 @@
+"""Application factory."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
+
+from policy_api import __version__
+from policy_api.db import create_schema, make_engine, make_session_factory
+from policy_api.errors import install_error_handlers
+from policy_api.middleware import BodySizeLimitMiddleware
+from policy_api.payments import SimulatedGateway
+from policy_api.routers import (
+    claims,
+    customers,
+    documents,
+    health,
+    identity,
+    pay,
+    payments,
+    policies,
+    premiums,
+)
+from policy_api.settings import Settings, get_settings
+
+log = logging.getLogger("policy_api")
+
+TAGS = [
+    {"name": "health", "description": "Liveness and database check."},
+    {"name": "identity", "description": "Verify a caller before showing personal data."},
+    {"name": "customers", "description": "Customer profile (masked)."},
+    {"name": "policies", "description": "Policies, policy details and upcoming renewals."},
+    {"name": "premiums", "description": "Premiums due and payment links."},
+    {"name": "payments", "description": "Payment status."},
+    {"name": "claims", "description": "Claim guidance, filing and status tracking."},
+    {"name": "documents", "description": "E-policy authenticity check."},
+    {"name": "simulated-gateway", "description": "Pages of the simulated payment gateway (no API key)."},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            create_schema(engine)
+            app.state.schema_ready = True
+        except SQLAlchemyError as exc:
+            # Keep serving: /health reports 503 and tables get created once the DB is back.
+            log.error("database unavailable at startup: %s", type(exc).__name__)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Policy Data API",
+        version=__version__,
+        description="Policy, premium, claim and e-policy data for the customer-service assistant. "
+        "Every /v1 route needs the `X-API-Key` header.",
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.gateway = SimulatedGateway(settings.public_url)
+    app.state.schema_ready = False
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+
+    app.include_router(health.router)
+    for module in (identity, customers, policies, premiums, payments, claims, documents):
+        app.include_router(module.router, prefix="/v1")
+    app.include_router(pay.router)
+    return app
+
+
+app = create_app()

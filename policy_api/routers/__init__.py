@@ -1,0 +1,17 @@
+"""One router module per resource. /v1 routers share the API-key dependency via `v1_router`."""
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from policy_api.deps import require_api_key
+from policy_api.schemas import ErrorResponse
+
+
+def error_docs(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the error statuses a route can return."""
+    return {status: {"model": ErrorResponse} for status in statuses}
+
+
+def v1_router(tag: str) -> APIRouter:
+    return APIRouter(tags=[tag], dependencies=[Depends(require_api_key)], responses=error_docs(401, 422))

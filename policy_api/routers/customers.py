@@ -1,0 +1,19 @@
+from policy_api import lookups
+from policy_api.deps import SessionDep
+from policy_api.masking import mask_id_number, mask_phone
+from policy_api.routers import error_docs, v1_router
+from policy_api.schemas import CustomerOut
+
+router = v1_router("customers")
+
+
+@router.get("/customers/{customer_id}", response_model=CustomerOut, responses=error_docs(404))
+def get_customer(customer_id: str, session: SessionDep) -> CustomerOut:
+    customer = lookups.customer(session, customer_id)
+    return CustomerOut(
+        customer_id=customer.customer_id,
+        name=customer.name,
+        phone_masked=mask_phone(customer.phone),
+        id_number_masked=mask_id_number(customer.id_number),
+        preferred_language=customer.preferred_language,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,23 @@
+from policy_api.deps import SessionDep
+from policy_api.errors import PaymentNotFound
+from policy_api.models import Payment
+from policy_api.routers import error_docs, v1_router
+from policy_api.schemas import PaymentOut
+
+router = v1_router("payments")
+
+
+@router.get("/payments/{payment_id}", response_model=PaymentOut, responses=error_docs(404))
+def get_payment(payment_id: str, session: SessionDep) -> PaymentOut:
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise PaymentNotFound()
+    return PaymentOut(
+        payment_id=payment.payment_id,
+        premium_id=payment.premium_id,
+        policy_number=payment.premium.policy_number,
+        amount=payment.amount,
+        status=payment.status,  # type: ignore[arg-type]
+        created_at=payment.created_at,
+        paid_at=payment.paid_at,
+    )

@@ -1,0 +1,79 @@
+import logging
+
+from fastapi import status
+from sqlalchemy import select
+
+from policy_api import clock, lookups
+from policy_api.clock import utcnow
+from policy_api.deps import GatewayDep, SessionDep
+from policy_api.errors import PremiumAlreadyPaid, PremiumNotFound, PremiumNotOwned
+from policy_api.models import Payment, Policy, Premium
+from policy_api.routers import error_docs, v1_router
+from policy_api.schemas import PaymentCreate, PaymentCreated, PremiumDue, PremiumDueList
+
+log = logging.getLogger("policy_api")
+router = v1_router("premiums")
+
+
+@router.get("/customers/{customer_id}/premiums/due", response_model=PremiumDueList, responses=error_docs(404))
+def premiums_due(customer_id: str, session: SessionDep) -> PremiumDueList:
+    """The next unpaid premium of each active policy, soonest first (overdue ones are negative)."""
+    customer = lookups.customer(session, customer_id)
+    today = clock.today()
+    policies = session.scalars(
+        select(Policy).where(Policy.customer_id == customer.customer_id, Policy.status == "active")
+    )
+    items: list[PremiumDue] = []
+    for policy in policies:
+        premium = lookups.next_unpaid_premium(session, policy.policy_number)
+        if premium is None:
+            continue
+        items.append(
+            PremiumDue(
+                premium_id=premium.id,
+                policy_number=policy.policy_number,
+                product_name_zh=policy.product_name_zh,
+                product_name_en=policy.product_name_en,
+                due_date=premium.due_date,
+                amount=premium.amount,
+                days_until_due=(premium.due_date - today).days,
+                status=premium.status,  # type: ignore[arg-type]
+            )
+        )
+    items.sort(key=lambda p: (p.due_date, p.policy_number))
+    return PremiumDueList(premiums=items)
+
+
+@router.post(
+    "/premiums/{premium_id}/payments",
+    response_model=PaymentCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_docs(403, 404, 409),
+)
+def create_payment(premium_id: int, body: PaymentCreate, session: SessionDep, gateway: GatewayDep) -> PaymentCreated:
+    """Open a payment for a premium and return the gateway link to send to the customer."""
+    premium = session.get(Premium, premium_id)
+    if premium is None:
+        raise PremiumNotFound()
+    # Ownership before paid-state, so a stranger learns nothing about someone else's premium.
+    if premium.policy.customer_id != body.customer_id.strip().upper():
+        raise PremiumNotOwned()
+    if premium.status == "paid":
+        raise PremiumAlreadyPaid()
+    created = gateway.create_payment(
+        amount=premium.amount, description=f"{premium.policy_number} premium due {premium.due_date}"
+    )
+    session.add(
+        Payment(
+            payment_id=created.payment_id,
+            premium_id=premium.id,
+            amount=premium.amount,
+            status="pending",
+            created_at=utcnow(),
+        )
+    )
+    session.commit()
+    log.info("payment link created for premium %s of %s", premium.id, premium.policy_number)
+    return PaymentCreated(
+        payment_id=created.payment_id, payment_url=created.payment_url, amount=premium.amount, status="pending"
+    )

@@ -1,0 +1,230 @@
+"""Request and response models (pydantic 2)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+# Money travels as a JSON number (pydantic would otherwise emit Decimal as a string).
+Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+InsuranceType = Literal["health", "auto", "life", "accident"]
+PolicyStatus = Literal["active", "expired", "lapsed", "cancelled"]
+ClaimStatus = Literal["reported", "reviewing", "paying", "paid", "rejected"]
+Language = Literal["zh", "en"]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: Literal["ok"]
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+
+class IdentityVerifyRequest(BaseModel):
+    policy_number: str | None = Field(default=None, max_length=64, examples=["HL20240001"])
+    phone: str | None = Field(default=None, max_length=64, examples=["138 0013 8000"])
+    id_last4: str = Field(max_length=16, examples=["1234"])
+
+
+class IdentityVerified(BaseModel):
+    customer_id: str
+    name: str
+    preferred_language: Language
+    phone_masked: str
+
+
+# --- customers & policies -------------------------------------------------------------------------
+
+
+class CustomerOut(BaseModel):
+    customer_id: str
+    name: str
+    phone_masked: str
+    id_number_masked: str
+    preferred_language: Language
+
+
+class PolicySummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    policy_number: str
+    insurance_type: InsuranceType
+    product_name_zh: str
+    product_name_en: str
+    status: PolicyStatus
+    start_date: date
+    end_date: date
+
+
+class PolicyList(BaseModel):
+    policies: list[PolicySummary]
+
+
+class NextPremium(BaseModel):
+    premium_id: int
+    due_date: date
+    amount: Money
+    days_until_due: int
+
+
+class PolicyDetail(PolicySummary):
+    insured_name: str
+    sum_insured: Money
+    annual_premium: Money
+    payment_frequency: str
+    next_premium: NextPremium | None
+
+
+class RenewalItem(BaseModel):
+    policy_number: str
+    product_name_zh: str
+    product_name_en: str
+    insurance_type: InsuranceType
+    end_date: date
+    days_left: int
+    renewal_premium: Money
+
+
+class RenewalList(BaseModel):
+    policies: list[RenewalItem]
+
+
+# --- premiums & payments --------------------------------------------------------------------------
+
+
+class PremiumDue(BaseModel):
+    premium_id: int
+    policy_number: str
+    product_name_zh: str
+    product_name_en: str
+    due_date: date
+    amount: Money
+    days_until_due: int  # negative when overdue
+    status: Literal["due", "paid"]
+
+
+class PremiumDueList(BaseModel):
+    premiums: list[PremiumDue]
+
+
+class PaymentCreate(BaseModel):
+    customer_id: str = Field(max_length=16, examples=["C0001"])
+
+
+class PaymentCreated(BaseModel):
+    payment_id: str
+    payment_url: str
+    amount: Money
+    status: Literal["pending", "paid"]
+
+
+class PaymentOut(BaseModel):
+    payment_id: str
+    premium_id: int
+    policy_number: str
+    amount: Money
+    status: Literal["pending", "paid"]
+    created_at: datetime
+    paid_at: datetime | None
+
+
+class PaymentConfirmed(BaseModel):
+    payment_id: str
+    status: Literal["paid"]
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+
+class FastTrack(BaseModel):
+    limit: Money | None
+    eligible: bool | None
+    reason_zh: str
+    reason_en: str
+
+
+class ClaimGuidance(BaseModel):
+    insurance_type: InsuranceType
+    documents_zh: list[str]
+    documents_en: list[str]
+    steps_zh: list[str]
+    steps_en: list[str]
+    fast_track: FastTrack
+
+
+class ClaimCreate(BaseModel):
+    customer_id: str = Field(max_length=16, examples=["C0001"])
+    policy_number: str = Field(max_length=64, examples=["HL20240001"])
+    incident_date: date
+    amount: Decimal = Field(examples=[3200])
+    description: str = Field(examples=["门诊治疗急性肠胃炎 / Outpatient treatment"])
+    single_party: bool | None = None
+
+
+class TimelineEntry(BaseModel):
+    status: ClaimStatus
+    label_zh: str
+    label_en: str
+    at: datetime
+
+
+class NextStep(BaseModel):
+    status: ClaimStatus
+    label_zh: str
+    label_en: str
+
+
+class ClaimSummary(BaseModel):
+    claim_number: str
+    policy_number: str
+    insurance_type: InsuranceType
+    amount: Money
+    incident_date: date
+    status: ClaimStatus
+    status_label_zh: str
+    status_label_en: str
+    fast_track: bool
+    created_at: datetime
+
+
+class ClaimOut(ClaimSummary):
+    description: str
+    reject_reason_zh: str | None
+    reject_reason_en: str | None
+    timeline: list[TimelineEntry]
+    next_steps: list[NextStep]
+
+
+class ClaimList(BaseModel):
+    claims: list[ClaimSummary]
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+class DocumentVerifyRequest(BaseModel):
+    policy_number: str = Field(max_length=64, examples=["HL20240001"])
+    verification_code: str = Field(max_length=64, examples=["HX7K2M9Q"])
+
+
+class DocumentVerification(BaseModel):
+    genuine: bool
+    policy_number: str | None = None
+    product_name_zh: str | None = None
+    product_name_en: str | None = None
+    insured_name_masked: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    issued_at: datetime | None = None

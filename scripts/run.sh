@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Start the policy API, the action server and Rasa; stop all three on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
+POLICY_API_PORT="${POLICY_API_PORT:-8001}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+RASA_PORT="${RASA_PORT:-5005}"
+export POLICY_API_PORT POLICY_API_URL="${POLICY_API_URL:-http://127.0.0.1:$POLICY_API_PORT}"
+mkdir -p var/log
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+.venv/bin/python -m policy_api > var/log/policy_api.log 2>&1 & pids+=($!)
+.venv-rasa/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" > var/log/actions.log 2>&1 & pids+=($!)
+endpoints=var/endpoints.yml
+sed "s|127.0.0.1:5055|127.0.0.1:$ACTIONS_PORT|" bot/endpoints.yml > "$endpoints"
+.venv-rasa/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" -m models/current.tar.gz \
+  --endpoints "$endpoints" --credentials bot/credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
+
+echo "Starting: policy API :$POLICY_API_PORT (docs /docs), actions :$ACTIONS_PORT, Rasa :$RASA_PORT (logs in var/log/)"
+for _ in $(seq 1 180); do
+  if curl -sf "http://127.0.0.1:$RASA_PORT/status" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+cat <<MSG
+Ready. Talk to the assistant:
+  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"查一下我的保单"}'
+  .venv-rasa/bin/rasa shell --endpoints $endpoints -m models/current.tar.gz   (in another terminal)
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Train the Rasa model only when its inputs changed. Models are kept in $MODEL_CACHE keyed by the
+# hash of everything that shapes them, so CI and later sessions on this machine reuse them.
+set -euo pipefail
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
+cd "$(dirname "$0")/.."
+cache="${MODEL_CACHE:-$HOME/.cache/insurance-desk/models}"
+inputs=$( (find config.yml bot/domain bot/data nlu_data bot/nlu_components.py requirements/rasa-lock.txt -type f | sort | xargs cat) | sha256sum | cut -c1-16)
+model="$cache/$inputs.tar.gz"
+mkdir -p models "$cache"
+if [ ! -f "$model" ]; then
+  echo ">> training Rasa model $inputs"
+  .venv-rasa/bin/rasa train --config config.yml --domain bot/domain --data nlu_data bot/data \
+    --out "$cache/tmp-$inputs" --fixed-model-name "$inputs" --num-threads 2
+  mv "$cache/tmp-$inputs/$inputs.tar.gz" "$model"
+  rm -rf "$cache/tmp-$inputs"
+fi
+ln -sf "$model" models/current.tar.gz
+echo "model: models/current.tar.gz -> $model"

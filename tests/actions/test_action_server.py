@@ -1,0 +1,151 @@
+"""The custom actions over real HTTP: the rasa-sdk action server calling the running policy API.
+
+Rasa is not involved here: each test posts the tracker Rasa would post to /webhook.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import pytest
+import yaml
+
+from tests import services
+
+DOMAIN: dict[str, Any] = {}
+for part in sorted((services.ROOT / "bot" / "domain").glob("*.yml")):
+    for key, value in (yaml.safe_load(part.read_text(encoding="utf-8")) or {}).items():
+        if isinstance(value, dict):
+            DOMAIN.setdefault(key, {}).update(value)
+        elif isinstance(value, list):
+            DOMAIN.setdefault(key, []).extend(value)
+
+
+class StandInHub(BaseHTTPRequestHandler):
+    """Takes the place of the handoff hub (not built yet): records what the action posts."""
+
+    received: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        StandInHub.received.append(json.loads(body))
+        self.send_response(201)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def hub_url() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), StandInHub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/api/handoffs"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def actions_url(tmp_path_factory: pytest.TempPathFactory, hub_url: str) -> Iterator[str]:
+    workdir: Path = tmp_path_factory.mktemp("actions")
+    database_url = f"sqlite:///{workdir / 'policy.db'}"
+    services.seed(database_url)
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(f"handoff_hub:\n  url: {hub_url}\n")
+    with services.policy_api(database_url) as api_url, \
+            services.action_server(api_url, {"BOT_ENDPOINTS": str(endpoints)}) as url:
+        yield url
+
+
+def call(actions_url: str, action: str, text: str = "", intent: str = "inform",
+         slots: dict | None = None, events: list | None = None) -> dict:
+    tracker = {
+        "sender_id": "action-test",
+        "slots": {"language": "zh", "verified": False, "identity_failures": 0, **(slots or {})},
+        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 1.0},
+                           "entities": [], "metadata": {}},
+        "events": events or [], "paused": False, "followup_action": None,
+        "active_loop": {}, "latest_action_name": "action_listen",
+    }
+    response = httpx.post(f"{actions_url}/webhook", timeout=20, json={
+        "next_action": action, "sender_id": "action-test", "tracker": tracker,
+        "domain": DOMAIN, "version": "3.6.2",
+    })
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def texts(result: dict) -> str:
+    return "\n".join(r.get("text") or "" for r in result["responses"])
+
+
+def slots_set(result: dict) -> dict:
+    return {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
+
+
+def test_unverified_request_asks_for_identity_first(actions_url):
+    result = call(actions_url, "action_handle_request", "查一下我的保单", "query_policy")
+    assert slots_set(result) == {"pending_request": "query_policy", "next_step": "identity"}
+    assert texts(result) == ""  # nothing personal before the check
+
+
+def test_verified_customer_gets_their_policies(actions_url):
+    result = call(actions_url, "action_handle_request", "我的保单", "query_policy",
+                  {"verified": True, "customer_id": "C0001"})
+    assert "HL20240001" in texts(result) and "AU20240002" in texts(result)
+    assert slots_set(result)["next_step"] == "done"
+
+
+def test_identity_form_accepts_the_right_answer(actions_url):
+    result = call(actions_url, "validate_identity_form", "1234",
+                  slots={"identity_key": "13800138000", "requested_slot": "id_last4"})
+    assert slots_set(result)["verified"] is True and slots_set(result)["customer_id"] == "C0001"
+    assert "王芳" in texts(result)
+
+
+def test_identity_form_third_failure_locks(actions_url):
+    result = call(actions_url, "validate_identity_form", "9999",
+                  slots={"identity_key": "13800138000", "requested_slot": "id_last4", "identity_failures": 2})
+    assert slots_set(result)["identity_locked"] is True
+    assert slots_set(result)["requested_slot"] is None
+
+
+def test_identity_form_does_not_leak_whether_a_phone_exists(actions_url):
+    known = call(actions_url, "validate_identity_form", "9999",
+                 slots={"identity_key": "13800138000", "requested_slot": "id_last4"})
+    unknown = call(actions_url, "validate_identity_form", "1234",
+                   slots={"identity_key": "13700000000", "requested_slot": "id_last4"})
+    assert texts(known) == texts(unknown)
+
+
+def test_claim_form_rejects_a_future_date(actions_url):
+    result = call(actions_url, "validate_claim_form", "2099-01-01",
+                  slots={"requested_slot": "claim_incident_date", "verified": True, "customer_id": "C0001"})
+    assert "不能晚于今天" in texts(result)
+    assert "claim_incident_date" not in slots_set(result)
+
+
+def test_claim_form_refuses_someone_elses_policy(actions_url):
+    result = call(actions_url, "validate_claim_form", "LF20230007",
+                  slots={"requested_slot": "claim_policy_number", "verified": True, "customer_id": "C0001"})
+    assert "不在您的名下" in texts(result)
+    assert slots_set(result)["claim_policy_number"] is None
+
+
+def test_handoff_posts_to_the_configured_hub_with_masked_summary(actions_url):
+    StandInHub.received.clear()
+    events = [{"event": "user", "text": "我的手机13800138000查不到保单", "timestamp": 1},
+              {"event": "bot", "text": "请提供保单号", "timestamp": 2}]
+    result = call(actions_url, "action_handoff", "转人工", "request_human",
+                  {"verified": True, "customer_id": "C0001"}, events)
+    assert "正在为您转接" in texts(result)
+    assert slots_set(result)["handoff_reason"] == "request"
+    [request] = StandInHub.received
+    assert request["reason"] == "request" and request["customer_id"] == "C0001"
+    assert request["language"] == "zh" and request["channel"] == "chat"
+    summary = json.dumps(request["summary"], ensure_ascii=False)
+    assert "13800138000" not in summary and "138****8000" in summary

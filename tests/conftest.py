@@ -1,0 +1,100 @@
+"""Shared fixtures: the real stack (policy API + action server + Rasa) on free ports."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests import services  # noqa: E402
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@dataclass
+class Stack:
+    api_url: str
+    actions_url: str
+    rasa_url: str
+    database_url: str
+    api_port: int
+    api_process: contextlib.ExitStack
+
+    @contextlib.contextmanager
+    def api_stopped(self) -> Iterator[None]:
+        """Stop the policy API for the block (the real process, not a mock), then start it again."""
+        self.api_process.close()
+        try:
+            yield
+        finally:
+            self.api_process = contextlib.ExitStack()
+            self.api_process.enter_context(services.policy_api(self.database_url, self.api_port))
+
+    def reseed(self) -> None:
+        services.seed(self.database_url)
+
+    def api(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"X-API-Key": services.API_KEY}
+        return httpx.request(method, self.api_url + path, headers=headers, timeout=10, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not services.MODEL.exists():
+        pytest.fail("no trained model: run `make train` (make test does it)")
+    workdir = tmp_path_factory.mktemp("stack")
+    database_url = f"sqlite:///{workdir / 'policy.db'}"
+    services.seed(database_url)
+    api_port = services.free_port()
+    api_process = contextlib.ExitStack()
+    api_url = api_process.enter_context(services.policy_api(database_url, api_port))
+    try:
+        with services.action_server(api_url) as actions_url, \
+                services.rasa_server(actions_url, workdir) as rasa_url:
+            stack = Stack(api_url, actions_url, rasa_url, database_url, api_port, api_process)
+            yield stack
+    finally:
+        stack_api = locals().get("stack")
+        (stack_api.api_process if stack_api else api_process).close()
+
+
+class Chat:
+    """One customer talking to the assistant over Rasa's REST channel."""
+
+    def __init__(self, rasa_url: str, metadata: dict | None = None) -> None:
+        self.url = rasa_url + "/webhooks/rest/webhook"
+        self.sender = f"test-{uuid.uuid4().hex[:10]}"
+        self.metadata = metadata or {}
+        self.transcript: list[tuple[str, str]] = []
+
+    def send(self, message: str, metadata: dict | None = None) -> list[dict]:
+        body = {"sender": self.sender, "message": message, "metadata": {**self.metadata, **(metadata or {})}}
+        response = httpx.post(self.url, json=body, timeout=60)
+        response.raise_for_status()
+        replies = response.json()
+        self.transcript.append(("customer", message))
+        self.transcript += [("bot", r.get("text") or str(r.get("custom"))) for r in replies]
+        return replies
+
+    def say(self, message: str, metadata: dict | None = None) -> str:
+        """Send a message and return all reply texts joined, for assertions."""
+        return "\n".join(r["text"] for r in self.send(message, metadata) if r.get("text"))
+
+
+@pytest.fixture
+def chat(stack: Stack) -> Chat:
+    return Chat(stack.rasa_url)
+
+
+@pytest.fixture
+def new_chat(stack: Stack):
+    return lambda metadata=None: Chat(stack.rasa_url, metadata)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import jwt
+
+from tests import services
+
+
+def app_token(customer_id: str, secret: str = services.JWT_SECRET, ttl_s: int = 600) -> str:
+    """A token as the insurer's app would sign it for a logged-in customer."""
+    return jwt.encode({"sub": customer_id, "exp": int(time.time()) + ttl_s}, secret, algorithm="HS256")
+
+
+def slot(stack: Any, chat: Any, name: str) -> Any:
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{chat.sender}/tracker", timeout=10).json()
+    return tracker["slots"].get(name)
+
+
+def verify_by_phone(chat: Any, phone: str, last4: str) -> None:
+    chat.say("验证身份" if phone == "13800138000" else "verify me")
+    reply = chat.say(f"{phone} 后四位{last4}" if phone == "13800138000" else f"{phone} last 4 {last4}")
+    assert "验证成功" in reply or "verified" in reply, reply

@@ -1,0 +1,158 @@
+"""Fixtures: a real policy API server (uvicorn subprocess) per database backend.
+
+The session fixture is parametrised over SQLite (temp file) and PostgreSQL (a fresh database on
+127.0.0.1:5432, created and dropped here), so every test using it runs on both."""
+
+import getpass
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from policy_api_testkit import ApiServer, assert_no_pii
+from psycopg import sql
+from sqlalchemy.orm import Session
+
+from policy_api.db import make_engine
+from policy_api.models import Customer, Policy
+from policy_api.seed import seed
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_PYTHON = REPO / ".venv" / "bin" / "python"
+PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
+PG_ADMIN_DSN = os.environ.get(
+    "POLICY_TEST_PG_DSN", f"host=127.0.0.1 port=5432 dbname=postgres user={getpass.getuser()}"
+)
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def _postgres_database() -> Iterator[str]:
+    try:
+        admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL not reachable ({PG_ADMIN_DSN}): {exc}")
+    name = f"policy_test_{secrets.token_hex(6)}"
+    info = admin.info
+    try:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        yield f"postgresql://{info.user}@{info.host}:{info.port}/{name}"
+    finally:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.close()
+
+
+@contextmanager
+def _running_server(backend: str, database_url: str, log_path: Path) -> Iterator[ApiServer]:
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    api_key = f"test-key-{secrets.token_urlsafe(12)}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "POLICY_API_KEY": api_key,
+        "POLICY_API_HOST": "127.0.0.1",
+        "POLICY_API_PORT": str(port),
+        "POLICY_API_PUBLIC_URL": base_url,
+    }
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([PYTHON, "-m", "policy_api"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"policy API exited early ({proc.returncode}):\n{log_path.read_text()}")
+                try:
+                    if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"policy API not healthy after 30 s:\n{log_path.read_text()}")
+                time.sleep(0.1)
+            yield ApiServer(backend, base_url, api_key, database_url)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def api_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    backend: str = request.param
+    tmp = tmp_path_factory.mktemp(f"policy_api_{backend}")
+    with ExitStack() as stack:
+        if backend == "sqlite":
+            database_url = f"sqlite:///{tmp / 'policy.db'}"
+        else:
+            database_url = stack.enter_context(_postgres_database())
+        seed(database_url)
+        yield stack.enter_context(_running_server(backend, database_url, tmp / "server.log"))
+
+
+@pytest.fixture
+def demo_data(api_server: ApiServer) -> ApiServer:
+    """Resets the demo rows before the test, so tests that pay or file claims don't leak state."""
+    seed(api_server.database_url)
+    return api_server
+
+
+def _client(server: ApiServer, headers: dict[str, str]) -> httpx.Client:
+    return httpx.Client(
+        base_url=server.base_url, headers=headers, timeout=10, event_hooks={"response": [assert_no_pii]}
+    )
+
+
+@pytest.fixture
+def client(demo_data: ApiServer) -> Iterator[httpx.Client]:
+    """Authorised client on freshly seeded data. Every response is checked for unmasked PII."""
+    with _client(demo_data, {"X-API-Key": demo_data.api_key}) as c:
+        yield c
+
+
+@pytest.fixture
+def anon(api_server: ApiServer) -> Iterator[httpx.Client]:
+    """Client without an API key."""
+    with _client(api_server, {}) as c:
+        yield c
+
+
+@pytest.fixture
+def extra_data(api_server: ApiServer) -> ApiServer:
+    """C0099: an ID number ending in X and an expired policy (the demo data has neither)."""
+    engine = make_engine(api_server.database_url)
+    today = date.today()
+    try:
+        with Session(engine) as session:
+            session.merge(Customer(customer_id="C0099", name="李雷", phone="13700137000",
+                                   id_number="44030519900101123X", preferred_language="zh"))
+            session.flush()
+            session.merge(Policy(
+                policy_number="AC20200099", customer_id="C0099", insurance_type="accident",
+                product_name_zh="安心意外险", product_name_en="Anxin Accident Insurance", status="expired",
+                start_date=today - timedelta(days=800), end_date=today - timedelta(days=436),
+                insured_name="李雷", sum_insured=Decimal(500_000), annual_premium=Decimal(300),
+                payment_frequency="annual",
+            ))
+            session.commit()
+    finally:
+        engine.dispose()
+    return api_server
+

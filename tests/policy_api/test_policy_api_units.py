@@ -1,0 +1,57 @@
+"""Pure-function tests (no server)."""
+
+from decimal import Decimal
+
+import pytest
+
+from policy_api import normalize
+from policy_api.claim_rules import fast_track
+from policy_api.codes import hash_code
+from policy_api.db import normalize_url
+from policy_api.masking import mask_id_number, mask_name, mask_phone
+
+
+def test_masking() -> None:
+    assert mask_phone("13800138000") == "138****8000"
+    assert mask_id_number("110101199003071234") == "**************1234"
+    assert mask_name("王芳") == "王*"
+    assert mask_name("欧阳娜娜") == "欧***"
+    assert mask_name("John Smith") == "J*** S****"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("+86 138-0013-8000", "13800138000"), ("0086 13800138000", "13800138000"),
+     ("１３８ ００１３ ８０００", "13800138000"), ("8613800138000", "13800138000"),
+     ("23800138000", None), ("1380013800", None)],
+)
+def test_phone_normalisation(raw: str, expected: str | None) -> None:
+    assert normalize.phone(raw) == expected
+
+
+def test_policy_and_claim_numbers() -> None:
+    assert normalize.policy_number(" hl-2024 0001") == "HL20240001"
+    assert normalize.policy_number("HL2024000") is None
+    assert normalize.claim_number("cl-2025-0001") == "CL20250001"
+    assert normalize.claim_number("CX20250001") is None
+
+
+def test_fast_track_rule() -> None:
+    assert fast_track("health", Decimal(5000), None).eligible is True
+    assert fast_track("health", Decimal("5000.01"), None).eligible is False
+    assert fast_track("auto", Decimal(10000), True).eligible is True
+    assert fast_track("auto", Decimal(10000), None).eligible is None
+    assert fast_track("auto", Decimal(1), False).eligible is False
+    assert fast_track("life", Decimal(1), None).limit is None
+
+
+def test_postgres_urls_use_psycopg3() -> None:
+    assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_code_hash_is_sha256_and_bound_to_policy() -> None:
+    h = hash_code("HL20240001", "HX7K2M9Q")
+    assert len(h) == 64 and "HX7K2M9Q" not in h
+    assert h != hash_code("AU20240002", "HX7K2M9Q")

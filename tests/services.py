@@ -1,0 +1,99 @@
+"""Start the project's real services on free ports for tests, and stop them afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_PYTHON = str(ROOT / ".venv" / "bin" / "python")
+RASA_PYTHON = str(ROOT / ".venv-rasa" / "bin" / "python")
+RASA = str(ROOT / ".venv-rasa" / "bin" / "rasa")
+MODEL = ROOT / "models" / "current.tar.gz"
+LOG_DIR = ROOT / "test-artifacts" / "logs"
+API_KEY = "test-policy-api-key"
+JWT_SECRET = "test-app-jwt-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {process.returncode}; see {log}:\n"
+                               + log.read_text(errors="replace")[-3000:])
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up in {timeout_s}s; see {log}")
+
+
+@contextlib.contextmanager
+def service(name: str, cmd: list[str], health_url: str, env: dict | None = None,
+            timeout_s: float = 60) -> Iterator[subprocess.Popen]:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"{name}.log"
+    full_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+                **(env or {})}
+    with open(log, "w") as out:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(health_url, process, timeout_s, log)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def seed(database_url: str) -> str:
+    result = subprocess.run([APP_PYTHON, "-m", "policy_api.seed", "--database-url", database_url],
+                            cwd=ROOT, capture_output=True, text=True, check=True,
+                            env={**os.environ, "DATABASE_URL": database_url})
+    return result.stdout
+
+
+@contextlib.contextmanager
+def policy_api(database_url: str, port: int | None = None) -> Iterator[str]:
+    port = port or free_port()
+    env = {"DATABASE_URL": database_url, "POLICY_API_KEY": API_KEY, "POLICY_API_PORT": str(port),
+           "POLICY_API_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    with service(f"policy_api_{port}", [APP_PYTHON, "-m", "policy_api"],
+                 f"http://127.0.0.1:{port}/health", env):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterator[str]:
+    port = free_port()
+    env = {"POLICY_API_URL": policy_api_url, "POLICY_API_KEY": API_KEY, "APP_JWT_SECRET": JWT_SECRET,
+           **(extra_env or {})}
+    with service(f"actions_{port}", [RASA_PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+                 f"http://127.0.0.1:{port}/health", env, timeout_s=90):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def rasa_server(actions_url: str, workdir: Path) -> Iterator[str]:
+    port = free_port()
+    endpoints = workdir / f"endpoints_{port}.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "{actions_url}/webhook"\n')
+    cmd = [RASA, "run", "--enable-api", "--port", str(port), "-m", str(MODEL),
+           "--endpoints", str(endpoints), "--credentials", str(ROOT / "bot" / "credentials.yml")]
+    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", timeout_s=240):
+        yield f"http://127.0.0.1:{port}"

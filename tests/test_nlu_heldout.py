@@ -1,0 +1,61 @@
+"""Intent accuracy on the held-out set (tests/nlu/), which training never sees.
+
+Parsed by the running model over HTTP (/model/parse). Prints the accuracy per language and the
+worst confusions; fails below 0.90.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import yaml
+
+from tests import services
+
+MIN_ACCURACY = 0.90
+ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
+
+
+def heldout(language: str) -> list[tuple[str, str]]:
+    data = yaml.safe_load((services.ROOT / "tests" / "nlu" / f"{language}_heldout.yml").read_text("utf-8"))
+    examples = []
+    for block in data["nlu"]:
+        for line in block["examples"].splitlines():
+            text = line.strip().removeprefix("- ").strip()
+            if text:
+                examples.append((ANNOTATION.sub(r"\1", text), block["intent"]))
+    return examples
+
+
+def training_texts() -> set[str]:
+    texts = set()
+    for path in (services.ROOT / "nlu_data").rglob("*.yml"):
+        for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                texts.add(ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip()).lower())
+    return texts
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_heldout_set_is_not_in_training(language):
+    overlap = {text.lower() for text, _ in heldout(language)} & training_texts()
+    assert not overlap
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_heldout_intent_accuracy(stack, language):
+    examples = heldout(language)
+    with httpx.Client(timeout=30) as client, ThreadPoolExecutor(4) as pool:
+        predicted = list(pool.map(
+            lambda text: client.post(f"{stack.rasa_url}/model/parse", json={"text": text}).json()["intent"]["name"],
+            [text for text, _ in examples]))
+    errors = collections.Counter((want, got) for (_, want), got in zip(examples, predicted, strict=False) if want != got)
+    accuracy = 1 - sum(errors.values()) / len(examples)
+    print(f"\nNLU held-out intent accuracy [{language}]: {accuracy:.3f} on {len(examples)} examples")
+    for (want, got), count in errors.most_common(10):
+        print(f"  {want} -> {got}: {count}")
+    assert accuracy >= MIN_ACCURACY
