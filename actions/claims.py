@@ -9,12 +9,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import api_client, parsing
 from actions.api_client import ApiError, ApiUnavailable
-from actions.identity import INTERRUPTIONS
+from actions.forms import FreeTextForm
 from actions.messages import INSURANCE_TYPE_LABELS
 from actions.policy import money
 from actions.turn import Turn
@@ -108,27 +107,19 @@ async def answer_claim_status(turn: Turn, customer_id: str) -> list[EventType]:
     return []
 
 
-class ValidateClaimForm(FormValidationAction):
+class ValidateClaimForm(FreeTextForm):
     def name(self) -> str:
         return "validate_claim_form"
 
-    def _asked(self, tracker: Tracker, slot: str) -> bool:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return tracker.get_slot("requested_slot") == slot and intent not in INTERRUPTIONS
-
-    def _reask(self, dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> dict:
-        Turn(dispatcher, tracker).say(key, **values)
-        return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
-
     async def extract_claim_policy_number(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: DomainDict) -> dict[str, Any]:
-        if not self._asked(tracker, "claim_policy_number"):
+        if not self.answers(tracker, "claim_policy_number"):
             return {}
         text = tracker.latest_message.get("text") or ""
         number = parsing.parse_policy_number(text)
         if number:
             return {"claim_policy_number": number}
-        return self._reask(dispatcher, tracker, "policy_bad_number", text=text.strip()[:40])
+        return self.reask(dispatcher, tracker, "policy_bad_number", text=text.strip()[:40])
 
     async def validate_claim_policy_number(self, value: Any, dispatcher: CollectingDispatcher,
                                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -148,31 +139,31 @@ class ValidateClaimForm(FormValidationAction):
 
     async def extract_claim_incident_date(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: DomainDict) -> dict[str, Any]:
-        if not self._asked(tracker, "claim_incident_date"):
+        if not self.answers(tracker, "claim_incident_date"):
             return {}
         day = parsing.parse_date(tracker.latest_message.get("text") or "")
         if day is None:
-            return self._reask(dispatcher, tracker, "claim_bad_date")
+            return self.reask(dispatcher, tracker, "claim_bad_date")
         if day > dt.date.today():
-            return self._reask(dispatcher, tracker, "claim_future_date")
+            return self.reask(dispatcher, tracker, "claim_future_date")
         return {"claim_incident_date": day.isoformat()}
 
     async def extract_claim_amount(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> dict[str, Any]:
-        if not self._asked(tracker, "claim_amount"):
+        if not self.answers(tracker, "claim_amount"):
             return {}
         amount = parsing.parse_amount(tracker.latest_message.get("text") or "")
         if amount is None or amount <= 0 or amount > 100_000_000:
-            return self._reask(dispatcher, tracker, "claim_bad_amount")
+            return self.reask(dispatcher, tracker, "claim_bad_amount")
         return {"claim_amount": float(amount)}
 
     async def extract_claim_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> dict[str, Any]:
-        if not self._asked(tracker, "claim_description"):
+        if not self.answers(tracker, "claim_description"):
             return {}
         text = (tracker.latest_message.get("text") or "").strip()
         if not 2 <= len(text) <= 500:
-            return self._reask(dispatcher, tracker, "claim_bad_description")
+            return self.reask(dispatcher, tracker, "claim_bad_description")
         return {"claim_description": text}
 
 

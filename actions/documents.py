@@ -7,12 +7,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import api_client, parsing
 from actions.api_client import ApiUnavailable
-from actions.identity import INTERRUPTIONS
+from actions.forms import FreeTextForm
 from actions.turn import Turn
 
 
@@ -37,12 +36,9 @@ async def answer_verify_document(turn: Turn, customer_id: str | None) -> list[Ev
     return [SlotSet("doc_policy_number", number), SlotSet("next_step", "document_form")]
 
 
-class ValidateDocumentForm(FormValidationAction):
+class ValidateDocumentForm(FreeTextForm):
     def name(self) -> str:
         return "validate_document_form"
-
-    def _answers_form(self, tracker: Tracker) -> bool:
-        return (tracker.latest_message.get("intent") or {}).get("name") not in INTERRUPTIONS
 
     async def extract_doc_policy_number(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> dict[str, Any]:
@@ -50,22 +46,18 @@ class ValidateDocumentForm(FormValidationAction):
         number = parsing.parse_policy_number(text)
         if number:
             return {"doc_policy_number": number}
-        if tracker.get_slot("requested_slot") == "doc_policy_number" and self._answers_form(tracker):
-            Turn(dispatcher, tracker).say("policy_bad_number", text=text.strip()[:40])
-            return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
+        if self.answers(tracker, "doc_policy_number"):
+            return self.reask(dispatcher, tracker, "policy_bad_number", text=text.strip()[:40])
         return {}
 
     async def extract_doc_verification_code(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                             domain: DomainDict) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "doc_verification_code":
+        if not self.answers(tracker, "doc_verification_code"):
             return {}
         code = parsing.parse_verification_code(tracker.latest_message.get("text") or "")
         if code:
             return {"doc_verification_code": code}
-        if self._answers_form(tracker):
-            Turn(dispatcher, tracker).say("doc_bad_code")
-            return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
-        return {}
+        return self.reask(dispatcher, tracker, "doc_bad_code")
 
 
 class ActionVerifyDocument(Action):

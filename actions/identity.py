@@ -14,19 +14,14 @@ import jwt
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import api_client, parsing, settings
 from actions.api_client import ApiError, ApiUnavailable
+from actions.forms import FreeTextForm
 from actions.turn import Turn
 
 logger = logging.getLogger(__name__)
-
-# Intents that interrupt a form instead of answering it; the form lets rules handle them.
-INTERRUPTIONS = {"request_human", "complaint", "clause_question", "out_of_scope", "deny",
-                 "goodbye", "bot_challenge", "thank", "greet"}
-
 
 def customer_from_token(metadata: dict[str, Any]) -> str | None:
     token = metadata.get("token") or metadata.get("app_token")
@@ -80,7 +75,7 @@ def identity_key_in(text: str) -> str | None:
     return parsing.parse_policy_number(text) or parsing.parse_phone(text)
 
 
-class ValidateIdentityForm(FormValidationAction):
+class ValidateIdentityForm(FreeTextForm):
     def name(self) -> str:
         return "validate_identity_form"
 
@@ -90,30 +85,25 @@ class ValidateIdentityForm(FormValidationAction):
             return []
         return domain_slots
 
-    def _answers_form(self, tracker: Tracker) -> bool:
-        return (tracker.latest_message.get("intent") or {}).get("name") not in INTERRUPTIONS
-
     async def extract_identity_key(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> dict[str, Any]:
         text = tracker.latest_message.get("text") or ""
         key = identity_key_in(text)
         if key:
             return {"identity_key": key}
-        if tracker.get_slot("requested_slot") == "identity_key" and self._answers_form(tracker):
-            Turn(dispatcher, tracker).say("identity_bad_key")
-            return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
+        if self.answers(tracker, "identity_key"):
+            return self.reask(dispatcher, tracker, "identity_bad_key")
         return {}
 
     async def extract_id_last4(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:
         text = tracker.latest_message.get("text") or ""
-        asked = tracker.get_slot("requested_slot") == "id_last4"
+        asked = self.answers(tracker, "id_last4")
         last4 = parsing.parse_id_last4(text, bare_allowed=asked)
         if last4:
             return {"id_last4": last4}
-        if asked and self._answers_form(tracker):
-            Turn(dispatcher, tracker).say("identity_bad_last4")
-            return {"form_parse_errors": (tracker.get_slot("form_parse_errors") or 0) + 1}
+        if asked:
+            return self.reask(dispatcher, tracker, "identity_bad_last4")
         return {}
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,

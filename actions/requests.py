@@ -62,11 +62,13 @@ def requested(turn: Turn) -> str | None:
         return intent
     if intent == "affirm":
         return turn.tracker.get_slot("pending_request")
-    if intent == "inform":  # a bare number: a claim number means its status, a policy number its details
+    if intent == "inform":  # facts without a request: infer the likely one
         if parsing.parse_claim_number(turn.text):
             return "claim_status"
         if parsing.parse_policy_number(turn.text):
             return "query_policy"
+        if turn.entity("insurance_type") or parsing.parse_insurance_type(turn.text):
+            return "claim_guidance"  # "住院花了3000": something happened; show how to claim
     return None
 
 
