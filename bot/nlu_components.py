@@ -1,4 +1,7 @@
-"""Our two NLU pipeline components (loaded by Rasa from config.yml).
+"""Our NLU pipeline components (loaded by Rasa from config.yml).
+
+MixedTokenizer is Jieba without the whitespace tokens Jieba emits between English words, which
+otherwise sit inside every multi-word English phrase ("car insurance") and blur DIET's features.
 
 LanguageDetector tags each message with the customer's language as a `language` entity, which
 fills the `language` slot, so every reply (domain responses and action texts) follows the
@@ -19,6 +22,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -46,6 +51,16 @@ def detect_language(text: str) -> str | None:
     if LATIN_WORD.search(IDENTIFIER.sub(" ", text)):
         return "en"
     return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
+class MixedTokenizer(JiebaTokenizer):
+    @staticmethod
+    def supported_languages() -> Optional[List[Text]]:
+        return None
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        return [token for token in super().tokenize(message, attribute) if token.text.strip()]
 
 
 def _component(cls: type) -> type:

@@ -97,3 +97,41 @@ def test_small_talk_and_out_of_scope(chat):
 def test_replies_follow_language_switch(chat):
     assert "智能客服" in chat.say("你好")
     assert "virtual assistant" in chat.say("hello there")
+
+
+def test_lockout_after_three_wrong_answers(chat, stack):
+    chat.say("where is my claim")
+    for _ in range(2):
+        chat.say("13900139000")
+        assert "attempt(s) left" in chat.say("0000")
+    chat.say("13900139000")
+    reply = chat.say("1111")
+    assert "Too many failed attempts" in reply and "95500" in reply
+    assert slot(stack, chat, "handoff_reason") == "identity_lockout"
+
+
+def test_pay_premium_gives_a_payment_link(new_chat):
+    chat = new_chat({"token": app_token("C0002")})
+    replies = chat.send("i want to pay my premium now")
+    link = next(r["custom"] for r in replies if r.get("custom", {}).get("type") == "payment_link")
+    assert link["policy_number"] == "LF20230007" and link["url"].startswith("http")
+
+
+def test_open_a_claim_in_english(new_chat, stack):
+    chat = new_chat({"token": app_token("C0002")})
+    chat.say("how do i claim for a car accident")
+    assert "Which policy" in chat.say("yes")
+    assert "When did it happen" in chat.say("AU20230009")
+    assert "How much" in chat.say("yesterday")
+    assert "describe" in chat.say("4,500")
+    reply = chat.say("I reversed into a pole in the car park, single-party accident")
+    assert "Your claim is open" in reply and "4,500" in reply and "fast track" in reply
+    stack.reseed()
+
+
+def test_two_failed_understandings_hand_over(chat, stack):
+    chat.say("hello")
+    first = chat.say("blorp zzkx qwv")
+    assert "Did you mean" in first or "What would you like" in first
+    chat.say("flurb gnax vvtt")
+    assert slot(stack, chat, "handoff_reason") == "not_understood"
