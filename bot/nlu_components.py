@@ -56,10 +56,10 @@ def detect_language(text: str) -> str | None:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class MixedTokenizer(JiebaTokenizer):
     @staticmethod
-    def supported_languages() -> Optional[List[Text]]:
+    def supported_languages() -> list[str] | None:
         return None
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         return [token for token in super().tokenize(message, attribute) if token.text.strip()]
 
 
