@@ -214,8 +214,9 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
     today = today or dt.date.today()
     raw = unicodedata.normalize("NFKC", text or "")
     lowered = raw.lower()
-    relative = {"大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "今天": 0, "今日": 0,
-                "day before yesterday": 2, "yesterday": 1, "today": 0, "this morning": 0}
+    relative = {"大前天": 3, "前天": 2, "昨天": 1, "昨晚": 1, "昨日": 1, "今天": 0, "今日": 0, "今早": 0,
+                "day before yesterday": 2, "yesterday": 1, "last night": 1,
+                "today": 0, "this morning": 0, "tonight": 0}
     for word, days in relative.items():
         if word in lowered:
             return today - dt.timedelta(days=days)
@@ -254,4 +255,6 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
     match = re.search(r"(?<!\d)(\d{1,2})/(\d{1,2})(?!\d)", raw)
     if match:
         return _past_date(int(match.group(1)), int(match.group(2)), today)
+    if re.search(r"上(?:个)?(?:周|星期|礼拜)|last week", lowered):
+        return today - dt.timedelta(days=7)  # "about a week ago": good enough to open a claim
     return None

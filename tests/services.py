@@ -69,11 +69,12 @@ def seed(database_url: str) -> str:
 
 
 @contextlib.contextmanager
-def policy_api(database_url: str, port: int | None = None) -> Iterator[str]:
+def policy_api(database_url: str, port: int | None = None, api_key: str = API_KEY,
+               name: str = "policy_api") -> Iterator[str]:
     port = port or free_port()
-    env = {"DATABASE_URL": database_url, "POLICY_API_KEY": API_KEY, "POLICY_API_PORT": str(port),
-           "POLICY_API_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    with service(f"policy_api_{port}", [APP_PYTHON, "-m", "policy_api"],
+    env = {"DATABASE_URL": database_url, "POLICY_API_KEY": api_key, "POLICY_API_HOST": "127.0.0.1",
+           "POLICY_API_PORT": str(port), "POLICY_API_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    with service(f"{name}_{port}", [APP_PYTHON, "-m", "policy_api"],
                  f"http://127.0.0.1:{port}/health", env):
         yield f"http://127.0.0.1:{port}"
 

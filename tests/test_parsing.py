@@ -54,7 +54,7 @@ def test_amounts(text, expected):
     ("12月1号", dt.date(2025, 12, 1)),  # a day later this year means last year: incidents are past
     ("上周三", dt.date(2026, 11, 18)), ("yesterday", dt.date(2026, 11, 26)), ("March 5", dt.date(2026, 3, 5)),
     ("5 days ago", dt.date(2026, 11, 22)), ("last monday", dt.date(2026, 11, 16)), ("2025-02-30", None),
-    ("不记得了", None),
+    ("last night", dt.date(2026, 11, 26)), ("march 31", dt.date(2026, 3, 31)), ("不记得了", None),
 ])
 def test_dates(text, expected):
     assert parsing.parse_date(text, TODAY) == expected

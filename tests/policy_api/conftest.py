@@ -7,9 +7,7 @@ import getpass
 import os
 import secrets
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
@@ -26,6 +24,7 @@ from sqlalchemy.orm import Session
 from policy_api.db import make_engine
 from policy_api.models import Customer, Policy
 from policy_api.seed import seed
+from tests import services
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
@@ -60,41 +59,10 @@ def _postgres_database() -> Iterator[str]:
 
 
 @contextmanager
-def _running_server(backend: str, database_url: str, log_path: Path) -> Iterator[ApiServer]:
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
+def _running_server(backend: str, database_url: str) -> Iterator[ApiServer]:
     api_key = f"test-key-{secrets.token_urlsafe(12)}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "POLICY_API_KEY": api_key,
-        "POLICY_API_HOST": "127.0.0.1",
-        "POLICY_API_PORT": str(port),
-        "POLICY_API_PUBLIC_URL": base_url,
-    }
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([PYTHON, "-m", "policy_api"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"policy API exited early ({proc.returncode}):\n{log_path.read_text()}")
-                try:
-                    if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"policy API not healthy after 30 s:\n{log_path.read_text()}")
-                time.sleep(0.1)
-            yield ApiServer(backend, base_url, api_key, database_url)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with services.policy_api(database_url, api_key=api_key, name=f"policy_api_{backend}") as base_url:
+        yield ApiServer(backend, base_url, api_key, database_url)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -107,7 +75,7 @@ def api_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         else:
             database_url = stack.enter_context(_postgres_database())
         seed(database_url)
-        yield stack.enter_context(_running_server(backend, database_url, tmp / "server.log"))
+        yield stack.enter_context(_running_server(backend, database_url))
 
 
 @pytest.fixture
