@@ -117,7 +117,8 @@ class ActionHandleRequest(Action):
             turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
             return [SlotSet("next_step", "done")]
         if customer_id is None:
-            return [SlotSet("pending_request", name), SlotSet("next_step", "identity")]
+            return [SlotSet("pending_request", name), SlotSet("pending_text", turn.text[:500]),
+                    SlotSet("next_step", "identity")]
         return events + await run_request(turn, name, customer_id)
 
 
@@ -127,12 +128,13 @@ class ActionContinueRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        turn = Turn(dispatcher, tracker)
+        turn = Turn(dispatcher, tracker, request_text=tracker.get_slot("pending_text"))
+        resumed = [SlotSet("pending_request", None), SlotSet("pending_text", None)]
         if tracker.get_slot("identity_locked"):
             turn.say("identity_locked")
-            return [SlotSet("pending_request", None)] + await hand_off(turn, "identity_lockout")
+            return resumed + await hand_off(turn, "identity_lockout")
         name = tracker.get_slot("pending_request")
         customer_id = tracker.get_slot("customer_id")
         if not tracker.get_slot("verified") or not customer_id or name not in REQUESTS:
-            return [SlotSet("pending_request", None), SlotSet("next_step", "done")]
-        return [SlotSet("pending_request", None)] + await run_request(turn, name, customer_id)
+            return resumed + [SlotSet("next_step", "done")]
+        return resumed + await run_request(turn, name, customer_id)

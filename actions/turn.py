@@ -15,6 +15,8 @@ from actions import messages
 class Turn:
     dispatcher: CollectingDispatcher
     tracker: Tracker
+    # When a request resumes after the identity check, the message that made it.
+    request_text: str | None = None
 
     @property
     def language(self) -> str:
@@ -22,7 +24,7 @@ class Turn:
 
     @property
     def text(self) -> str:
-        return self.tracker.latest_message.get("text") or ""
+        return self.request_text or self.tracker.latest_message.get("text") or ""
 
     @property
     def intent(self) -> str | None:

