@@ -89,7 +89,8 @@ def slots_set(result: dict) -> dict:
 
 def test_unverified_request_asks_for_identity_first(actions_url):
     result = call(actions_url, "action_handle_request", "查一下我的保单", "query_policy")
-    assert slots_set(result) == {"pending_request": "query_policy", "next_step": "identity"}
+    assert slots_set(result) == {"pending_request": "query_policy", "pending_text": "查一下我的保单",
+                                 "next_step": "identity"}
     assert texts(result) == ""  # nothing personal before the check
 
 
