@@ -15,7 +15,8 @@ language the customer writes in. Messages without letters (a bare number) carry 
 the conversation's language.
 
 MessageGuard runs last: empty and oversized messages become `nlu_fallback`, so the fallback
-flow answers them with a clear message instead of guessing an intent from noise.
+flow answers them with a clear message instead of guessing an intent from noise; a message of
+numbers and codes only is `inform` (an answer), whatever DIET makes of "12" or "1111".
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ IDENTIFIER = re.compile(r"\b[A-Za-z]{0,3}\d[\w-]*\b")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 MAX_MESSAGE_CHARS = 1000
+NUMBERS_ONLY = re.compile(r"^(?=.*\d)[\dA-Za-z\s\-+.,/:#()]+$")
 
 
 def detect_language(text: str) -> str | None:
@@ -158,13 +160,17 @@ class MessageGuard(_StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = (message.get(TEXT) or "").strip()
-            if text and len(text) <= MAX_MESSAGE_CHARS:
-                continue
-            fallback = {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [fallback] + [
-                r for r in message.get(INTENT_RANKING_KEY, []) or []
-                if r.get(INTENT_NAME_KEY) != "nlu_fallback"
-            ]
-            message.set(INTENT, fallback, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if not text or len(text) > MAX_MESSAGE_CHARS:
+                _override_intent(message, "nlu_fallback")
+            elif NUMBERS_ONLY.match(text) and detect_language(text) is None:
+                # "1234", "138 0013 8000", "HL20240001": an answer, never "bye" or "no".
+                _override_intent(message, "inform")
         return messages
+
+
+def _override_intent(message: Message, intent: str) -> None:
+    chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [chosen] + [r for r in message.get(INTENT_RANKING_KEY, []) or []
+                          if r.get(INTENT_NAME_KEY) != intent]
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -48,3 +48,10 @@ def test_api_down_during_identity_check(stack, chat):
         reply = chat.say("1234")
     assert "暂时无法访问" in reply
     assert slot(stack, chat, "identity_failures") == 0  # our outage never counts against the customer
+
+
+def test_two_unreadable_messages_in_a_row_reach_a_person(chat, stack):
+    assert "没有收到内容" in chat.say("   ")
+    reply = chat.say("")
+    assert "95500" in reply
+    assert slot(stack, chat, "handoff_reason") == "not_understood"
