@@ -46,6 +46,10 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import rasa_speedups
+
+rasa_speedups.install()  # this module is what Rasa imports from our code when a model loads
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Tokens that are numbers customers give (policy, claim, codes) say nothing about language.
 IDENTIFIER = re.compile(r"\b[A-Za-z]{0,3}\d[\w-]*\b")

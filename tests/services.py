@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 import httpx
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -19,6 +20,8 @@ RASA = str(ROOT / ".venv-rasa" / "bin" / "rasa")
 MODEL = ROOT / "models" / "current.tar.gz"
 LOG_DIR = ROOT / "test-artifacts" / "logs"
 API_KEY = "test-policy-api-key"
+# One TensorFlow thread each: on 2 cores Rasa then leaves room for the action server and the API.
+RASA_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
 JWT_SECRET = "test-app-jwt-secret"
 
 
@@ -93,8 +96,11 @@ def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterato
 def rasa_server(actions_url: str, workdir: Path) -> Iterator[str]:
     port = free_port()
     endpoints = workdir / f"endpoints_{port}.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "{actions_url}/webhook"\n')
+    # The project's endpoints.yml with this run's action server.
+    config = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text(encoding="utf-8"))
+    config["action_endpoint"]["url"] = f"{actions_url}/webhook"
+    endpoints.write_text(yaml.safe_dump(config))
     cmd = [RASA, "run", "--enable-api", "--port", str(port), "-m", str(MODEL),
            "--endpoints", str(endpoints), "--credentials", str(ROOT / "bot" / "credentials.yml")]
-    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", timeout_s=240):
+    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", RASA_ENV, timeout_s=240):
         yield f"http://127.0.0.1:{port}"
