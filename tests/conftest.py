@@ -98,3 +98,10 @@ def chat(stack: Stack) -> Chat:
 @pytest.fixture
 def new_chat(stack: Stack):
     return lambda metadata=None: Chat(stack.rasa_url, metadata)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.test_nlu_heldout import ACCURACY
+
+    for language, line in ACCURACY.items():
+        terminalreporter.write_line(f"NLU held-out intent accuracy [{language}]: {line}")

@@ -22,7 +22,7 @@ LOG_DIR = ROOT / "test-artifacts" / "logs"
 API_KEY = "test-policy-api-key"
 # One TensorFlow thread each: on 2 cores Rasa then leaves room for the action server and the API.
 RASA_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
-JWT_SECRET = "test-app-jwt-secret"
+JWT_SECRET = "test-app-jwt-secret-0123456789abcdef"
 
 
 def free_port() -> int:

@@ -34,7 +34,7 @@ def test_app_token_counts_as_verified(new_chat):
 
 
 def test_forged_app_token_is_not_trusted(new_chat):
-    chat = new_chat({"token": app_token("C0001", secret="not-the-secret")})
+    chat = new_chat({"token": app_token("C0001", secret="not-the-secret-but-long-enough-0123")})
     reply = chat.say("我有哪些保单")
     assert "HL20240001" not in reply and "验证身份" in reply
 
