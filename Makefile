@@ -37,6 +37,7 @@ test: train
 
 bench: train
 	$(APP_VENV)/bin/python -m bench.turns
+	$(APP_VENV)/bin/python -m bench.knowledge
 
 lint: venvs
 	$(APP_VENV)/bin/ruff check .
