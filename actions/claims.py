@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions import api_client, parsing
 from actions.api_client import ApiError, ApiUnavailable
 from actions.forms import FreeTextForm
-from actions.messages import INSURANCE_TYPE_LABELS
+from actions.messages import INSURANCE_TYPE_LABELS, MESSAGES
 from actions.policy import money
 from actions.turn import Turn
 
@@ -187,7 +187,8 @@ class ActionSubmitClaim(Action):
         try:
             claim = await api_client.open_claim(payload)
         except ApiError as exc:
-            turn.say("claim_refused", reason=exc.message)
+            known = f"refused_{exc.code}" if f"refused_{exc.code}" in MESSAGES else "refused_other"
+            turn.say("claim_refused", reason=turn.t(known))
             return cleared
         except ApiUnavailable:
             turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])

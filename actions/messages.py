@@ -101,6 +101,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "claim_policy_inactive": {"zh": "保单 {number} 当前不在保障期内，无法报案。", "en": "Policy {number} isn't active, so a claim can't be opened on it."},
     "claim_refused": {"zh": "报案未成功：{reason}", "en": "The claim couldn't be opened: {reason}"},
+    "refused_invalid_incident_date": {
+        "zh": "出险日期不在保单保障期内或晚于今天", "en": "the date is outside the policy's cover or in the future",
+    },
+    "refused_invalid_amount": {"zh": "金额需大于0且不超过保额", "en": "the amount must be above zero and within the sum insured"},
+    "refused_policy_inactive": {"zh": "保单当前不在保障期内", "en": "the policy isn't active"},
+    "refused_policy_not_owned": {"zh": "保单不在您的名下", "en": "the policy isn't in your name"},
+    "refused_other": {"zh": "请稍后再试，或回复“转人工”", "en": "please try again later, or say \"agent\""},
     # renewal
     "no_renewals": {
         "zh": "您没有 {days} 天内到期的保单，无需续保。",

@@ -150,3 +150,12 @@ def test_handoff_posts_to_the_configured_hub_with_masked_summary(actions_url):
     assert request["language"] == "zh" and request["channel"] == "chat"
     summary = json.dumps(request["summary"], ensure_ascii=False)
     assert "13800138000" not in summary and "138****8000" in summary
+
+
+def test_refused_claim_is_explained_in_the_customers_language(actions_url):
+    slots = {"verified": True, "customer_id": "C0001", "claim_policy_number": "HL20240001",
+             "claim_incident_date": "2026-01-01", "claim_amount": 50_000_000.0,
+             "claim_description": "住院", "language": "zh"}
+    result = call(actions_url, "action_submit_claim", "住院", slots=slots)
+    assert "报案未成功：金额需大于0且不超过保额" in texts(result)
+    assert slots_set(result)["claim_amount"] is None  # the form's answers are cleared for a new try
