@@ -130,7 +130,7 @@ class ValidateClaimForm(FreeTextForm):
             turn.say("policy_not_owned" if exc.status == 403 else "policy_not_found", number=value)
             return {"claim_policy_number": None}
         except ApiUnavailable:
-            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+            turn.say_offering_human("api_down")
             return {"claim_policy_number": None}
         if policy["status"] != "active":
             turn.say("claim_policy_inactive", number=value)
@@ -187,11 +187,11 @@ class ActionSubmitClaim(Action):
         try:
             claim = await api_client.open_claim(payload)
         except ApiError as exc:
-            known = f"refused_{exc.code}" if f"refused_{exc.code}" in MESSAGES else "refused_other"
-            turn.say("claim_refused", reason=turn.t(known))
+            reason = f"refused_{exc.code}"
+            turn.say("claim_refused", reason=turn.t(reason if reason in MESSAGES else "refused_other"))
             return cleared
         except ApiUnavailable:
-            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+            turn.say_offering_human("api_down")
             return cleared
         fast = turn.t("claim_fast_track_yes" if claim["fast_track"] else "claim_fast_track_no")
         turn.say("claim_opened", number=claim["claim_number"], amount=money(claim["amount"]), fast_track=fast)

@@ -22,7 +22,7 @@ def document_parts(text: str) -> tuple[str | None, str | None]:
 async def show_verification(turn: Turn, number: str, code: str) -> None:
     result = await api_client.verify_document(number, code)
     if not result.get("genuine"):
-        turn.say("doc_forged", buttons=[turn.button("button_human", "/request_human")])
+        turn.say_offering_human("doc_forged")
         return
     turn.say("doc_genuine", number=number, product=turn.product(result),
              insured=result["insured_name_masked"], start=result["start_date"], end=result["end_date"])
@@ -71,5 +71,5 @@ class ActionVerifyDocument(Action):
             await show_verification(turn, tracker.get_slot("doc_policy_number"),
                                     tracker.get_slot("doc_verification_code"))
         except ApiUnavailable:
-            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+            turn.say_offering_human("api_down")
         return [SlotSet("doc_policy_number", None), SlotSet("doc_verification_code", None)]

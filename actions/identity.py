@@ -118,7 +118,7 @@ class ValidateIdentityForm(FreeTextForm):
             customer = await check_identity(key, last4)
         except ApiUnavailable:
             # Not the customer's fault: no attempt counted; the form ends and offers a human.
-            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+            turn.say_offering_human("api_down")
             return events + [SlotSet("requested_slot", None), SlotSet("pending_request", None)]
         if customer:
             turn.say("identity_ok", name=customer["name"])

@@ -76,7 +76,7 @@ async def run_request(turn: Turn, name: str, customer_id: str | None) -> list[Ev
     try:
         events = await REQUESTS[name].handler(turn, customer_id)
     except ApiUnavailable:
-        turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+        turn.say_offering_human("api_down")
         events = [SlotSet("pending_request", None)]
     if not any(e.get("name") == "next_step" for e in events):
         events.append(SlotSet("next_step", "done"))
@@ -114,7 +114,7 @@ class ActionHandleRequest(Action):
                     turn.say("identity_ok", name=customer["name"])
                     customer_id, events = customer["customer_id"], identity.verified_events(customer)
         except ApiUnavailable:
-            turn.say("api_down", buttons=[turn.button("button_human", "/request_human")])
+            turn.say_offering_human("api_down")
             return [SlotSet("next_step", "done")]
         if customer_id is None:
             return [SlotSet("pending_request", name), SlotSet("pending_text", turn.text[:500]),

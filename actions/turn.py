@@ -44,6 +44,10 @@ class Turn:
     def say(self, key: str, *, buttons: list[dict] | None = None, **values: Any) -> None:
         self.dispatcher.utter_message(text=self.t(key, **values), buttons=buttons or [])
 
+    def say_offering_human(self, key: str, **values: Any) -> None:
+        """A message with a "talk to an agent" button (outages, failed checks)."""
+        self.say(key, buttons=[self.button("button_human", "/request_human")], **values)
+
     def button(self, key: str, payload: str) -> dict[str, str]:
         return {"title": self.t(key), "payload": payload}
 
