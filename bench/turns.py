@@ -22,7 +22,7 @@ import httpx
 from bench.results import merge_results
 from tests import services
 from tests.e2e.helpers import app_token
-from tests.test_nlu_heldout import heldout
+from tests.test_nlu_heldout import heldout_accuracy
 
 SINGLE_USER_TURNS = 60
 CONCURRENT_USERS = 20
@@ -77,15 +77,6 @@ async def measure(turn: Turn, users: int, turns_per_user: int) -> dict[str, floa
             "per_s": len(latencies) / elapsed}
 
 
-def nlu_accuracy(rasa_url: str, language: str) -> float:
-    examples = heldout(language)
-    correct = 0
-    with httpx.Client(timeout=30) as client:
-        for text, intent in examples:
-            correct += client.post(f"{rasa_url}/model/parse", json={"text": text}).json()["intent"]["name"] == intent
-    return correct / len(examples)
-
-
 async def run_turns(rasa_url: str) -> dict[str, dict[str, float]]:
     token = app_token("C0001")
     kinds = {
@@ -110,7 +101,7 @@ def main() -> None:
         actions_url = stack.enter_context(services.action_server(api_url))
         rasa_url = stack.enter_context(services.rasa_server(actions_url, Path(tmp)))
         figures = asyncio.run(run_turns(rasa_url))
-        accuracy = {lang: nlu_accuracy(rasa_url, lang) for lang in ("zh", "en")}
+        accuracy = {lang: heldout_accuracy(rasa_url, lang)[0] for lang in ("zh", "en")}
 
     print(f"{'turn':8} {'p50 1u':>9} {'p95 1u':>9} {'turns/s 1u':>11} {'p50 20u':>9} {'p95 20u':>9} {'turns/s 20u':>12}")
     for name, f in figures.items():
