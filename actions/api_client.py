@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -109,3 +110,14 @@ async def renewals(customer_id: str, within_days: int) -> list[dict]:
 async def verify_document(policy_number: str, code: str) -> dict:
     return await request("POST", "/v1/documents/verify",
                          json={"policy_number": policy_number, "verification_code": code})
+
+
+async def knowledge_search(question: str, language: str, k: int = 3, kind: str | None = None) -> dict:
+    params = {"q": question, "language": language, "k": str(k)}
+    if kind:
+        params["kind"] = kind
+    return await request("GET", "/v1/knowledge/search", params=params)
+
+
+async def knowledge_entry(language: str, entry_id: str) -> dict:
+    return await request("GET", f"/v1/knowledge/entries/{language}/{quote(entry_id, safe='')}")

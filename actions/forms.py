@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.turn import Turn
 
 # Intents that interrupt a form instead of answering it; the form lets rules handle them.
-INTERRUPTIONS = {"request_human", "complaint", "clause_question", "out_of_scope", "deny",
+INTERRUPTIONS = {"request_human", "complaint", "clause_question", "ask_faq", "out_of_scope", "deny",
                  "goodbye", "bot_challenge", "thank", "greet"}
 PARSE_ERRORS = "form_parse_errors"
 

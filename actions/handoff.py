@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import settings
+from actions.knowledge import clause_excerpts
 from actions.messages import INTENT_LABELS
 from actions.turn import Turn
 
@@ -53,7 +54,8 @@ async def _notify_hub(url: str, request: dict[str, Any]) -> bool:
         return False
 
 
-async def hand_off(turn: Turn, reason: str) -> list[EventType]:
+async def hand_off(turn: Turn, reason: str, clause_excerpts: list[dict[str, str]] | None = None) -> list[EventType]:
+    """Queue the conversation for a person; a clause question carries the closest clause sections."""
     tracker = turn.tracker
     reason_text = turn.t(f"reason_{reason}")
     hub = settings.handoff_hub_url()
@@ -65,6 +67,8 @@ async def hand_off(turn: Turn, reason: str) -> list[EventType]:
         "customer_id": tracker.get_slot("customer_id") if tracker.get_slot("verified") else None,
         "summary": conversation_summary(tracker),
     }
+    if clause_excerpts:
+        request["clause_excerpts"] = clause_excerpts
     if hub and await _notify_hub(hub, request):
         turn.say("handoff_connecting", reason=reason_text)
     else:
@@ -84,6 +88,7 @@ class ActionHandoff(Action):
             turn.say("complaint_ack")
         elif reason == "clause":
             turn.say("clause_ack")
+            return await hand_off(turn, reason, await clause_excerpts(mask_text(turn.text), turn.language))
         return await hand_off(turn, reason)
 
 

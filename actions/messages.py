@@ -135,6 +135,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "❌ Not verified: the policy number and code don't match, so this e-policy may not be ours. Check the code, or ask for an agent if in doubt.",
     },
     # handoff
+    # knowledge answers (FAQ and clauses)
+    "knowledge_answer": {"zh": "{answer}\n\n（来源：{source}）", "en": "{answer}\n\n(Source: {source})"},
+    "knowledge_source_faq": {"zh": "常见问题「{title}」", "en": "FAQ \"{title}\""},
+    "knowledge_source_clause": {"zh": "《{product}》条款 {section}", "en": "{product} policy terms, {section}"},
+    "knowledge_clarify": {
+        "zh": "我不太确定您想问的是哪一个，请选择最接近的问题：",
+        "en": "I'm not sure which of these you mean. Please pick the closest question:",
+    },
+    "knowledge_none_of_these": {"zh": "都不是，转人工", "en": "None of these: talk to an agent"},
+    "knowledge_not_found": {
+        "zh": "抱歉，我们的知识库里没有这个问题的答案。您可以换个说法再问一次，或转人工客服为您解答。",
+        "en": "Sorry, our knowledge base has no answer to that question. You can ask it another way, or talk to an agent.",
+    },
+    "knowledge_empty_question": {
+        "zh": "请告诉我您想了解的保险问题，例如“医疗险的等待期是多久”。",
+        "en": "Please tell me what you'd like to know, for example \"how long is the waiting period of the health insurance\".",
+    },
+    "knowledge_still_unsure": {
+        "zh": "抱歉，我还是没能找到确切的答案。为免误导您，建议转人工客服解答。",
+        "en": "Sorry, I still can't find a reliable answer. Rather than guess, I suggest an agent answers this one.",
+    },
     "handoff_connecting": {
         "zh": "正在为您转接人工客服，请稍候…（原因：{reason}）",
         "en": "Connecting you to a human agent, one moment please… (reason: {reason})",
@@ -189,7 +210,8 @@ INTENT_LABELS = {
     "verify_policy_document": {"zh": "电子保单验真", "en": "verify an e-policy"},
     "request_human": {"zh": "转人工客服", "en": "talk to an agent"},
     "complaint": {"zh": "投诉", "en": "make a complaint"},
-    "clause_question": {"zh": "咨询保险条款", "en": "ask about policy terms"},
+    "clause_question": {"zh": "咨询条款对您情况的适用", "en": "ask how the policy terms apply to your case"},
+    "ask_faq": {"zh": "咨询保险知识", "en": "ask a general insurance question"},
     "greet": {"zh": "打招呼", "en": "say hello"},
     "goodbye": {"zh": "结束对话", "en": "end the chat"},
     "thank": {"zh": "表示感谢", "en": "say thanks"},

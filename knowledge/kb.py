@@ -19,6 +19,9 @@ class Entry:
     topic: str  # FAQ category or clause's insurance type
     title: str  # the FAQ question, or "<product> <section title>"
     text: str  # the answer, or the clause text
+    alternates: tuple[str, ...] = ()  # other ways customers ask for this entry (相似问法)
+    product: str = ""  # clauses: the product whose contract this is
+    section: str = ""  # clauses: the section title, e.g. "第三条 等待期"
 
     @property
     def searchable(self) -> str:
@@ -30,13 +33,18 @@ def load_entries(language: str, data_dir: Path = DATA) -> list[Entry]:
     faq = yaml.safe_load((data_dir / f"faq_{language}.yml").read_text(encoding="utf-8"))
     for item in faq["entries"]:
         entries.append(Entry(item["id"], language, "faq", item["category"], item["question"].strip(),
-                             item["answer"].strip()))
+                             item["answer"].strip(), _alternates(item)))
     clauses = yaml.safe_load((data_dir / f"clauses_{language}.yml").read_text(encoding="utf-8"))
     for product in clauses["products"]:
         for section in product["sections"]:
             entries.append(Entry(section["id"], language, "clause", product["insurance_type"],
-                                 f"{product['product']} {section['title']}".strip(), section["text"].strip()))
+                                 f"{product['product']} {section['title']}".strip(), section["text"].strip(),
+                                 _alternates(section), product["product"], section["title"]))
     return entries
+
+
+def _alternates(item: dict) -> tuple[str, ...]:
+    return tuple(str(a).strip() for a in item.get("alternates") or () if str(a).strip())
 
 
 @dataclass(frozen=True)

@@ -172,3 +172,12 @@ def install_error_handlers(app: FastAPI) -> None:
         # the client gets no internals.
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
         return error_response(500, "internal_error", "An unexpected error occurred.")
+
+
+class KnowledgeEntryNotFound(ApiError):
+    status_code, code, message = 404, "knowledge_entry_not_found", "No such knowledge entry."
+
+
+class KnowledgeIndexUnavailable(ApiError):
+    status_code, code = 503, "knowledge_unavailable"
+    message = "The knowledge search is starting or its database is unreachable; try again shortly."

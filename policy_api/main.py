@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from policy_api import __version__
 from policy_api.db import create_schema, make_engine, make_session_factory
 from policy_api.errors import install_error_handlers
+from policy_api.knowledge_service import KnowledgeService
 from policy_api.middleware import BodySizeLimitMiddleware
 from policy_api.payments import SimulatedGateway
 from policy_api.routers import (
@@ -18,6 +19,7 @@ from policy_api.routers import (
     documents,
     health,
     identity,
+    knowledge,
     pay,
     payments,
     policies,
@@ -36,6 +38,7 @@ TAGS = [
     {"name": "payments", "description": "Payment status."},
     {"name": "claims", "description": "Claim guidance, filing and status tracking."},
     {"name": "documents", "description": "E-policy authenticity check."},
+    {"name": "knowledge", "description": "Answers from the FAQ and the product clauses, with their source."},
     {"name": "simulated-gateway", "description": "Pages of the simulated payment gateway (no API key)."},
 ]
 
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             create_schema(engine)
             app.state.schema_ready = True
+            app.state.knowledge.warm_in_background()
         except SQLAlchemyError as exc:
             # Keep serving: /health reports 503 and tables get created once the DB is back.
             log.error("database unavailable at startup: %s", type(exc).__name__)
@@ -68,12 +72,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.gateway = SimulatedGateway(settings.public_url)
     app.state.schema_ready = False
+    app.state.knowledge = KnowledgeService(app.state.session_factory)
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
 
     app.include_router(health.router)
-    for module in (identity, customers, policies, premiums, payments, claims, documents):
+    for module in (identity, customers, policies, premiums, payments, claims, documents, knowledge):
         app.include_router(module.router, prefix="/v1")
     app.include_router(pay.router)
     return app

@@ -150,3 +150,21 @@ class Document(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     policy: Mapped[Policy] = relationship()
+
+
+class KnowledgeEntry(Base):
+    """One FAQ entry or product clause section, imported from knowledge/data/*.yml
+    (`python -m policy_api.knowledge_import`). The search index is rebuilt from these rows."""
+
+    __tablename__ = "knowledge_entries"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "faq" or "clause"
+    topic: Mapped[str] = mapped_column(String(40))
+    product: Mapped[str | None] = mapped_column(String(120), nullable=True)  # clauses: product name
+    section: Mapped[str | None] = mapped_column(String(200), nullable=True)  # clauses: section title
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    alternates: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of other phrasings
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

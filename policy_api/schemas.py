@@ -228,3 +228,32 @@ class DocumentVerification(BaseModel):
     start_date: date | None = None
     end_date: date | None = None
     issued_at: datetime | None = None
+
+
+class KnowledgeSource(BaseModel):
+    """Where an answer comes from: an FAQ entry, or a section of a product's clauses."""
+
+    type: Literal["faq", "clause"]
+    title: str
+    product: str | None = None
+    section: str | None = None
+
+
+class KnowledgeHit(BaseModel):
+    id: str
+    topic: str
+    title: str
+    text: str
+    score: float
+    source: KnowledgeSource
+
+
+class KnowledgeSearchResult(BaseModel):
+    language: Language
+    confident: bool = Field(description="true: hits[0] answers the question. false: hits are suggestions to "
+                                        "choose from (possibly none: the knowledge base has no answer).")
+    hits: list[KnowledgeHit]
+
+
+class KnowledgeStatus(BaseModel):
+    ready: bool

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from policy_api import clock
 from policy_api.codes import hash_code
 from policy_api.db import create_schema, make_engine
+from policy_api.knowledge_store import import_files
 from policy_api.masking import mask_phone
 from policy_api.models import (
     Claim,
@@ -195,9 +196,12 @@ def seed(database_url: str | None = None) -> list[str]:
         create_schema(engine)
         with Session(engine) as session:
             lines = seed_session(session)
+            imported = import_files(session)
             session.commit()
     finally:
         engine.dispose()
+    lines.append("knowledge base: " + ", ".join(f"{lang} {sum(c.values()) - c['removed']} entries"
+                                                for lang, c in imported.items()))
     return lines
 
 

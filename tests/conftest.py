@@ -57,6 +57,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     api_port = services.free_port()
     api_process = contextlib.ExitStack()
     api_url = api_process.enter_context(services.policy_api(database_url, api_port))
+    services.wait_for_knowledge(api_url)
     try:
         with services.action_server(api_url) as actions_url, \
                 services.rasa_server(actions_url, workdir) as rasa_url:

@@ -82,6 +82,19 @@ def policy_api(database_url: str, port: int | None = None, api_key: str = API_KE
         yield f"http://127.0.0.1:{port}"
 
 
+def wait_for_knowledge(api_url: str, api_key: str = API_KEY, timeout_s: float = 600) -> None:
+    """Wait until the API's knowledge indexes are built (minutes on a new machine, where every FAQ text
+    is embedded for the first time; seconds once the embedding cache has them)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            response = httpx.get(f"{api_url}/v1/knowledge/status", headers={"X-API-Key": api_key}, timeout=5)
+            if response.status_code == 200 and response.json()["ready"]:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"knowledge indexes of {api_url} not ready after {timeout_s}s")
+
+
 @contextlib.contextmanager
 def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterator[str]:
     port = free_port()

@@ -58,6 +58,7 @@ def actions_url(tmp_path_factory: pytest.TempPathFactory, hub_url: str) -> Itera
     endpoints.write_text(f"handoff_hub:\n  url: {hub_url}\n")
     with services.policy_api(database_url) as api_url, \
             services.action_server(api_url, {"BOT_ENDPOINTS": str(endpoints)}) as url:
+        services.wait_for_knowledge(api_url)
         yield url
 
 
@@ -159,3 +160,19 @@ def test_refused_claim_is_explained_in_the_customers_language(actions_url):
     result = call(actions_url, "action_submit_claim", "住院", slots=slots)
     assert "报案未成功：金额需大于0且不超过保额" in texts(result)
     assert slots_set(result)["claim_amount"] is None  # the form's answers are cleared for a new try
+
+
+def test_clause_question_handoff_carries_the_closest_clause_sections(actions_url):
+    StandInHub.received.clear()
+    call(actions_url, "action_handoff", intent="clause_question",
+         text="我投保第20天住院被拒赔，说是等待期内的疾病，等待期条款对我适用吗 手机13800138000")
+    request = StandInHub.received[-1]
+    assert request["reason"] == "clause"
+    excerpts = request["clause_excerpts"]
+    assert excerpts and all(e["id"].startswith("clause-") and e["excerpt"] for e in excerpts)
+    assert any("等待期" in e["title"] for e in excerpts), excerpts
+
+
+def test_knowledge_answer_names_its_source(actions_url):
+    result = call(actions_url, "action_answer_knowledge", intent="ask_faq", text="安心医疗险的免赔额是多少")
+    assert "10,000" in texts(result) and "来源" in texts(result)

@@ -73,7 +73,8 @@ def test_e_policy_verification(chat):
 def test_human_and_complaint(stack, new_chat):
     for message, reason in [("i want to talk to a human agent", "request"),
                             ("I want to file a complaint, your service is terrible", "complaint"),
-                            ("what does the waiting period clause mean", "clause")]:
+                            ("the adjuster rejected my claim under the exclusion clause, does it really apply "
+                             "to my case", "clause")]:
         chat = new_chat()
         reply = chat.say(message)
         assert "95500" in reply, message
@@ -82,8 +83,8 @@ def test_human_and_complaint(stack, new_chat):
 
 def test_general_insurance_question_is_not_small_talk(chat, stack):
     reply = chat.say("what does term life insurance cover?")
-    assert "95500" in reply  # a clause/coverage question goes to a specialist, never "you're welcome"
-    assert slot(stack, chat, "handoff_reason") == "clause"
+    assert "Source:" in reply  # answered from the knowledge base, never "you're welcome"
+    assert slot(stack, chat, "handoff_reason") is None
 
 
 def test_small_talk_and_out_of_scope(chat):

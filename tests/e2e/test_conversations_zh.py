@@ -109,7 +109,7 @@ def test_e_policy_verification_genuine_and_forged(chat):
 
 def test_human_complaint_and_clause_go_to_a_person(stack, new_chat):
     for message, reason in [("转人工", "request"), ("我要投诉你们理赔太慢了", "complaint"),
-                            ("等待期条款是什么意思", "clause")]:
+                            ("我这次理赔被拒说属于免责条款，这个条款对我的情况真的适用吗", "clause")]:
         chat = new_chat()
         reply = chat.say(message)
         assert "95500" in reply, message
