@@ -16,9 +16,9 @@ from knowledge.search import DEFAULT_CONFIG
 def main() -> None:
     figures = {language: evaluate(language, config) for language, config in DEFAULT_CONFIG.items()}
     for language, (config, f) in figures.items():
-        print(f"knowledge [{language}] {config.encoder} bm25 weight {config.keyword_weight} threshold "
-              f"{config.threshold:.3f}: top-1 {f.top1:.3f} (target >= 0.90), declined {f.declined:.3f} "
-              f"(target >= 0.90), p50 {f.p50_ms:.1f} ms (target < 50)")
+        print(f"knowledge [{language}] {config.encoder} {config.scoring} threshold {config.threshold:.3f}: "
+              f"top-1 {f.top1:.3f} (target >= 0.90), declined {f.declined:.3f} (target >= 0.90), "
+              f"top-3 {f.top3:.3f}, p50 {f.p50_ms:.1f} ms (target < 50)")
     merge_results({
         "faq_top1_zh": round(figures["zh"][1].top1, 3),
         "faq_top1_en": round(figures["en"][1].top1, 3),

