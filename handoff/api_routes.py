@@ -19,14 +19,14 @@ CID_PATTERN = r"^[A-Za-z0-9_.:-]{8,64}$"
 CID_RE = re.compile(CID_PATTERN)
 
 
-def get_hub(request: Request) -> Hub:
+async def get_hub(request: Request) -> Hub:  # async: no threadpool hop per request
     return request.app.state.hub
 
 
 HubDep = Annotated[Hub, Depends(get_hub)]
 
 
-def channel_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
+async def channel_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
     expected = request.app.state.hub.settings.api_key
     if expected and not (x_api_key and hmac.compare_digest(x_api_key.encode(), expected.encode())):
         raise HubError(401, "unauthorized", "Missing or invalid X-API-Key header.")

@@ -27,7 +27,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        redis = aioredis.from_url(settings.redis_url, decode_responses=True, health_check_interval=30)
+        # A blocking pool: under a burst, callers wait for a free connection instead of failing.
+        pool = aioredis.BlockingConnectionPool.from_url(settings.redis_url, decode_responses=True, max_connections=64,
+                                                        timeout=20, health_check_interval=30)
+        redis = aioredis.Redis(connection_pool=pool)
         await redis.ping()
         records = Records(settings.database_url)
         records.start()
@@ -35,6 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await hub.bus.start()
         router = Router(hub)
         router.start()
+        for user in await records.users():  # the supervisor view lists every agent, signed in or not
+            await hub.state.register_agent(user)
         await hub.resume_bot_workers()
         app.state.hub = hub
         log.info("hub ready: prefix %s, reservation %.1fs, escalation %.1fs", settings.prefix,

@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
+from redis.exceptions import RedisError
 
 from handoff.api_routes import CID_RE
 from handoff.errors import HubError
@@ -76,22 +77,17 @@ async def chat_socket(websocket: WebSocket, cid: str, last_seq: int = 0) -> None
 
 
 async def _push(hub: Hub, cid: str, socket: Socket, sub: Any, sent: list[int]) -> None:
-    owner = None
     while True:
         try:
-            event = await asyncio.wait_for(sub.queue.get(), 2.0)
+            event = await asyncio.wait_for(sub.queue.get(), 5.0)
         except TimeoutError:
-            if sub.overflowed:
-                await socket.error("too_slow", "Too many events queued; reconnect to catch up.")
-                return
-            status = await hub.status(cid)
-            if status["owner"] == "queued" or status["owner"] != owner:  # position and wait move
-                owner = status["owner"]
-                await socket.send({"type": "status", **status})
+            event = None
+        if sub.overflowed:
+            await socket.error("too_slow", "Too many events queued; reconnect to catch up.")
+            return
+        if event is None:
             continue
-        if "seq" not in event:
-            if event.get("type") == "status":
-                owner = event.get("owner")
+        if "seq" not in event:  # status: the queue position and wait are pushed by the router
             await socket.send(event)
             continue
         if event["seq"] <= sent[0]:
@@ -130,6 +126,9 @@ async def _read(hub: Hub, cid: str, socket: Socket) -> None:
             await _handle(hub, cid, socket, frame)
         except HubError as exc:
             await socket.error(exc.code, exc.message, frame.get("client_msg_id"))
+        except RedisError:
+            # Not stored and not acknowledged: the page keeps the message and resends it.
+            await socket.error("hub_unavailable", "The hub cannot store messages right now; retrying.")
 
 
 async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any]) -> None:

@@ -39,6 +39,16 @@ class Keys:
         return f"{self.prefix}:queue"
 
     @property
+    def pending(self) -> str:
+        """Waiting requests nobody holds an offer for: what the router has to place."""
+        return f"{self.prefix}:pending"
+
+    @property
+    def escalated(self) -> str:
+        """Waiting requests past the escalation deadline: offered to every free agent."""
+        return f"{self.prefix}:escalated"
+
+    @property
     def timers(self) -> str:
         return f"{self.prefix}:timers"
 

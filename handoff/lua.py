@@ -56,26 +56,30 @@ return {'ok', seq, owner}
 """
 
 # Create a handoff request (or return the conversation's open one). ARGV: prefix, rid, cid, now,
-# escalate_at, then field/value pairs for the request hash.
+# escalate_at, language, then field/value pairs for the request hash. Returns {status, rid, position}.
 CREATE_REQUEST = """
 local p, rid, cid, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local conv = p .. ':c:' .. cid
 local existing = redis.call('HGET', conv, 'request_id')
 if existing then
   local st = redis.call('HGET', p .. ':r:' .. existing, 'state')
-  if st == 'waiting' or st == 'assigned' then return {'exists', existing} end
+  if st == 'waiting' or st == 'assigned' then
+    local rank = redis.call('ZRANK', p .. ':queue', existing)
+    return {'exists', existing, rank and rank + 1 or 0}
+  end
 end
 local req = p .. ':r:' .. rid
 redis.call('HSET', req, 'rid', rid, 'cid', cid, 'created', now, 'state', 'waiting', 'escalated', '0')
-for i = 6, #ARGV, 2 do redis.call('HSET', req, ARGV[i], ARGV[i + 1]) end
+for i = 7, #ARGV, 2 do redis.call('HSET', req, ARGV[i], ARGV[i + 1]) end
 local owner = redis.call('HGET', conv, 'owner')
-if not owner then redis.call('HSET', conv, 'epoch', 0, 'seq', 0) end
-redis.call('HSET', conv, 'owner', 'queued', 'request_id', rid)
+if not owner then redis.call('HSET', conv, 'epoch', 0, 'seq', 0, 'channel', redis.call('HGET', req, 'channel')) end
+redis.call('HSET', conv, 'owner', 'queued', 'request_id', rid, 'language', ARGV[6])
+redis.call('ZADD', p .. ':pending', now, rid)
 redis.call('HDEL', conv, 'agent', 'agent_name')
 redis.call('ZADD', p .. ':queue', now, rid)
 redis.call('ZADD', p .. ':timers', ARGV[5], 'escalate|' .. rid)
 redis.call('SADD', p .. ':live', cid)
-return {'created', rid}
+return {'created', rid, redis.call('ZRANK', p .. ':queue', rid) + 1}
 """
 
 # Offer a waiting request to an agent with free capacity. ARGV: prefix, rid, user, offer_id, now,
@@ -93,6 +97,7 @@ local busy = redis.call('SCARD', agent .. ':convs') + redis.call('SCARD', agent 
 if busy >= tonumber(redis.call('HGET', agent, 'capacity') or '1') then return 0 end
 redis.call('HSET', offers, user, ARGV[4])
 redis.call('SADD', agent .. ':offers', rid)
+redis.call('ZREM', p .. ':pending', rid)
 redis.call('HSETNX', req, 'first_offered', ARGV[5])
 redis.call('ZADD', p .. ':timers', ARGV[6], 'offer|' .. rid .. '|' .. user .. '|' .. ARGV[4])
 return 1
@@ -107,6 +112,10 @@ if not current or (ARGV[4] ~= '' and current ~= ARGV[4]) then return 0 end
 redis.call('HDEL', offers, user)
 redis.call('SREM', p .. ':a:' .. user .. ':offers', rid)
 redis.call('SADD', p .. ':r:' .. rid .. ':tried', user)
+local req = p .. ':r:' .. rid
+if redis.call('HGET', req, 'state') == 'waiting' and redis.call('HLEN', offers) == 0 then
+  redis.call('ZADD', p .. ':pending', redis.call('HGET', req, 'created'), rid)
+end
 return 1
 """
 
@@ -142,6 +151,8 @@ redis.call('DEL', req .. ':offers', req .. ':tried')
 if state == 'waiting' then redis.call('HSET', req, 'accepted', now) end
 redis.call('HSET', req, 'state', 'assigned', 'agent', user, 'agent_name', name)
 redis.call('ZREM', p .. ':queue', rid)
+redis.call('ZREM', p .. ':pending', rid)
+redis.call('SREM', p .. ':escalated', rid)
 redis.call('ZREM', p .. ':timers', 'escalate|' .. rid)
 redis.call('HSET', conv, 'owner', 'agent', 'agent', user, 'agent_name', name)
 redis.call('HINCRBY', conv, 'epoch', 1)
@@ -177,6 +188,8 @@ end
 redis.call('DEL', req .. ':offers', req .. ':tried')
 redis.call('HSET', req, 'state', outcome, 'closed', now)
 redis.call('ZREM', p .. ':queue', rid)
+redis.call('ZREM', p .. ':pending', rid)
+redis.call('SREM', p .. ':escalated', rid)
 redis.call('ZREM', p .. ':timers', 'escalate|' .. rid)
 if agent ~= '' then
   redis.call('SREM', p .. ':a:' .. agent .. ':convs', cid)
@@ -194,5 +207,6 @@ ESCALATE = """
 local req = ARGV[1] .. ':r:' .. ARGV[2]
 if redis.call('HGET', req, 'state') ~= 'waiting' or redis.call('HGET', req, 'escalated') == '1' then return 0 end
 redis.call('HSET', req, 'escalated', '1')
+redis.call('SADD', ARGV[1] .. ':escalated', ARGV[2])
 return 1
 """

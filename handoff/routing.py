@@ -46,6 +46,8 @@ class Router:
         self.redis = hub.redis
         self.keys = hub.keys
         self._task: asyncio.Task | None = None
+        self._positions: dict[str, int] = {}  # request -> last position told to its customer
+        self._cids: dict[str, str] = {}
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run())
@@ -59,10 +61,13 @@ class Router:
                 pass
 
     async def run(self) -> None:
-        last_dispatch = 0.0
+        last_dispatch = last_positions = 0.0
         while True:
             try:
                 await self.fire_due_timers()
+                if time.monotonic() - last_positions > 2.0:
+                    last_positions = time.monotonic()
+                    await self.push_positions()
                 if self.hub.wake.is_set() or time.monotonic() - last_dispatch > 1.0:
                     self.hub.wake.clear()
                     last_dispatch = time.monotonic()
@@ -91,8 +96,33 @@ class Router:
                     self.hub.wake.set()
             await self.redis.zrem(self.keys.timers, member)
 
-    async def dispatch(self) -> None:
+    async def push_positions(self) -> None:
+        """Tell each waiting customer their new place in the queue (one ZRANGE for the whole queue)."""
         rids = await self.state.queue()
+        missing = [rid for rid in rids if rid not in self._cids]
+        if missing:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for rid in missing:
+                    pipe.hget(self.keys.request(rid), "cid")
+                for rid, cid in zip(missing, await pipe.execute(), strict=True):
+                    if cid:
+                        self._cids[rid] = cid
+        positions = {rid: n for n, rid in enumerate(rids, 1)}
+        for rid, position in positions.items():
+            if self._positions.get(rid) != position and rid in self._cids:
+                status = {"type": "status", "conversation_id": self._cids[rid], "owner": "queued", "request_id": rid,
+                          "position": position, "estimated_wait_s": await self.hub.estimate_wait(position),
+                          "agent_name": None}
+                await self.hub.bus.publish(f"conv:{self._cids[rid]}", status)
+        self._positions = positions
+        self._cids = {rid: cid for rid, cid in self._cids.items() if rid in positions}
+
+    async def dispatch(self) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrange(self.keys.pending, 0, -1)
+            pipe.smembers(self.keys.escalated)
+            pending, escalated = await pipe.execute()
+        rids = pending + sorted(escalated - set(pending))
         if not rids:
             return
         agents = [a for a in await self.state.agent_loads() if a.role == "agent" and a.state == "available"]

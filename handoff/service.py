@@ -49,7 +49,14 @@ class Hub:
         self.policy = PolicyContext(settings.policy_api_url, settings.policy_api_key)
         self.wake = asyncio.Event()  # the router dispatches soon after this is set
         self._bot_workers: dict[str, asyncio.Task] = {}
+        self._tasks: set[asyncio.Task] = set()
         self._estimate_cache: tuple[float, int, int, float] = (0.0, 0, 0, 0.0)
+
+    def _background(self, coroutine: Any) -> None:
+        """Run without making the caller wait (kept referenced until done)."""
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
         for task in self._bot_workers.values():
@@ -163,21 +170,20 @@ class Hub:
     # --- handoff requests --------------------------------------------------------------------------
     async def handoff(self, payload: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
         cid = payload["conversation_id"]
-        await self.state.ensure_conversation(cid, payload["channel"])
         fields = {"reason": payload["reason"], "language": payload["language"], "channel": payload["channel"],
                   "customer_id": payload.get("customer_id") or "",
                   "summary": json.dumps(payload.get("summary") or [], ensure_ascii=False)}
-        created, rid, now = await self.state.create_request(cid, fields)
+        created, rid, now, position = await self.state.create_request(cid, fields)
         if created:
             self.records.record_request({"rid": rid, "cid": cid, "created": now, **fields}, payload.get("summary") or [])
-            await self.redis.hset(self.keys.conv(cid), "language", payload["language"])
             self.wake.set()
-        position = await self.state.position(rid)
-        answer = {"request_id": rid, "position": position, "conversation_id": cid,
-                  "estimated_wait_s": await self.estimate_wait(position or 1) if position else None,
-                  "owner": (await self.state.conversation(cid)).get("owner")}
-        await self.publish_status(cid)
-        return created, answer
+        if not position:  # an agent already has it
+            return False, {"request_id": rid, "conversation_id": cid, "position": None, "estimated_wait_s": None,
+                           "owner": "agent"}
+        status = {"conversation_id": cid, "owner": "queued", "request_id": rid, "position": position,
+                  "estimated_wait_s": await self.estimate_wait(position), "agent_name": None, "escalated": False}
+        self._background(self.bus.publish(f"conv:{cid}", {"type": "status", **status}))
+        return created, {k: status[k] for k in ("request_id", "conversation_id", "position", "estimated_wait_s", "owner")}
 
     async def escalate(self, rid: str) -> None:
         if not await self.state.escalate(rid):

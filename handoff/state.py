@@ -82,15 +82,15 @@ class State:
         return [json.loads(item) for item in raw]
 
     # --- requests ----------------------------------------------------------------------------------
-    async def create_request(self, cid: str, fields: dict[str, str]) -> tuple[bool, str, float]:
+    async def create_request(self, cid: str, fields: dict[str, str]) -> tuple[bool, str, float, int]:
         rid = "r-" + uuid.uuid4().hex[:16]
         now = time.time()
         pairs: list[Any] = []
         for name, value in fields.items():
             pairs += [name, value]
-        status, rid_out = await self._create(args=[
-            self.p, rid, cid, f"{now:.3f}", f"{now + self.settings.escalate_s:.3f}", *pairs])
-        return status == "created", rid_out, now
+        status, rid_out, position = await self._create(args=[
+            self.p, rid, cid, f"{now:.3f}", f"{now + self.settings.escalate_s:.3f}", fields["language"], *pairs])
+        return status == "created", rid_out, now, int(position)
 
     async def request(self, rid: str) -> dict[str, str]:
         return await self.redis.hgetall(self.keys.request(rid))

@@ -4,10 +4,6 @@ const CANNED = {
   zh: ["您好，我是人工客服，很高兴为您服务。", "请稍等，我帮您查询一下。", "请问还有其他可以帮您的吗？", "理赔材料齐全后一般 3 个工作日内审核完毕。", "感谢您的耐心等待。"],
   en: ["Hello, I'm a human agent and happy to help.", "One moment please, let me check that for you.", "Is there anything else I can help with?", "Once all documents are in, a claim is usually reviewed within 3 working days.", "Thank you for your patience."],
 };
-const REASONS = {
-  zh: { request: "客户要求人工", complaint: "投诉", clause: "条款解读", not_understood: "多次未理解", identity_lockout: "身份验证锁定" },
-  en: { request: "Customer asked for an agent", complaint: "Complaint", clause: "Clause interpretation", not_understood: "Repeatedly not understood", identity_lockout: "Identity lockout" },
-};
 const offers = new Map();
 const transcript = Transcript(document.getElementById("transcript"));
 let current = null;  // the open conversation view
@@ -21,7 +17,7 @@ function renderOffers() {
   if (!offers.size) box.append(el("div", { class: "muted" }, tr("none")));
   for (const offer of offers.values()) {
     const left = Math.max(0, Math.round(offer.deadline - Date.now() / 1000));
-    const lines = (offer.summary || []).slice(-3).map((l) => `${l.speaker === "customer" ? tr("customer") : tr("bot")}: ${l.text}`).join("\n");
+    const lines = (offer.summary || []).slice(-3).map((l) => `${l.speaker === "customer" ? tr("customer_sender") : tr("bot")}: ${l.text}`).join("\n");
     box.append(el("div", { class: "card offer", "data-request": offer.request_id },
       el("div", {}, (REASONS[LANG][offer.reason] || offer.reason) + ` · ${offer.language} · ${offer.channel}`, offer.escalated ? el("span", { class: "badge warn" }, tr("escalated")) : null),
       el("div", { class: "muted", style: "white-space:pre-wrap" }, lines),
@@ -67,7 +63,7 @@ async function openConversation(cid) {
   document.getElementById("reason").textContent = REASONS[LANG][current.request.reason] || current.request.reason;
   const summary = document.getElementById("summary");
   summary.innerHTML = "";
-  for (const line of current.request.summary) summary.append(el("div", { class: "muted" }, `${line.speaker === "customer" ? tr("customer") : tr("bot")}: ${line.text}`));
+  for (const line of current.request.summary) summary.append(el("div", { class: "muted" }, `${line.speaker === "customer" ? tr("customer_sender") : tr("bot")}: ${line.text}`));
   const notes = document.getElementById("notes");
   notes.innerHTML = "";
   current.notes.forEach(addNote);

@@ -27,7 +27,8 @@ function consoleSocket(onEvent) {
 
 function senderLabel(entry) {
   if (entry.sender === "agent") return entry.agent_name || tr("agent");
-  return { customer: tr("customer"), bot: tr("bot"), system: "" }[entry.sender] || entry.sender;
+  const labels = { customer: tr("customer_sender"), bot: tr("bot"), system: "" };
+  return entry.sender in labels ? labels[entry.sender] : entry.sender;
 }
 
 function transcriptEntry(entry) {
@@ -43,6 +44,12 @@ function transcriptEntry(entry) {
   if (entry.buttons && entry.buttons.length) box.append(el("div", { class: "muted" }, "[" + entry.buttons.map((b) => b.title).join("] [") + "]"));
   return box;
 }
+
+const REASONS = {
+  zh: { request: "客户要求人工", complaint: "投诉", clause: "条款解读", not_understood: "多次未理解", identity_lockout: "身份验证锁定" },
+  en: { request: "Customer asked for an agent", complaint: "Complaint", clause: "Clause interpretation", not_understood: "Repeatedly not understood", identity_lockout: "Identity lockout" },
+};
+function reasonLabel(reason) { return REASONS[LANG][reason] || reason; }
 
 // A transcript view that takes entries in any order and shows each seq once.
 function Transcript(container) {

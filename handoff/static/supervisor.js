@@ -22,7 +22,7 @@ async function refresh() {
   queue.innerHTML = "";
   queue.append(row(tr("reason"), tr("language"), tr("waited"), tr("offers"), ""));
   for (const q of data.queue) {
-    queue.append(el("tr", { "data-request": q.request_id }, el("td", {}, q.reason, q.escalated ? el("span", { class: "badge warn" }, tr("escalated")) : ""),
+    queue.append(el("tr", { "data-request": q.request_id }, el("td", {}, reasonLabel(q.reason), q.escalated ? el("span", { class: "badge warn" }, tr("escalated")) : ""),
       el("td", {}, q.language + " · " + q.channel), el("td", {}, `${Math.round(q.waited_s)} s`), el("td", {}, q.offered_to.join(", ")),
       el("td", {}, el("button", { onclick: () => takeOver(q.conversation_id) }, tr("take_over")))));
   }
@@ -34,7 +34,7 @@ async function refresh() {
   const live = document.getElementById("live");
   live.innerHTML = "";
   for (const c of data.live) {
-    live.append(el("tr", { "data-conversation": c.conversation_id }, el("td", {}, c.agent_name || c.agent), el("td", {}, c.reason), el("td", {}, c.customer_id || "?"),
+    live.append(el("tr", { "data-conversation": c.conversation_id }, el("td", {}, c.agent_name || c.agent), el("td", {}, reasonLabel(c.reason)), el("td", {}, c.customer_id || "?"),
       el("td", {}, el("button", { class: "view", onclick: () => watch(c.conversation_id) }, tr("view")), " ",
         el("button", { class: "take-over", onclick: () => takeOver(c.conversation_id) }, tr("take_over")))));
   }

@@ -56,6 +56,11 @@ class HubRun:
         return httpx.get(f"{self.url}/api/conversations/{cid}/status", timeout=10).json()
 
 
+def open_ws(url: str, **options: Any) -> ClientConnection:
+    """A connection the test closes itself (Frames.close), not bound to a with-block."""
+    return connect(url, **options).__enter__()
+
+
 def new_cid(tag: str = "t") -> str:
     return f"{tag}-{uuid.uuid4().hex[:14]}"
 
@@ -124,7 +129,7 @@ class Customer:
     def __init__(self, hub: HubRun, cid: str | None = None, last_seq: int = 0) -> None:
         self.hub = hub
         self.cid = cid or new_cid("cust")
-        self.frames = Frames(connect(f"{hub.ws_url}/ws/chat/{self.cid}?last_seq={last_seq}", max_size=2**22))
+        self.frames = Frames(open_ws(f"{hub.ws_url}/ws/chat/{self.cid}?last_seq={last_seq}", max_size=2**22))
 
     def send(self, text: str, client_msg_id: str | None = None) -> str:
         msg_id = client_msg_id or uuid.uuid4().hex
@@ -166,7 +171,7 @@ class Agent:
         assert response.status_code == 200, response.text
         self.display_name = response.json()["display_name"]
         cookie = f"hub_session={self.http.cookies.get('hub_session')}"
-        self.frames = Frames(connect(f"{hub.ws_url}/ws/console", additional_headers={"Cookie": cookie}))
+        self.frames = Frames(open_ws(f"{hub.ws_url}/ws/console", additional_headers={"Cookie": cookie}))
         self.frames.wait_for(lambda f: f.get("type") == "hello", 10, "hello")
         if available:
             self.set_state("available")
