@@ -108,11 +108,12 @@ class Router:
                     if cid:
                         self._cids[rid] = cid
         positions = {rid: n for n, rid in enumerate(rids, 1)}
+        escalated = await self.redis.smembers(self.keys.escalated) if positions else set()
         for rid, position in positions.items():
             if self._positions.get(rid) != position and rid in self._cids:
                 status = {"type": "status", "conversation_id": self._cids[rid], "owner": "queued", "request_id": rid,
                           "position": position, "estimated_wait_s": await self.hub.estimate_wait(position),
-                          "agent_name": None}
+                          "agent_name": None, "escalated": rid in escalated}
                 await self.hub.bus.publish(f"conv:{self._cids[rid]}", status)
         self._positions = positions
         self._cids = {rid: cid for rid, cid in self._cids.items() if rid in positions}

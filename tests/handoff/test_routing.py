@@ -45,7 +45,7 @@ def _has_offer(agent: Agent, rid: str, timeout: float) -> bool:
 
 
 def test_nobody_accepts_escalates_at_deadline_and_customer_can_ask_for_callback(start_hub):
-    hub = start_hub(reservation_s=2, escalate_s=4)
+    hub = start_hub(reservation_s=2, escalate_s=4, postgres=True)  # the record on PostgreSQL
     supervisor = Agent(hub, "supervisor", available=False)
     customer = Customer(hub)
     try:
@@ -146,3 +146,40 @@ def test_hub_restart_mid_queue_loses_no_request_timer_or_message(start_hub):
             assert texts == [f"还在吗{n}"]
     finally:
         agent.close()
+
+
+def test_supervisor_takes_over_a_live_conversation(start_hub):
+    hub = start_hub(postgres=True)
+    agent, supervisor = Agent(hub, "agent1"), Agent(hub, "supervisor", available=False)
+    customer = Customer(hub)
+    try:
+        hub.handoff(customer.cid)
+        assert agent.accept(agent.offer()["request_id"]).status_code == 200
+        live = supervisor.http.get("/api/console/supervisor/overview").json()["live"]
+        assert [(c["conversation_id"], c["agent"]) for c in live] == [(customer.cid, "agent1")]
+        assert agent.http.post(f"/api/console/conversations/{customer.cid}/takeover").status_code == 403
+
+        assert supervisor.http.post(f"/api/console/conversations/{customer.cid}/takeover").status_code == 200
+        taken = agent.frames.wait_for(lambda f: f.get("type") == "conversation_taken", 5, "conversation_taken")
+        assert taken["conversation_id"] == customer.cid
+        refused = agent.reply(customer.cid, "我还在")
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_your_conversation"
+        assert supervisor.reply(customer.cid, "我是主管，由我来处理。").status_code == 200
+        assert customer.event(lambda e: e.get("sender") == "agent")["agent_name"] == "周主管"
+        assert customer.status(lambda s: s.get("agent_name") == "周主管")
+        assert agent.http.get("/api/console/me").json()["load"] == 0
+    finally:
+        customer.close()
+        agent.close()
+        supervisor.close()
+
+
+def test_console_sessions_expire(start_hub):
+    hub = start_hub(HANDOFF_SESSION_TTL_S=2)
+    client = httpx.Client(base_url=hub.url)
+    assert client.post("/api/console/login", json={"username": "agent2",
+                                                   "password": hub.passwords["agent2"]}).status_code == 200
+    assert client.get("/api/console/me").status_code == 200
+    time.sleep(2.5)
+    expired = client.get("/api/console/me")
+    assert expired.status_code == 401 and expired.json()["error"]["code"] == "not_signed_in"
