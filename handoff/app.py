@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = Hub(settings, redis, records)
         await hub.bus.start()
         router = Router(hub)
+        hub.router = router
         router.start()
         for user in await records.users():  # the supervisor view lists every agent, signed in or not
             await hub.state.register_agent(user)

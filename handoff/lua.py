@@ -162,7 +162,8 @@ redis.call('SADD', p .. ':live', cid)
 return result
 """
 
-# End the human part of a conversation: the bot owns it again. ARGV: prefix, cid, user ('' = any
+# End the human part of a conversation: the bot owns it again (on hand back it also gets the
+# customer's messages the agent left unanswered). ARGV: prefix, cid, user ('' = any
 # owner, e.g. a supervisor), outcome (handed_back|closed|cancelled), now.
 # Returns {status, rid, agent or '', offerees withdrawn...}.
 RELEASE = """
@@ -199,6 +200,21 @@ redis.call('HSET', conv, 'owner', 'bot')
 redis.call('HDEL', conv, 'agent', 'agent_name')
 redis.call('HINCRBY', conv, 'epoch', 1)
 redis.call('SREM', p .. ':live', cid)
+redis.call('EXPIRE', req, 604800)
+if outcome == 'handed_back' then
+  -- Customer messages after the agent's last word were nobody's answer yet: the bot takes them,
+  -- in the same step as the switch, so none is dropped and none is answered twice.
+  local log = conv .. ':log'
+  local n = redis.call('LLEN', log)
+  local unanswered = {}
+  for i = n - 1, math.max(0, n - 50), -1 do
+    local e = cjson.decode(redis.call('LINDEX', log, i))
+    if e['sender'] == 'agent' or e['kind'] == 'agent_joined' then break end
+    if e['sender'] == 'customer' and not e['kind'] then table.insert(unanswered, 1, e['seq']) end
+  end
+  for _, seq in ipairs(unanswered) do redis.call('RPUSH', conv .. ':botq', seq) end
+  if #unanswered > 0 then redis.call('SADD', p .. ':botpending', cid) end
+end
 return result
 """
 

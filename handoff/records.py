@@ -99,7 +99,6 @@ class Records:
             results = []
             for job in jobs:
                 results.append(job(session))
-                session.flush()
             session.commit()
             return results
 
@@ -116,7 +115,7 @@ class Records:
     # --- the jobs -----------------------------------------------------------------------------------
     def record_request(self, req: dict[str, Any], summary: list[dict[str, str]]) -> None:
         def job(session: Session) -> None:
-            session.merge(HandoffRecord(
+            session.add(HandoffRecord(
                 request_id=req["rid"], conversation_id=req["cid"], reason=req["reason"],
                 language=req["language"], channel=req["channel"], customer_id=req.get("customer_id") or None,
                 summary=summary, created_at=ts(req["created"])))
@@ -124,6 +123,7 @@ class Records:
 
     def update_request(self, rid: str, **fields: Any) -> None:
         def job(session: Session) -> None:
+            session.flush()  # a record added earlier in this batch
             record = session.get(HandoffRecord, rid)
             if record is None:
                 log.warning("no record for request %s", rid)

@@ -24,6 +24,7 @@ from handoff.state import AgentLoad
 log = logging.getLogger("handoff.routing")
 
 TOPIC_BY_REASON = {"complaint": "complaints", "clause": "clauses", "identity_lockout": "identity"}
+DISPATCH_MIN_INTERVAL_S = 0.05
 CLAIM_WORDS = ("理赔", "报案", "赔付", "claim")
 
 
@@ -47,6 +48,8 @@ class Router:
         self.keys = hub.keys
         self._task: asyncio.Task | None = None
         self._positions: dict[str, int] = {}  # request -> last position told to its customer
+        self._agents: list[AgentLoad] = []  # free agents as of the last look, for placing new requests at once
+        self._agents_at = 0.0
         self._cids: dict[str, str] = {}
 
     def start(self) -> None:
@@ -68,7 +71,9 @@ class Router:
                 if time.monotonic() - last_positions > 2.0:
                     last_positions = time.monotonic()
                     await self.push_positions()
-                if self.hub.wake.is_set() or time.monotonic() - last_dispatch > 1.0:
+                # Woken by a change (at most every 50 ms: a burst of handoffs shares one pass), or every second.
+                since = time.monotonic() - last_dispatch
+                if (self.hub.wake.is_set() and since > DISPATCH_MIN_INTERVAL_S) or since > 1.0:
                     self.hub.wake.clear()
                     last_dispatch = time.monotonic()
                     await self.dispatch()
@@ -79,6 +84,8 @@ class Router:
                 await asyncio.sleep(0.5)
             try:
                 await asyncio.wait_for(self.hub.wake.wait(), timeout=0.1)
+                if time.monotonic() - last_dispatch < DISPATCH_MIN_INTERVAL_S:
+                    await asyncio.sleep(DISPATCH_MIN_INTERVAL_S)
             except TimeoutError:
                 pass
 
@@ -118,6 +125,16 @@ class Router:
         self._positions = positions
         self._cids = {rid: cid for rid, cid in self._cids.items() if rid in positions}
 
+    async def place(self, rid: str, req: dict[str, str]) -> None:
+        """Offer a new request right away (the handoff's own request), with the agents' loads as last
+        seen (at most 0.5 s old); the offer script re-checks capacity, and anything not placed here
+        the dispatcher places on its next pass."""
+        if time.monotonic() - self._agents_at > 0.5:
+            self._agents = [a for a in await self.state.agent_loads() if a.role == "agent" and a.state == "available"]
+            self._agents_at = time.monotonic()
+        if any(a.free for a in self._agents):
+            await self._offer(rid, req, set(), set(), self._agents)
+
     async def dispatch(self) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.zrange(self.keys.pending, 0, -1)
@@ -127,6 +144,7 @@ class Router:
         if not rids:
             return
         agents = [a for a in await self.state.agent_loads() if a.role == "agent" and a.state == "available"]
+        self._agents, self._agents_at = agents, time.monotonic()
         if not any(a.free for a in agents):
             return
         async with self.redis.pipeline(transaction=False) as pipe:

@@ -50,6 +50,7 @@ class Hub:
         self.wake = asyncio.Event()  # the router dispatches soon after this is set
         self._bot_workers: dict[str, asyncio.Task] = {}
         self._tasks: set[asyncio.Task] = set()
+        self.router: Any = None  # handoff.routing.Router, set by the app
         self._estimate_cache: tuple[float, int, int, float] = (0.0, 0, 0, 0.0)
 
     def _background(self, coroutine: Any) -> None:
@@ -175,8 +176,10 @@ class Hub:
                   "summary": json.dumps(payload.get("summary") or [], ensure_ascii=False)}
         created, rid, now, position = await self.state.create_request(cid, fields)
         if created:
-            self.records.record_request({"rid": rid, "cid": cid, "created": now, **fields}, payload.get("summary") or [])
-            self.wake.set()
+            req = {"rid": rid, "cid": cid, "created": f"{now:.3f}", "state": "waiting", "escalated": "0", **fields}
+            self.records.record_request(req, payload.get("summary") or [])
+            if self.router is not None:
+                await self.router.place(rid, req)
         if not position:  # an agent already has it
             return False, {"request_id": rid, "conversation_id": cid, "position": None, "estimated_wait_s": None,
                            "owner": "agent"}
@@ -314,6 +317,7 @@ class Hub:
         language = await self.redis.hget(self.keys.conv(cid), "language")
         if outcome == "handed_back":
             await self.say(cid, "handed_back", language)
+            self.kick_bot(cid)
         else:
             await self.say(cid, "closed", language)
             await self.redis.hset(self.keys.conv(cid), "csat_rid", rid)

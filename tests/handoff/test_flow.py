@@ -111,3 +111,24 @@ def test_reconnect_restores_without_loss_or_duplicates(stack, hub):
         back.close()
     finally:
         agent.close()
+
+
+def test_message_the_agent_left_unanswered_goes_to_the_bot_on_hand_back(stack, hub):
+    agent = Agent(hub, "agent1")
+    customer = Customer(hub)
+    try:
+        hub.handoff(customer.cid)
+        assert agent.accept(agent.offer()["request_id"]).status_code == 200
+        assert agent.reply(customer.cid, "请问还有什么问题？").status_code == 200
+        customer.event(lambda e: e.get("sender") == "agent")
+        customer.send("查一下我的保单")
+        agent.event(lambda e: e.get("text") == "查一下我的保单")
+        # The agent hands back without answering: the bot answers it, once.
+        assert agent.http.post(f"/api/console/conversations/{customer.cid}/handback").status_code == 200
+        assert "验证身份" in customer.bot_reply()["text"]
+        time.sleep(1.5)
+        bot_replies = [e for e in customer.events() if e.get("sender") == "bot"]
+        assert len(bot_replies) == 1, bot_replies
+    finally:
+        customer.close()
+        agent.close()
