@@ -26,7 +26,7 @@ def test_reservation_times_out_and_is_offered_to_the_next_agent(start_hub):
         assert withdrawn["why"] == "timeout"
         second.offer(request_id=rid, timeout=3)
         waited = time.monotonic() - offered_at
-        assert 1.5 < waited < 4.0, waited
+        assert 1.5 < waited < 6.0, waited  # 2 s reservation; generous on a busy 2-core host
         late = first.accept(rid)
         assert late.status_code == 409 and late.json()["error"]["code"] == "not_offered"
         assert second.accept(rid).status_code == 200
@@ -54,7 +54,7 @@ def test_nobody_accepts_escalates_at_deadline_and_customer_can_ask_for_callback(
         assert answer.status_code == 201 and answer.json()["position"] == 1
         notice = customer.event(lambda e: e.get("kind") == "escalated", timeout=10)
         elapsed = time.monotonic() - started
-        assert 3.8 < elapsed < 6.0, elapsed
+        assert 3.8 < elapsed < 7.0, elapsed  # 4 s escalation; generous on a busy 2-core host
         assert "busy" in notice["text"] and [b["payload"] for b in notice["buttons"]] == [
             "choice:callback", "choice:message", "choice:wait"]
         alert = supervisor.frames.wait_for(lambda f: f.get("type") == "alert", 5, "alert")
