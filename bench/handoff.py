@@ -109,8 +109,12 @@ class Bench:
         (await http.post(f"/api/console/conversations/{conv.cid}/messages",
                          json={"text": f"reply-{conv.cid}"})).raise_for_status()
 
-    async def customer(self, conv: Conversation, start: asyncio.Event, http: httpx.AsyncClient) -> None:
-        async with connect(f"{self.ws_url}/ws/chat/{conv.cid}", max_size=2**22) as ws:
+    async def customer(self, conv: Conversation, start: asyncio.Event, http: httpx.AsyncClient,
+                       connected: list[int], all_connected: asyncio.Event) -> None:
+        async with connect(f"{self.ws_url}/ws/chat/{conv.cid}", max_size=2**22, open_timeout=120) as ws:
+            connected[0] += 1
+            if connected[0] == HANDOFFS:
+                all_connected.set()
             await start.wait()
             conv.sent_at = time.perf_counter()
             response = await http.post("/api/handoffs", json={
@@ -157,8 +161,11 @@ class Bench:
             # the hub's, not TCP connection setup in this benchmark process.
             await asyncio.gather(*(http.get("/health") for _ in range(HANDOFFS)))
             self.health_p95_ms = await self.health_burst(http)
-            customers = [asyncio.create_task(self.customer(c, start, http)) for c in self.conversations.values()]
-            await asyncio.sleep(2)  # all sockets open
+            connected, all_connected = [0], asyncio.Event()
+            customers = [asyncio.create_task(self.customer(c, start, http, connected, all_connected))
+                         for c in self.conversations.values()]
+            await asyncio.wait_for(all_connected.wait(), 180)  # every customer's socket is open
+            await asyncio.sleep(0.5)
             start.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*(c.done.wait() for c in self.conversations.values())), TIMEOUT_S)
@@ -178,7 +185,7 @@ class Bench:
             lost += len({"joined", f"reply-{c.cid}"} - set(c.customer_got))
             lost += len(c.customer_seqs) - len(set(c.customer_seqs))  # duplicates count too
         return {
-            "handoffs": len(convs), "offered": len(offer_ms), "accepted": len(accept_ms),
+            "handoffs": len(convs), "posted": sum(1 for c in convs if c.posted_at), "offered": len(offer_ms), "accepted": len(accept_ms),
             "offer_p50_ms": percentile(offer_ms, 0.5) if offer_ms else None,
             "offer_p95_ms": percentile(offer_ms, 0.95) if offer_ms else None,
             "accept_p50_ms": percentile(accept_ms, 0.5) if accept_ms else None,
@@ -214,7 +221,7 @@ def main() -> None:
     f = bench.figures()
     f["hub_offer_p95_ms"] = percentile([(r.first_offered_at - r.created_at).total_seconds() * 1000
                                         for r in rows if r.first_offered_at], 0.95)
-    print(f"handoffs {f['handoffs']}, offered {f['offered']}, accepted {f['accepted']} by {AGENTS} agents "
+    print(f"handoffs {f['handoffs']} (POSTed {f['posted']}), offered {f['offered']}, accepted {f['accepted']} by {AGENTS} agents "
           f"(capacity {CAPACITY}, accept after {ACCEPT_DELAY_S[0]}-{ACCEPT_DELAY_S[1]} s)")
     print(f"handoff -> offer:  p50 {f['offer_p50_ms']:.0f} ms, p95 {f['offer_p95_ms']:.0f} ms (target p95 < 1000 ms)")
     print(f"handoff -> accept: p50 {f['accept_p50_ms']:.0f} ms, p95 {f['accept_p95_ms']:.0f} ms; "
