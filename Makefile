@@ -27,6 +27,7 @@ train: venvs
 
 seed: venvs
 	$(APP_VENV)/bin/python -m policy_api.seed
+	mkdir -p var && $(APP_VENV)/bin/python -m handoff.seed | tee var/console-users.txt
 
 run: train seed
 	scripts/run.sh
@@ -38,6 +39,7 @@ test: train
 bench: train
 	$(APP_VENV)/bin/python -m bench.turns
 	$(APP_VENV)/bin/python -m bench.knowledge
+	$(APP_VENV)/bin/python -m bench.handoff
 
 lint: venvs
 	$(APP_VENV)/bin/ruff check .

@@ -46,8 +46,9 @@ def conversation_summary(tracker: Tracker) -> list[dict[str, str]]:
 
 async def _notify_hub(url: str, request: dict[str, Any]) -> bool:
     try:
+        headers = {"X-API-Key": settings.HANDOFF_API_KEY} if settings.HANDOFF_API_KEY else {}
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
-            async with session.post(url, json=request) as response:
+            async with session.post(url, json=request, headers=headers) as response:
                 return response.status < 300
     except (aiohttp.ClientError, TimeoutError) as exc:
         logger.warning("handoff hub unreachable: %r", exc)

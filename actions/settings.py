@@ -14,6 +14,8 @@ POLICY_API_KEY = os.environ.get("POLICY_API_KEY", "dev-policy-api-key")
 POLICY_API_TIMEOUT_S = float(os.environ.get("POLICY_API_TIMEOUT_S", "5"))
 # Secret of the app's signed tokens (HS256): a valid token in the message metadata counts as verified.
 APP_JWT_SECRET = os.environ.get("APP_JWT_SECRET", "dev-app-jwt-secret-change-me-in-production")
+# Sent as X-API-Key to the handoff hub when set (the hub then requires it).
+HANDOFF_API_KEY = os.environ.get("HANDOFF_API_KEY") or None
 BOT_ENDPOINTS = Path(os.environ.get("BOT_ENDPOINTS", ROOT / "bot" / "endpoints.yml"))
 MAX_IDENTITY_ATTEMPTS = 3
 RENEWAL_WINDOW_DAYS = 30
