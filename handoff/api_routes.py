@@ -46,6 +46,12 @@ class SummaryLine(BaseModel):
     text: str = Field(max_length=2000)
 
 
+class ClauseExcerpt(BaseModel):
+    id: str = Field(max_length=120)
+    title: str = Field(max_length=200)
+    excerpt: str = Field(max_length=1000)
+
+
 class HandoffIn(BaseModel):
     conversation_id: str = Field(pattern=CID_PATTERN)
     reason: str = Field(default="request", pattern=r"^[a-z_]{1,32}$")
@@ -53,6 +59,8 @@ class HandoffIn(BaseModel):
     channel: Literal["chat", "voice"] = "chat"
     customer_id: str | None = Field(default=None, max_length=32)
     summary: list[SummaryLine] = Field(default_factory=list, max_length=50)
+    # A clause question's closest clause sections, from the knowledge search (actions/knowledge.py).
+    clause_excerpts: list[ClauseExcerpt] = Field(default_factory=list, max_length=5)
 
 
 class MessageIn(BaseModel):

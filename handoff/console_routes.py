@@ -138,6 +138,11 @@ async def conversation(cid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
     return await hub.conversation_view(check_cid(cid), user)
 
 
+@router.get("/api/console/conversations/{cid}/suggestions")
+async def suggestions(cid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    return await hub.suggestions(check_cid(cid), user)
+
+
 @router.post("/api/console/conversations/{cid}/messages")
 async def reply(cid: str, body: TextIn, user: UserDep, hub: HubDep) -> dict[str, Any]:
     return {"seq": await hub.agent_reply(check_cid(cid), user, body.text.strip() or body.text, body.client_msg_id)}

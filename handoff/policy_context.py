@@ -30,3 +30,16 @@ class PolicyContext:
         out["policies"] = out["policies"].get("policies", [])
         out["claims"] = out["claims"].get("claims", [])
         return out
+
+    async def knowledge(self, question: str, language: str, k: int = 3) -> dict[str, Any]:
+        """The knowledge base's best answers for a question, confident or not (they are suggestions)."""
+        try:
+            response = await self.client.get("/v1/knowledge/search",
+                                             params={"q": question[:2000], "language": language, "k": k})
+        except httpx.HTTPError:
+            return {"available": False, "suggestions": []}
+        if response.status_code != 200:
+            return {"available": False, "suggestions": []}
+        hits = response.json().get("hits", [])
+        return {"available": True, "suggestions": [
+            {"id": h["id"], "title": h["title"], "text": h["text"], "source": h["source"]} for h in hits]}

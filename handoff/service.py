@@ -173,7 +173,8 @@ class Hub:
         cid = payload["conversation_id"]
         fields = {"reason": payload["reason"], "language": payload["language"], "channel": payload["channel"],
                   "customer_id": payload.get("customer_id") or "",
-                  "summary": json.dumps(payload.get("summary") or [], ensure_ascii=False)}
+                  "summary": json.dumps(payload.get("summary") or [], ensure_ascii=False),
+                  "clause_excerpts": json.dumps(payload.get("clause_excerpts") or [], ensure_ascii=False)}
         created, rid, now, position = await self.state.create_request(cid, fields)
         if created:
             req = {"rid": rid, "cid": cid, "created": f"{now:.3f}", "state": "waiting", "escalated": "0", **fields}
@@ -375,8 +376,21 @@ class Hub:
                 "request": {"request_id": req.get("rid"), "reason": req.get("reason"), "state": req.get("state"),
                             "customer_id": req.get("customer_id") or None, "created": float(req.get("created", 0)),
                             "escalated": req.get("escalated") == "1",
-                            "summary": json.loads(req.get("summary") or "[]")},
+                            "summary": json.loads(req.get("summary") or "[]"),
+                            "clause_excerpts": json.loads(req.get("clause_excerpts") or "[]")},
                 "transcript": entries, "notes": await self.records.notes(conv["request_id"])}
+
+    async def suggestions(self, cid: str, user: User) -> dict[str, Any]:
+        """The top 3 knowledge answers for the customer's last question, for the agent to insert."""
+        conv = await self.can_see(cid, user)
+        req = await self.state.request(conv["request_id"])
+        language = conv.get("language") or req.get("language") or "zh"
+        entries = await self.state.log_after(cid, 0)
+        question = next((e.get("text") or "" for e in reversed(entries)
+                         if e.get("sender") == "customer" and e.get("kind", "text") == "text" and e.get("text")), "")
+        if not question:
+            return {"question": "", "suggestions": [], "available": True}
+        return {"question": question, **await self.policy.knowledge(question, language)}
 
     async def customer_context(self, customer_id: str, cid: str | None, user: User) -> dict[str, Any]:
         if not user.is_supervisor:

@@ -64,6 +64,12 @@ async function openConversation(cid) {
   const summary = document.getElementById("summary");
   summary.innerHTML = "";
   for (const line of current.request.summary) summary.append(el("div", { class: "muted" }, `${line.speaker === "customer" ? tr("customer_sender") : tr("bot")}: ${line.text}`));
+  const clauses = document.getElementById("clauses");
+  clauses.innerHTML = "";
+  const excerpts = current.request.clause_excerpts || [];
+  document.getElementById("clauses-card").hidden = !excerpts.length;
+  for (const c of excerpts) clauses.append(el("div", { class: "clause" }, el("b", {}, c.title), el("div", { class: "muted" }, c.excerpt)));
+  loadSuggestions();
   const notes = document.getElementById("notes");
   notes.innerHTML = "";
   current.notes.forEach(addNote);
@@ -128,7 +134,10 @@ consoleSocket(async (frame) => {
     if (frame.type !== "assigned" && current && current.conversation_id === frame.conversation_id) { current = null; transcript.reset(); }
     await loadConversations();
   }
-  else if (frame.type === "event" && current && frame.conversation_id === current.conversation_id) transcript.add(frame);
+  else if (frame.type === "event" && current && frame.conversation_id === current.conversation_id) {
+    transcript.add(frame);
+    if (frame.sender === "customer") loadSuggestions();
+  }
   else if (frame.type === "note" && current && frame.conversation_id === current.conversation_id) addNote(frame);
   else if (frame.type === "reconnected") { (await api("GET", "/api/console/offers")).forEach((o) => offers.set(o.request_id, o)); renderOffers(); if (current) openConversation(current.conversation_id); }
 });
@@ -149,3 +158,20 @@ window.onLangChange = () => { renderOffers(); fillCanned(); };
   const cid = new URLSearchParams(location.search).get("c");
   if (cid) openConversation(cid).catch(showError);
 })();
+
+// Suggested replies: the knowledge base's top 3 answers to the customer's last question; one click inserts.
+async function loadSuggestions() {
+  if (!current) return;
+  const box = document.getElementById("suggestions");
+  let result;
+  try { result = await api("GET", `/api/console/conversations/${encodeURIComponent(current.conversation_id)}/suggestions`); }
+  catch (err) { box.innerHTML = ""; box.append(el("div", { class: "error" }, err.message)); return; }
+  box.innerHTML = "";
+  if (!result.suggestions.length) { box.append(el("div", { class: "muted" }, tr(result.available ? "no_suggestions" : "suggestions_unavailable"))); return; }
+  for (const s of result.suggestions) {
+    const source = s.source.type === "clause" ? `${s.source.product} ${s.source.section}` : s.source.title;
+    const insert = el("button", { class: "insert-suggestion" }, tr("insert"));
+    insert.addEventListener("click", () => { document.getElementById("reply").value = `${s.text}\n(${tr("source")}: ${source})`; });
+    box.append(el("div", { class: "suggestion" }, el("b", {}, s.title), el("div", { class: "muted" }, s.text.slice(0, 160)), insert));
+  }
+}

@@ -132,3 +132,33 @@ def test_message_the_agent_left_unanswered_goes_to_the_bot_on_hand_back(stack, h
     finally:
         customer.close()
         agent.close()
+
+
+def test_clause_question_arrives_with_clause_excerpts_and_agent_gets_suggested_replies(stack, hub):
+    """Issue 6 in the console: a case-specific clause question reaches the agent with the closest clause
+    sections, and the agent sees the knowledge base's top answers to the customer's last question."""
+    agent = Agent(hub, "agent1")
+    customer = Customer(hub)
+    try:
+        customer.send("我投保第20天住院被拒赔，说是等待期内的疾病，等待期条款对我的情况适用吗")
+        offer = agent.offer(timeout=60)
+        assert offer["reason"] == "clause"
+        assert agent.accept(offer["request_id"]).status_code == 200
+        excerpts = agent.conversation(customer.cid)["request"]["clause_excerpts"]
+        assert excerpts and any("等待期" in e["title"] for e in excerpts), excerpts
+
+        customer.send("那安心医疗险的免赔额是多少")
+        agent.event(lambda e: e.get("sender") == "customer" and "免赔额" in e.get("text", ""))
+        suggested = agent.http.get(f"/api/console/conversations/{customer.cid}/suggestions").json()
+        assert suggested["question"] == "那安心医疗险的免赔额是多少"
+        assert 1 <= len(suggested["suggestions"]) <= 3
+        assert any("10,000" in s["text"] for s in suggested["suggestions"]), suggested
+
+        other = Agent(hub, "agent2")  # not this agent's conversation: no suggestions either
+        try:
+            assert other.http.get(f"/api/console/conversations/{customer.cid}/suggestions").status_code in (403, 404)
+        finally:
+            other.close()
+    finally:
+        customer.close()
+        agent.close()
