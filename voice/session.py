@@ -307,7 +307,9 @@ class CallSession:
                        keyed_answer: bool = False) -> None:
         language = self.language or "zh"
         if self.state in ("hold", "agent"):
+            # With the hub now: what the caller says goes to the agent (or waits in the transcript).
             await self._record("caller", source, text, None, metrics)
+            await self.services.hub.send_message(self.call_id, text, f"{self.call_id}-{self.seq}")
             return
         if self.state == "confirm" and self.pending_text is not None:
             numbers = [] if keyed_answer else numbers_to_confirm(text)
@@ -368,33 +370,53 @@ class CallSession:
             return  # the assistant has already given the hotline
         transcript = await asyncio.to_thread(self.services.store.call, self.call_id)
         summary = [{"speaker": "customer" if t["speaker"] == "caller" else "bot", "text": t["text"]}
-                   for t in (transcript or {}).get("turns", [])]
+                   for t in (transcript or {}).get("turns", [])][-40:]
         ticket = await hub.request({"conversation_id": self.call_id, "channel": "voice", "reason": reason,
-                                    "language": language, "summary": summary})
+                                    "language": language, "customer_id": None, "summary": summary})
         if ticket is None:
             await self._say(prompt("hold_unavailable", language), language, source="prompt")
             return
         self.handoff_request_id = ticket.request_id
         self.state = "hold"
+        status = await hub.status(self.call_id)
         await self._say(hold_prompt(language, ticket.position, ticket.estimated_wait_s), language, source="prompt")
-        self.tasks.append(asyncio.create_task(self._hold_loop(ticket.position, ticket.estimated_wait_s)))
+        self.tasks.append(asyncio.create_task(self._follow_hub(status.last_seq, ticket.position,
+                                                               ticket.estimated_wait_s)))
 
-    async def _hold_loop(self, position: int | None, wait_s: float | None) -> None:
+    async def _follow_hub(self, after: int, position: int | None, wait_s: float | None) -> None:
+        """While the call is with the hub: hold prompts with the place in the queue, then the agent's
+        messages spoken to the caller, until the agent hands the call back to the assistant."""
         language = self.language or "zh"
-        while self.state == "hold":
-            await asyncio.sleep(self.settings.hold_prompt_every_s)
-            status = await self.services.hub.status(self.call_id)
-            if status.state == "assigned":
-                self.state = "agent"
-                await self._say(prompt("hold_connected", language), language, source="prompt")
-                return
-            if status.state == "closed":
+        last_prompt = time.monotonic()
+        while self.state in ("hold", "agent"):
+            update = await self.services.hub.events(self.call_id, after, min(10.0, self.settings.hold_prompt_every_s))
+            if update is None:
+                await asyncio.sleep(2)
+                continue
+            for event in update.events:
+                after = max(after, int(event.get("seq") or after))
+                kind, sender, text = event.get("kind"), event.get("sender"), (event.get("text") or "").strip()
+                if kind == "agent_joined" or (sender == "agent" and self.state == "hold"):
+                    self.state = "agent"
+                    await self._say(prompt("hold_connected", language), language, source="prompt")
+                if sender == "agent" and text and kind != "agent_joined":
+                    await self._say(text, language, source="agent")
+                if kind in ("handed_back", "closed"):
+                    self.state = "talk"
+                    return
+            after = max(after, update.last_seq)
+            status = update.status
+            if status.owner == "bot":
                 self.state = "talk"
                 return
+            if status.owner == "agent":
+                self.state = "agent"
             position = status.position if status.position is not None else position
             wait_s = status.estimated_wait_s if status.estimated_wait_s is not None else wait_s
-            if not self.playing:
-                await self._say(hold_prompt(language, position, wait_s), language, source="prompt")
+            if self.state == "hold" and time.monotonic() - last_prompt >= self.settings.hold_prompt_every_s:
+                last_prompt = time.monotonic()
+                if not self.playing:
+                    await self._say(hold_prompt(language, position, wait_s), language, source="prompt")
 
     async def _record(self, speaker: str, source: str, text: str, intent: str | None,
                       metrics: dict[str, Any] | None) -> None:
