@@ -15,6 +15,8 @@ from voice.settings import Settings
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # models come from PyPI packages; nothing is downloaded
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per utterance otherwise
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = Settings()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
                 ws_max_size=MAX_MESSAGE_BYTES, ws_ping_interval=None)

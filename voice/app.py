@@ -27,7 +27,7 @@ from starlette.websockets import WebSocketState
 from voice import media_streams as ms
 from voice.asr import SpeechRecognizer
 from voice.assistant import Assistant, AssistantUnavailable
-from voice.codec import SAMPLE_RATE
+from voice.codec import SAMPLE_RATE, to_whisper
 from voice.hub import make_hub
 from voice.prompts import spoken_options
 from voice.session import CallSession, Services
@@ -66,8 +66,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     services = build_services(app.state.settings)
     start = time.perf_counter()
     # Models load once, before the first call, not per call.
-    await asyncio.to_thread(services.asr.warm_up)
     await asyncio.to_thread(services.tts.warm_up)
+    speech = {language: to_whisper(services.tts.synthesize(text, language))
+              for language, text in (("zh", "您好，我想查一下保单。"), ("en", "Hello, I'd like to check my policy."))}
+    await asyncio.to_thread(services.asr.warm_up, speech)
     logger.info("voice gateway ready in %.1fs", time.perf_counter() - start)
     app.state.services = services
     yield

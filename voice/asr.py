@@ -107,11 +107,11 @@ class SpeechRecognizer:
     def tiny_en(self) -> Any:
         return self._load(tiny_en_model_dir())
 
-    def warm_up(self) -> None:
-        """Load the models and run each once (the first run is slow), before the first call comes."""
-        silence = np.zeros(16000, dtype=np.float32)
-        self.transcribe(silence, "zh")
-        self.transcribe(silence, "en")
+    def warm_up(self, speech: dict[str, np.ndarray] | None = None) -> None:
+        """Load the models and run each once on speech (the first run is slow), before the first call comes."""
+        for language in ("zh", "en"):
+            audio = (speech or {}).get(language)
+            self.transcribe(audio if audio is not None else np.zeros(16000, dtype=np.float32), language)
 
     def model_for(self, language: str) -> Any:
         return self.tiny_en if language == "en" and self.english_model == "tiny.en" else self.base

@@ -60,6 +60,15 @@ class _Keypad:
     digits: str
 
 
+@dataclass
+class _Speculation:
+    """A transcription started early, after a short pause; used if the pause turns out to be the end."""
+
+    task: asyncio.Future[Any]
+    last_voiced_frame: int
+    language: str
+
+
 def numbers_to_confirm(text: str) -> list[str]:
     """Numbers worth reading back: policy/claim numbers and long digit strings (phones)."""
     return _CONFIRM_NUMBER.findall(text)
@@ -95,6 +104,7 @@ class CallSession:
         self.last_loud_at = time.monotonic()
         self.first_audio_at: float | None = None
         self.handoff_request_id: str | None = None
+        self.speculation: _Speculation | None = None
         self.tasks: list[asyncio.Task[Any]] = []
         self.pieces_dropped = 0
         self.end_reason = "stopped"
@@ -124,6 +134,8 @@ class CallSession:
                 await self._barge_in()
             if utterance is not None:
                 self._put(utterance)
+            elif 0 < self.settings.speculate_after_ms == self.vad.quiet_ms and self.language:
+                self._speculate()
         buffered = self.vad.buffered_samples / SAMPLE_RATE
         self.services.max_buffered_s = max(self.services.max_buffered_s, buffered)
 
@@ -173,6 +185,16 @@ class CallSession:
                 return
             self.queued_pieces += 1
         self.queue.put_nowait(item)
+
+    def _speculate(self) -> None:
+        """Start recognising at the first short pause: when the pause becomes the end of the utterance
+        the transcript is (nearly) ready, instead of starting only then."""
+        if self.speculation is not None and not self.speculation.task.done():
+            return  # one at a time: the recogniser is a single worker
+        audio = to_whisper(self.vad.snapshot())
+        task = asyncio.ensure_future(self.services.asr.transcribe_async(audio, self.language or "zh"))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        self.speculation = _Speculation(task, self.vad.last_voiced_frame, self.language or "zh")
 
     def _flush_keypad(self) -> None:
         if self.keypad_timer:
@@ -265,7 +287,12 @@ class CallSession:
         assert self.language is not None
         if utterance.cut and sum(len(p) for p in self.partial) > MAX_MESSAGE_CHARS:
             return  # a monologue: the message is already too long, transcribing more changes nothing
-        transcript = await self.services.asr.transcribe_async(audio, self.language)
+        speculation, self.speculation = self.speculation, None
+        if (speculation and not utterance.cut and speculation.language == self.language
+                and speculation.last_voiced_frame == utterance.last_voiced_frame):
+            transcript = await speculation.task  # nobody spoke after the pause it started at
+        else:
+            transcript = await self.services.asr.transcribe_async(audio, self.language)
         metrics = {"audio_s": round(utterance.seconds, 2), "asr_ms": round(transcript.seconds * 1000),
                    "eos_to_transcript_ms": round((time.monotonic() - eos_at) * 1000),
                    "raw": mask_text(transcript.raw)}
@@ -351,15 +378,15 @@ class CallSession:
             await self._say(prompt("assistant_down", language), language, source="prompt")
             return
         self.buttons = reply.buttons
-        metrics = dict(metrics)
+        # Recorded before speaking: a caller who hangs up during the answer still has the turn on record.
+        caller_seq = await self._record("caller", source, shown or text, reply.intent, metrics)
+        await self._record("bot", "assistant", reply.text, None,
+                           {"handoff": reply.handoff_reason} if reply.handoff_reason else None)
         spoken = reply.text
         if reply.buttons:
             spoken += "\n" + spoken_options([b["title"] for b in reply.buttons], language)
-        first_audio = await self._say(spoken, language, source=None, eos_at=eos_at)
-        if eos_at and first_audio:
-            metrics["eos_to_first_audio_ms"] = round((first_audio - eos_at) * 1000)
-        await self._record("caller", source, shown or text, reply.intent, metrics)
-        await self._record("bot", "assistant", reply.text, None, None)
+        await self._say(spoken, language, source=None, eos_at=eos_at,
+                        metrics=(caller_seq, metrics) if metrics else None)
         if reply.handoff_reason:
             await self._transfer(reply.handoff_reason)
 
@@ -419,25 +446,31 @@ class CallSession:
                     await self._say(hold_prompt(language, position, wait_s), language, source="prompt")
 
     async def _record(self, speaker: str, source: str, text: str, intent: str | None,
-                      metrics: dict[str, Any] | None) -> None:
+                      metrics: dict[str, Any] | None) -> int:
         self.seq += 1
-        await asyncio.to_thread(self.services.store.add_turn, self.call_id, self.seq, speaker, source, text,
-                                intent, metrics)
+        seq = self.seq
+        await asyncio.to_thread(self.services.store.add_turn, self.call_id, seq, speaker, source, text, intent, metrics)
+        return seq
 
     async def _say(self, text: str, language: str, *, source: str | None, eos_at: float | None = None,
-                   extra: list[tuple[str, str]] | None = None) -> float | None:
-        """Speak text (and extra parts in other languages); returns when the first audio frame went out."""
+                   extra: list[tuple[str, str]] | None = None,
+                   metrics: tuple[int, dict[str, Any]] | None = None) -> float | None:
+        """Speak text (and extra parts in other languages); returns when the first audio frame went out.
+
+        With `metrics` (a caller turn's seq and timings), the time from the end of speech to the first
+        reply audio is added to that turn before the closing mark goes out."""
         if source is not None:
             await self._record("bot", source, "\n".join([text, *(t for t, _ in extra or [])]), None, None)
         parts = [(s, language) for s in sentences(speakable(text, language))]
         for extra_text, extra_language in extra or []:
             parts += [(s, extra_language) for s in sentences(speakable(extra_text, extra_language))]
         first: list[float] = []
-        self.speaking = asyncio.create_task(self._play(parts, first))
+        self.speaking = asyncio.create_task(self._play(parts, first, eos_at, metrics))
         await asyncio.wait({self.speaking})
         return first[0] if first else None
 
-    async def _play(self, parts: list[tuple[str, str]], first: list[float]) -> None:
+    async def _play(self, parts: list[tuple[str, str]], first: list[float], eos_at: float | None = None,
+                    metrics: tuple[int, dict[str, Any]] | None = None) -> None:
         tts = self.services.tts
         sent_s = 0.0
         start = time.monotonic()
@@ -449,6 +482,10 @@ class CallSession:
                 if not first:
                     first.append(time.monotonic())
             sent_s += len(pcm) / SAMPLE_RATE
+        if metrics and first and eos_at:
+            seq, values = metrics
+            values = {**values, "eos_to_first_audio_ms": round((first[0] - eos_at) * 1000)}
+            await asyncio.to_thread(self.services.store.set_metrics, self.call_id, seq, values)
         self.mark_counter += 1
         name = f"reply-{self.mark_counter}"
         self.marks.add(name)

@@ -41,3 +41,5 @@ class Settings:
     max_call_s: float = field(default_factory=lambda: float(os.environ.get("VOICE_MAX_CALL_S", "3600")))
     max_utterance_s: float = field(default_factory=lambda: float(os.environ.get("VOICE_MAX_UTTERANCE_S", "15")))
     end_silence_ms: int = field(default_factory=lambda: int(os.environ.get("VOICE_END_SILENCE_MS", "500")))
+    # Recognition starts speculatively after this much quiet (0 = only at the end of the utterance).
+    speculate_after_ms: int = field(default_factory=lambda: int(os.environ.get("VOICE_SPECULATE_MS", "200")))

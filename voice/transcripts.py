@@ -97,6 +97,10 @@ class TranscriptStore:
             conn.execute(insert(turns).values(call_id=call_id, seq=seq, speaker=speaker, source=source,
                                               text=mask_text(text), intent=intent, at=now(), metrics=metrics))
 
+    def set_metrics(self, call_id: str, seq: int, metrics: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(turns).where(turns.c.call_id == call_id, turns.c.seq == seq).values(metrics=metrics))
+
     def end_call(self, call_id: str, reason: str, handoff_request_id: str | None = None) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(calls).where(calls.c.call_id == call_id).values(

@@ -111,5 +111,18 @@ class StreamingVad:
         return Utterance(pcm, self._start_frame, self._last_voiced, cut)
 
     @property
+    def quiet_ms(self) -> int:
+        """How long the current utterance has been quiet (0 outside speech)."""
+        return self._quiet_run * FRAME_MS if self.in_speech else 0
+
+    @property
+    def last_voiced_frame(self) -> int:
+        return self._last_voiced
+
+    def snapshot(self) -> np.ndarray:
+        """The current utterance's audio so far."""
+        return np.concatenate(self._buffer) if self._buffer else np.zeros(0, np.int16)
+
+    @property
     def buffered_samples(self) -> int:
         return sum(len(b) for b in self._buffer) + sum(len(b) for b in self._pre_roll)

@@ -51,7 +51,11 @@ def voice_testset() -> Path:
 @pytest.fixture(scope="session")
 def voice(stack: Any, voice_testset: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoiceService]:
     database_url = f"sqlite:///{tmp_path_factory.mktemp('voice') / 'voice.db'}"
+    # The hub the action server posts to, once the hub is merged (Stack.hub_port); no hub runs there
+    # outside the transfer test, so a handoff here ends with the hotline, as on a line without a hub.
+    hub_port = getattr(stack, "hub_port", 0)
+    hub_url = f"http://127.0.0.1:{hub_port}" if hub_port else None
     # Short timeouts so silence and keypad pauses take seconds in tests, not minutes.
     with voice_service(stack.rasa_url, database_url, {"VOICE_SILENCE_TIMEOUT_S": "3", "VOICE_KEYPAD_PAUSE_S": "1.0",
-                                                      "VOICE_MENU_TIMEOUT_S": "6"}) as service:
+                                                      "VOICE_MENU_TIMEOUT_S": "6"}, hub_url=hub_url) as service:
         yield service
