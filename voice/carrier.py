@@ -72,9 +72,15 @@ class FakeCarrier:
                 await self._reader
 
     async def send_json(self, message: dict[str, Any]) -> None:
+        """Send one message; after the gateway has hung up, sending is a no-op (as on a real line)."""
         self._seq += 1
         message.setdefault("sequenceNumber", str(self._seq))
-        await self._ws.send(json.dumps(message))
+        if self.closed.is_set():
+            return
+        try:
+            await self._ws.send(json.dumps(message))
+        except websockets.ConnectionClosed:
+            self.closed.set()
 
     async def send_raw(self, data: str | bytes) -> None:
         await self._ws.send(data)

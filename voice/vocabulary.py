@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from actions.parsing import normalise as normalise_numbers
+from actions.parsing import CN_DIGITS
 
 # Near-homophones Whisper writes for the domain's words, by language. Longest first when applied.
 ZH_SLIPS: dict[str, str] = {
@@ -45,6 +45,10 @@ _DIGIT_RUN_EN = re.compile(rf"\b(?:(?:double|triple)\s+)?{_DIGIT_WORD}(?:[\s,-]+
                            re.IGNORECASE)
 # Letters of policy/claim prefixes spoken one by one: "H L 2024...", "h. l. two zero".
 _SPELLED_PREFIX = re.compile(r"\b(h|a|l|c)[\s.]*\b(l|u|f|c)\b[\s.,-]*(?=\d)", re.IGNORECASE)
+_SPOKEN_DIGIT_RUN_ZH = re.compile(r"[零〇一幺二两三四五六七八九]{3,}")
+_DIGIT_GAP = re.compile(r"(?<=\d)[\s\-–—]+(?=\d)")  # "138 0013-8000"; not "." or "," (3.5万, 1,200)
+# Whisper punctuates what nobody says; the assistant reads "Thanks a bunch." otherwise than "thanks a bunch".
+_PUNCTUATION = re.compile(r"[，。？！；：、…“”\"!?;]+|(?<!\d)[.,:]+|[.,:]+(?!\d)")
 _JUNK = re.compile(r"[^\w\s\u4e00-\u9fff，。？！、,.?!'%:：/-]")
 
 
@@ -58,6 +62,12 @@ def _t2s() -> Any:
 def to_simplified(text: str) -> str:
     """Whisper base writes Traditional characters for Mandarin more often than not."""
     return _t2s().convert(text)
+
+
+def _digits(text: str) -> str:
+    """Spoken Chinese digit runs to digits (幺三八 -> 138), gaps inside digit groups out."""
+    text = _SPOKEN_DIGIT_RUN_ZH.sub(lambda m: "".join(str(CN_DIGITS[c]) for c in m.group()), text)
+    return _DIGIT_GAP.sub("", text)
 
 
 def _spoken_digits(match: re.Match[str]) -> str:
@@ -79,7 +89,7 @@ def correct_english(text: str) -> str:
     text = _SPELLED_PREFIX.sub(lambda m: (m.group(1) + m.group(2)).upper(), text)
     for pattern, replacement in EN_SLIPS.items():
         text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
-    return normalise_numbers(text)
+    return _digits(text)
 
 
 def correct_chinese(text: str) -> str:
@@ -87,17 +97,19 @@ def correct_chinese(text: str) -> str:
     for slip in sorted(ZH_SLIPS, key=len, reverse=True):
         text = text.replace(slip, ZH_SLIPS[slip])
     text = _SPELLED_PREFIX.sub(lambda m: (m.group(1) + m.group(2)).upper(), text)
-    return normalise_numbers(text)
+    return _digits(text)
 
 
 def clean_transcript(text: str, language: str) -> str:
-    """Full-width junk out, domain slips corrected, numbers made digits."""
+    """Full-width junk out, domain slips corrected, numbers made digits, punctuation out."""
     text = unicodedata.normalize("NFKC", text or "")
     text = _JUNK.sub("", text)
     text = re.sub(r"\s+", " ", text).strip()
     if not re.search(r"[\u4e00-\u9fff]", text) and len(re.findall(r"[A-Za-z0-9]", text)) < 2:
         return ""  # a lone letter or symbol is noise Whisper wrote down, not a request
-    return correct_chinese(text) if language == "zh" else correct_english(text)
+    text = correct_chinese(text) if language == "zh" else correct_english(text)
+    text = _PUNCTUATION.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 # ---- keypad ----------------------------------------------------------------------------------

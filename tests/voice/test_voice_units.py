@@ -87,6 +87,16 @@ def test_vad_drops_clicks_and_cuts_a_monologue_into_bounded_pieces():
     pieces = [e for e in _feed(vad, _tone(40)) if e != "start"]
     assert len(pieces) == 2 and all(p.cut and p.seconds <= 15.0 for p in pieces)
     assert vad.buffered_samples <= 15 * 8000
+    ending = [e for e in _feed(vad, np.zeros(8000, np.int16)) if e != "start"]
+    assert len(ending) == 1 and not ending[0].cut  # the rest of the monologue ends the utterance
+
+
+def test_vad_closes_a_monologue_that_stops_exactly_at_a_cut():
+    vad = StreamingVad(VadConfig(max_utterance_s=15))
+    events = [e for e in _feed(vad, np.concatenate([np.zeros(1600, np.int16), _tone(30)])) if e != "start"]
+    assert [e.cut for e in events] == [True, True]
+    ending = [e for e in _feed(vad, np.zeros(8000, np.int16)) if e != "start"]
+    assert len(ending) == 1 and not ending[0].cut and len(ending[0].pcm) == 0  # flush: send what was said
 
 
 @pytest.mark.parametrize("heard, meant", [
@@ -98,15 +108,19 @@ def test_vad_drops_clicks_and_cuts_a_monologue_into_bounded_pieces():
     ("手机号幺三八零零幺三八零零零", "手机号13800138000"),
     ("保单号 H L 2024 0001", "保单号 HL20240001"),
     ("专人工", "转人工"),
+    ("好，就聊到这。", "好 就聊到这"),
+    ("大概三点五万", "大概三点五万"),  # an amount, not a digit string: the assistant's parser reads it
 ])
 def test_mandarin_slips_are_corrected(heard, meant):
     assert clean_transcript(heard, "zh") == meant
 
 
 @pytest.mark.parametrize("heard, meant", [
-    ("My number is one three nine double oh one three nine triple oh.", "My number is 13900139000."),
+    ("My number is one three nine double oh one three nine triple oh.", "My number is 13900139000"),
     ("Policy H L two zero two four zero zero zero one", "Policy HL20240001"),
-    ("What's my claimed status?", "What's my claim status?"),
+    ("What's my claimed status?", "What's my claim status"),
+    ("Thanks a bunch.", "Thanks a bunch"),  # Whisper's punctuation made the model read "inform"
+    ("About 3.5 thousand, or 1,200 dollars.", "About 3.5 thousand or 1,200 dollars"),  # numbers keep theirs
     ("I have one claim", "I have one claim"),  # a lone number word stays a word
     ("Ｇ＠", ""),
     ("...", ""),
