@@ -27,6 +27,7 @@ train: venvs
 
 seed: venvs
 	$(APP_VENV)/bin/python -m policy_api.seed
+	mkdir -p var && $(APP_VENV)/bin/python -m handoff.seed | tee var/console-users.txt
 
 run: train seed
 	scripts/run.sh
@@ -39,6 +40,7 @@ bench: train
 	$(APP_VENV)/bin/python -m bench.turns
 	$(APP_VENV)/bin/python -m bench.knowledge
 	$(APP_VENV)/bin/python -m bench.voice
+	$(APP_VENV)/bin/python -m bench.handoff
 
 # The spoken test set (voice/testset.py), cached in ~/.cache/insurance-desk; tests and bench build it when missing.
 voice-testset: venvs

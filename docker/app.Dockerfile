@@ -1,4 +1,4 @@
-# The app services (policy API; later the handoff hub and voice gateway): the modern venv.
+# The app services (policy API, handoff hub; later the voice gateway): the modern venv.
 FROM python:3.11-slim
 WORKDIR /app
 COPY requirements/app-lock.txt requirements/app-lock.txt
@@ -9,5 +9,6 @@ COPY policy_api policy_api
 # The voice gateway: voice/ plus the pure helpers it shares with the action server (parsing, masking).
 COPY actions actions
 COPY voice voice
+COPY handoff handoff
 ENV POLICY_API_HOST=0.0.0.0
 CMD ["python", "-m", "policy_api"]

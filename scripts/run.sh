@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the policy API, the action server, Rasa and the voice gateway; stop them all on Ctrl-C.
+# Start the policy API, the action server, Rasa, the handoff hub and the voice gateway; stop them all on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
@@ -9,7 +9,11 @@ POLICY_API_PORT="${POLICY_API_PORT:-8001}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
 VOICE_PORT="${VOICE_PORT:-8002}"
+HANDOFF_PORT="${HANDOFF_PORT:-8000}"
 export POLICY_API_PORT POLICY_API_URL="${POLICY_API_URL:-http://127.0.0.1:$POLICY_API_PORT}"
+# The action server posts handoffs to the hub; the hub relays chat to Rasa.
+export HANDOFF_PORT HANDOFF_HUB_URL="${HANDOFF_HUB_URL:-http://127.0.0.1:$HANDOFF_PORT/api/handoffs}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 mkdir -p var/log
 
 pids=()
@@ -20,19 +24,26 @@ trap cleanup EXIT INT TERM
 .venv-rasa/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" > var/log/actions.log 2>&1 & pids+=($!)
 endpoints=var/endpoints.yml
 sed "s|127.0.0.1:5055|127.0.0.1:$ACTIONS_PORT|" bot/endpoints.yml > "$endpoints"
+if ! .venv/bin/python -c "import redis, os; redis.Redis.from_url(os.environ.get('REDIS_URL', 'redis://127.0.0.1:6379/0')).ping()" 2>/dev/null; then
+  echo "The handoff hub needs Redis (REDIS_URL, default redis://127.0.0.1:6379/0): start redis-server first." >&2
+  exit 1
+fi
+.venv/bin/python -m handoff > var/log/handoff.log 2>&1 & pids+=($!)
 .venv-rasa/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" -m models/current.tar.gz \
   --endpoints "$endpoints" --credentials bot/credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
 
-RASA_URL="http://127.0.0.1:$RASA_PORT" VOICE_PORT="$VOICE_PORT" HF_HUB_OFFLINE=1 \
-  .venv/bin/python -m voice > var/log/voice.log 2>&1 & pids+=($!)
+VOICE_PORT="$VOICE_PORT" HF_HUB_OFFLINE=1 .venv/bin/python -m voice > var/log/voice.log 2>&1 & pids+=($!)
 
-echo "Starting: policy API :$POLICY_API_PORT (docs /docs), actions :$ACTIONS_PORT, Rasa :$RASA_PORT, voice :$VOICE_PORT (logs in var/log/)"
+echo "Starting: policy API :$POLICY_API_PORT (docs /docs), actions :$ACTIONS_PORT, Rasa :$RASA_PORT, handoff hub :$HANDOFF_PORT, voice :$VOICE_PORT (logs in var/log/)"
 for _ in $(seq 1 180); do
   if curl -sf "http://127.0.0.1:$RASA_PORT/status" >/dev/null 2>&1; then break; fi
   sleep 1
 done
 cat <<MSG
-Ready. Talk to the assistant:
+Ready. Chat page (customer):  http://127.0.0.1:$HANDOFF_PORT/chat
+Console (agents/supervisor):  http://127.0.0.1:$HANDOFF_PORT/console
+$(sed 's/^/  /' var/console-users.txt 2>/dev/null)
+Talk to the assistant:
   curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"查一下我的保单"}'
   .venv-rasa/bin/rasa shell --endpoints $endpoints -m models/current.tar.gz   (in another terminal)
 Call the voice line with a recording (ws://127.0.0.1:$VOICE_PORT/media, Twilio Media Streams):

@@ -28,6 +28,9 @@ class Stack:
     database_url: str
     api_port: int
     api_process: contextlib.ExitStack
+    # The action server posts handoffs to a hub on this port; tests/handoff starts one there when
+    # needed. While none runs, the action falls back to the hotline answer, as without a hub.
+    hub_port: int = 0
 
     @contextlib.contextmanager
     def api_stopped(self) -> Iterator[None]:
@@ -57,10 +60,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     api_port = services.free_port()
     api_process = contextlib.ExitStack()
     api_url = api_process.enter_context(services.policy_api(database_url, api_port))
+    hub_port = services.free_port()
+    hub_env = {"HANDOFF_HUB_URL": f"http://127.0.0.1:{hub_port}/api/handoffs"}
     try:
-        with services.action_server(api_url) as actions_url, \
+        with services.action_server(api_url, hub_env) as actions_url, \
                 services.rasa_server(actions_url, workdir) as rasa_url:
-            stack = Stack(api_url, actions_url, rasa_url, database_url, api_port, api_process)
+            stack = Stack(api_url, actions_url, rasa_url, database_url, api_port, api_process, hub_port)
             yield stack
     finally:
         stack_api = locals().get("stack")

@@ -93,6 +93,14 @@ def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterato
 
 
 @contextlib.contextmanager
+def hub(port: int, env: dict, name: str = "hub") -> Iterator[str]:
+    """The handoff hub (`python -m handoff`) on a given port; env carries HANDOFF_REDIS_PREFIX and the rest."""
+    full_env = {"HANDOFF_HOST": "127.0.0.1", "HANDOFF_PORT": str(port), "POLICY_API_KEY": API_KEY, **env}
+    with service(f"{name}_{port}", [APP_PYTHON, "-m", "handoff"], f"http://127.0.0.1:{port}/health", full_env):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
 def rasa_server(actions_url: str, workdir: Path) -> Iterator[str]:
     port = free_port()
     endpoints = workdir / f"endpoints_{port}.yml"

@@ -1,0 +1,218 @@
+"""Handoff hub under load: 200 simultaneous handoffs, 20 simulated agents who accept each offer after
+a random 0.5-3 s, against a real hub process and real Redis (product timers: 10 s reservation,
+30 s escalation). Every customer and agent talks over the real WebSocket/HTTP API.
+
+Measured on the clients' clock: handoff POST -> offer frame at an agent (offer), and -> the agent's
+successful accept (accept). Messages: each customer writes once while queued and once after the
+agent joined; each agent answers once. Any of these not seen by the other side, or seen twice,
+counts as lost. Prints the figures and merges them into bench/results.json.
+
+The hub's Rasa URL points nowhere: the bench starts at the handoff (as the action server posts it),
+so the bot is not part of these figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+import uvloop
+from sqlalchemy import create_engine, select
+from websockets.asyncio.client import connect
+
+from bench.results import merge_results
+from bench.turns import percentile
+from handoff.models import HandoffRecord
+from handoff.seed import DemoUser, seed
+from tests import services
+
+HANDOFFS = 200
+AGENTS = 20
+CAPACITY = 10  # 20 x 10 slots: every request can be offered at once; the offer figure is the hub's own speed
+ACCEPT_DELAY_S = (0.5, 3.0)
+TIMEOUT_S = 120
+
+
+@dataclass
+class Conversation:
+    cid: str
+    sent_at: float = 0.0
+    posted_at: float = 0.0
+    offered_at: float | None = None
+    accepted_at: float | None = None
+    rid: str | None = None
+    customer_got: list[str] = field(default_factory=list)  # texts of agent/system events at the customer
+    customer_seqs: list[int] = field(default_factory=list)
+    agent_got: list[str] = field(default_factory=list)  # customer texts the agent saw live or at accept
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Bench:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.ws_url = url.replace("http://", "ws://")
+        self.conversations: dict[str, Conversation] = {}
+        self.by_rid: dict[str, Conversation] = {}
+        self.conflicts = 0
+
+    async def agent(self, username: str, password: str, ready: asyncio.Event, ready_count: list[int]) -> None:
+        async with httpx.AsyncClient(base_url=self.url, timeout=30) as http:
+            response = await http.post("/api/console/login", json={"username": username, "password": password})
+            response.raise_for_status()
+            cookie = f"hub_session={http.cookies.get('hub_session')}"
+            async with connect(f"{self.ws_url}/ws/console", additional_headers={"Cookie": cookie},
+                               max_size=2**22) as ws:
+                (await http.post("/api/console/me/state", json={"state": "available"})).raise_for_status()
+                ready_count[0] += 1
+                if ready_count[0] == AGENTS:
+                    ready.set()
+                tasks: set[asyncio.Task] = set()
+                async for raw in ws:
+                    frame = json.loads(raw)
+                    if frame.get("type") == "offer":
+                        conv = self.conversations.get(frame["conversation_id"])
+                        if conv is None:
+                            continue
+                        if conv.offered_at is None:
+                            conv.offered_at = time.perf_counter()
+                        task = asyncio.create_task(self.take(http, conv, frame["request_id"]))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+                    elif frame.get("type") == "event" and frame.get("sender") == "customer":
+                        conv = self.conversations.get(frame["conversation_id"])
+                        if conv is not None:
+                            conv.agent_got.append(frame["text"])
+                            if frame["text"].startswith("after-"):
+                                await http.post(f"/api/console/conversations/{conv.cid}/close")
+
+    async def take(self, http: httpx.AsyncClient, conv: Conversation, rid: str) -> None:
+        await asyncio.sleep(random.uniform(*ACCEPT_DELAY_S))
+        response = await http.post(f"/api/console/requests/{rid}/accept")
+        if response.status_code != 200:
+            self.conflicts += 1  # the reservation ran out meanwhile; the request is offered again
+            return
+        conv.accepted_at = time.perf_counter()
+        view = (await http.get(f"/api/console/conversations/{conv.cid}")).json()
+        conv.agent_got += [e["text"] for e in view["transcript"] if e["sender"] == "customer"]
+        (await http.post(f"/api/console/conversations/{conv.cid}/messages",
+                         json={"text": f"reply-{conv.cid}"})).raise_for_status()
+
+    async def customer(self, conv: Conversation, start: asyncio.Event, http: httpx.AsyncClient) -> None:
+        async with connect(f"{self.ws_url}/ws/chat/{conv.cid}", max_size=2**22) as ws:
+            await start.wait()
+            conv.sent_at = time.perf_counter()
+            response = await http.post("/api/handoffs", json={
+                "conversation_id": conv.cid, "reason": "request", "language": "zh", "channel": "chat",
+                "customer_id": None, "summary": [{"speaker": "customer", "text": "转人工"}]})
+            response.raise_for_status()
+            conv.posted_at = time.perf_counter()
+            conv.rid = response.json()["request_id"]
+            self.by_rid[conv.rid] = conv
+            await ws.send(json.dumps({"type": "message", "text": f"queued-{conv.cid}", "client_msg_id": "q"}))
+            async for raw in ws:
+                frame = json.loads(raw)
+                if frame.get("type") != "event":
+                    continue
+                conv.customer_seqs.append(frame["seq"])
+                if frame.get("sender") == "agent":
+                    conv.customer_got.append(frame["text"])
+                    await ws.send(json.dumps({"type": "message", "text": f"after-{conv.cid}", "client_msg_id": "a"}))
+                elif frame.get("kind") == "agent_joined":
+                    conv.customer_got.append("joined")
+                elif frame.get("kind") == "csat_request":
+                    conv.done.set()
+                    return
+
+    async def run(self, passwords: dict[str, str]) -> None:
+        ready, start = asyncio.Event(), asyncio.Event()
+        count = [0]
+        agents = [asyncio.create_task(self.agent(name, pw, ready, count)) for name, pw in passwords.items()]
+        await asyncio.wait_for(ready.wait(), 60)
+        for _ in range(HANDOFFS):
+            cid = f"bench-{uuid.uuid4().hex[:16]}"
+            self.conversations[cid] = Conversation(cid)
+        limits = httpx.Limits(max_connections=HANDOFFS + 10)
+        async with httpx.AsyncClient(base_url=self.url, timeout=60, limits=limits) as http:
+            customers = [asyncio.create_task(self.customer(c, start, http)) for c in self.conversations.values()]
+            await asyncio.sleep(2)  # all sockets open
+            start.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*(c.done.wait() for c in self.conversations.values())), TIMEOUT_S)
+            for task in customers + agents:
+                task.cancel()
+            await asyncio.gather(*customers, *agents, return_exceptions=True)
+
+    def figures(self) -> dict[str, Any]:
+        convs = list(self.conversations.values())
+        offer_ms = [(c.offered_at - c.sent_at) * 1000 for c in convs if c.offered_at]
+        accept_ms = [(c.accepted_at - c.sent_at) * 1000 for c in convs if c.accepted_at]
+        post_ms = [(c.posted_at - c.sent_at) * 1000 for c in convs if c.posted_at]
+        lost = 0
+        for c in convs:
+            expected_agent = {f"queued-{c.cid}", f"after-{c.cid}"}
+            lost += len(expected_agent - set(c.agent_got))
+            lost += len({"joined", f"reply-{c.cid}"} - set(c.customer_got))
+            lost += len(c.customer_seqs) - len(set(c.customer_seqs))  # duplicates count too
+        return {
+            "handoffs": len(convs), "offered": len(offer_ms), "accepted": len(accept_ms),
+            "offer_p50_ms": percentile(offer_ms, 0.5) if offer_ms else None,
+            "offer_p95_ms": percentile(offer_ms, 0.95) if offer_ms else None,
+            "accept_p50_ms": percentile(accept_ms, 0.5) if accept_ms else None,
+            "accept_p95_ms": percentile(accept_ms, 0.95) if accept_ms else None,
+            "within_30s": sum(1 for ms in accept_ms if ms <= 30000) / len(convs),
+            "lost": lost, "conflicts": self.conflicts, "post_p95_ms": percentile(post_ms, 0.95),
+        }
+
+
+def main() -> None:
+    prefix = f"bench-hub-{uuid.uuid4().hex[:8]}"
+    users = [DemoUser(f"bench{n:02d}", f"坐席{n:02d}", "agent", "zh,en", "general", CAPACITY, f"pw-{uuid.uuid4().hex}")
+             for n in range(AGENTS)]
+    with tempfile.TemporaryDirectory() as tmp:
+        database_url = f"sqlite:///{Path(tmp) / 'hub.db'}"
+        seed(database_url, users)
+        port = services.free_port()
+        env = {"HANDOFF_REDIS_PREFIX": prefix, "DATABASE_URL": database_url,
+               "RASA_URL": f"http://127.0.0.1:{services.free_port()}", "POLICY_API_URL": "http://127.0.0.1:9"}
+        try:
+            with services.hub(port, env, name="bench_hub") as url:
+                bench = Bench(url)
+                uvloop.run(bench.run({u.username: u.password for u in users}))
+            engine = create_engine(database_url)
+            with engine.connect() as conn:
+                rows = conn.execute(select(HandoffRecord.created_at, HandoffRecord.first_offered_at)).all()
+            engine.dispose()
+        finally:
+            client = redis.Redis()
+            for key in client.scan_iter(f"{prefix}:*", count=1000):
+                client.delete(key)
+    f = bench.figures()
+    f["hub_offer_p95_ms"] = percentile([(r.first_offered_at - r.created_at).total_seconds() * 1000
+                                        for r in rows if r.first_offered_at], 0.95)
+    print(f"handoffs {f['handoffs']}, offered {f['offered']}, accepted {f['accepted']} by {AGENTS} agents "
+          f"(capacity {CAPACITY}, accept after {ACCEPT_DELAY_S[0]}-{ACCEPT_DELAY_S[1]} s)")
+    print(f"handoff -> offer:  p50 {f['offer_p50_ms']:.0f} ms, p95 {f['offer_p95_ms']:.0f} ms (target p95 < 1000 ms)")
+    print(f"handoff -> accept: p50 {f['accept_p50_ms']:.0f} ms, p95 {f['accept_p95_ms']:.0f} ms; "
+          f"accepted within 30 s: {f['within_30s']:.1%}")
+    print(f"POST /api/handoffs p95 {f['post_p95_ms']:.0f} ms; hub-side handoff -> offer p95 {f['hub_offer_p95_ms']:.0f} ms")
+    print(f"messages lost or duplicated: {f['lost']} (target 0); accepts refused (offer expired): {f['conflicts']}")
+    merge_results({
+        "handoff_offer_p95_ms": round(f["offer_p95_ms"], 1),
+        "handoff_accept_p95_ms": round(f["accept_p95_ms"], 1),
+        "handoff_within_30s_share": round(f["within_30s"], 3),
+        "handoff_messages_lost": f["lost"],
+    })
+
+
+if __name__ == "__main__":
+    main()

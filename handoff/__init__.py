@@ -1,0 +1,1 @@
+"""Human handoff hub: customer chat channel, routing to agents, agents' and supervisors' console."""

@@ -1,0 +1,106 @@
+"""HTTP API for channels: handoffs from the action server, status, and messages/events for channels
+that are not the chat page (the voice gateway). See docs/handoff_api.md."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import re
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from handoff.errors import HubError
+from handoff.service import Hub
+
+CID_PATTERN = r"^[A-Za-z0-9_.:-]{8,64}$"
+CID_RE = re.compile(CID_PATTERN)
+
+
+async def get_hub(request: Request) -> Hub:  # async: no threadpool hop per request
+    return request.app.state.hub
+
+
+HubDep = Annotated[Hub, Depends(get_hub)]
+
+
+async def channel_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    expected = request.app.state.hub.settings.api_key
+    if expected and not (x_api_key and hmac.compare_digest(x_api_key.encode(), expected.encode())):
+        raise HubError(401, "unauthorized", "Missing or invalid X-API-Key header.")
+
+
+def check_cid(cid: str) -> str:
+    if not CID_RE.fullmatch(cid):
+        raise HubError(422, "invalid_conversation_id", "Conversation ids are 8-64 characters [A-Za-z0-9_.:-].")
+    return cid
+
+
+router = APIRouter(dependencies=[Depends(channel_key)])
+
+
+class SummaryLine(BaseModel):
+    speaker: Literal["customer", "bot", "agent", "system"]
+    text: str = Field(max_length=2000)
+
+
+class HandoffIn(BaseModel):
+    conversation_id: str = Field(pattern=CID_PATTERN)
+    reason: str = Field(default="request", pattern=r"^[a-z_]{1,32}$")
+    language: Literal["zh", "en"] = "zh"
+    channel: Literal["chat", "voice"] = "chat"
+    customer_id: str | None = Field(default=None, max_length=32)
+    summary: list[SummaryLine] = Field(default_factory=list, max_length=50)
+
+
+class MessageIn(BaseModel):
+    text: str = Field(min_length=1)
+    sender: Literal["customer"] = "customer"
+    client_msg_id: str | None = Field(default=None, max_length=64)
+
+
+@router.post("/api/handoffs", status_code=201)
+async def create_handoff(body: HandoffIn, hub: HubDep, response: Response) -> dict[str, Any]:
+    created, answer = await hub.handoff(body.model_dump())
+    if not created:
+        response.status_code = 200
+    return answer
+
+
+@router.get("/api/conversations/{cid}/status")
+async def conversation_status(cid: str, hub: HubDep) -> dict[str, Any]:
+    return await hub.status(check_cid(cid))
+
+
+@router.post("/api/conversations/{cid}/messages", status_code=202)
+async def channel_message(cid: str, body: MessageIn, hub: HubDep) -> dict[str, Any]:
+    check_cid(cid)
+    text = body.text.strip()
+    if not text:
+        raise HubError(422, "empty_message", "The message is empty.")
+    if len(text) > hub.settings.max_text_chars:
+        raise HubError(413, "message_too_long", f"Messages are at most {hub.settings.max_text_chars} characters.")
+    await hub.state.ensure_conversation(cid, "voice")
+    result = await hub.customer_message(cid, text, body.client_msg_id)
+    return {"seq": result.seq, "owner": result.owner, "duplicate": result.status == "dup"}
+
+
+@router.get("/api/conversations/{cid}/events")
+async def channel_events(cid: str, hub: HubDep, after: Annotated[int, Query(ge=0)] = 0,
+                         wait: Annotated[float, Query(ge=0, le=30)] = 25) -> dict[str, Any]:
+    check_cid(cid)
+    async with hub.bus.subscribe(f"conv:{cid}") as sub:
+        entries = await hub.state.log_after(cid, after)
+        deadline = time.monotonic() + wait
+        while not entries and time.monotonic() < deadline:
+            try:
+                event = await asyncio.wait_for(sub.queue.get(), deadline - time.monotonic())
+            except TimeoutError:
+                break
+            if "seq" in event:
+                entries = await hub.state.log_after(cid, after)
+    last_seq = entries[-1]["seq"] if entries else after
+    return {"events": [e for e in entries if not e.get("suppressed")], "last_seq": last_seq,
+            "status": await hub.status(cid)}

@@ -1,0 +1,73 @@
+"""Application factory: one FastAPI app with the channel API, the chat page and the console."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis.asyncio as aioredis
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from handoff import api_routes, chat_routes, console_routes
+from handoff.errors import install_error_handlers
+from handoff.records import Records
+from handoff.routing import Router
+from handoff.service import Hub
+from handoff.settings import Settings
+from policy_api.middleware import BodySizeLimitMiddleware
+
+log = logging.getLogger("handoff")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A blocking pool: under a burst, callers wait for a free connection instead of failing.
+        pool = aioredis.BlockingConnectionPool.from_url(settings.redis_url, decode_responses=True, max_connections=64,
+                                                        timeout=20, health_check_interval=30)
+        redis = aioredis.Redis(connection_pool=pool)
+        await redis.ping()
+        records = Records(settings.database_url)
+        records.start()
+        hub = Hub(settings, redis, records)
+        await hub.bus.start()
+        router = Router(hub)
+        router.start()
+        for user in await records.users():  # the supervisor view lists every agent, signed in or not
+            await hub.state.register_agent(user)
+        await hub.resume_bot_workers()
+        app.state.hub = hub
+        log.info("hub ready: prefix %s, reservation %.1fs, escalation %.1fs", settings.prefix,
+                 settings.reservation_s, settings.escalate_s)
+        try:
+            yield
+        finally:
+            await router.stop()
+            await hub.bus.stop()
+            await hub.close()
+            await records.stop()
+            await redis.aclose()
+
+    app = FastAPI(title="Handoff hub", version="0.1.0", lifespan=lifespan)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=64 * 1024)
+    app.include_router(api_routes.router)
+    app.include_router(chat_routes.router)
+    app.include_router(console_routes.router)
+    app.mount("/static", StaticFiles(directory=chat_routes.STATIC), name="static")
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        await app.state.hub.redis.ping()
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/chat")
+
+    return app

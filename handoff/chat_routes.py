@@ -1,0 +1,164 @@
+"""The customer's side: the chat page and its WebSocket.
+
+On (re)connect the client sends the last seq it saw; it gets everything after it, then live
+entries, skipping any seq it already has: no gap, no duplicate. Messages carry a client_msg_id,
+so a resend after a dropped connection is stored once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse
+from redis.exceptions import RedisError
+
+from handoff.api_routes import CID_RE
+from handoff.errors import HubError
+from handoff.service import Hub
+from handoff.settings import ROOT
+
+STATIC = ROOT / "handoff" / "static"
+router = APIRouter()
+
+
+@router.get("/chat", include_in_schema=False)
+async def chat_page() -> FileResponse:
+    return FileResponse(STATIC / "chat.html")
+
+
+class Socket:
+    """A WebSocket with one send at a time (the reader and the pusher both send)."""
+
+    def __init__(self, websocket: WebSocket) -> None:
+        self.websocket = websocket
+        self.lock = asyncio.Lock()
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        async with self.lock:
+            await self.websocket.send_text(json.dumps(frame, ensure_ascii=False))
+
+    async def error(self, code: str, message: str, client_msg_id: Any = None) -> None:
+        frame = {"type": "error", "code": code, "message": message}
+        if isinstance(client_msg_id, str):
+            frame["client_msg_id"] = client_msg_id  # so the page drops that message instead of resending it
+        await self.send(frame)
+
+
+@router.websocket("/ws/chat/{cid}")
+async def chat_socket(websocket: WebSocket, cid: str, last_seq: int = 0) -> None:
+    hub: Hub = websocket.app.state.hub
+    await websocket.accept()
+    socket = Socket(websocket)
+    if not CID_RE.fullmatch(cid):
+        await socket.error("invalid_conversation_id", "Conversation ids are 8-64 characters [A-Za-z0-9_.:-].")
+        await websocket.close(code=1008)
+        return
+    async with hub.bus.subscribe(f"conv:{cid}") as sub:
+        await hub.state.ensure_conversation(cid, "chat")
+        sent = [max(0, last_seq)]
+        for entry in await hub.state.log_after(cid, sent[0]):
+            sent[0] = entry["seq"]
+            if not entry.get("suppressed"):
+                await socket.send({"type": "event", **entry})
+        await socket.send({"type": "status", **await hub.status(cid)})
+        tasks = [asyncio.create_task(_read(hub, cid, socket)), asyncio.create_task(_push(hub, cid, socket, sub, sent))]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+
+async def _push(hub: Hub, cid: str, socket: Socket, sub: Any, sent: list[int]) -> None:
+    while True:
+        try:
+            event = await asyncio.wait_for(sub.queue.get(), 5.0)
+        except TimeoutError:
+            event = None
+        if sub.overflowed:
+            await socket.error("too_slow", "Too many events queued; reconnect to catch up.")
+            return
+        if event is None:
+            continue
+        if "seq" not in event:  # status: the queue position and wait are pushed by the router
+            await socket.send(event)
+            continue
+        if event["seq"] <= sent[0]:
+            continue
+        entries = [event] if event["seq"] == sent[0] + 1 else await hub.state.log_after(cid, sent[0])
+        for entry in entries:
+            sent[0] = max(sent[0], entry["seq"])
+            if not entry.get("suppressed"):
+                await socket.send({"type": "event", **entry})
+
+
+async def _read(hub: Hub, cid: str, socket: Socket) -> None:
+    limits = hub.settings
+    while True:
+        try:
+            message = await socket.websocket.receive()
+        except WebSocketDisconnect:
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+        raw = message.get("text")
+        if raw is None:
+            await socket.error("malformed_frame", "Send JSON text frames.")
+            continue
+        if len(raw.encode()) > limits.max_frame_bytes:
+            await socket.error("frame_too_large", f"Frames are at most {limits.max_frame_bytes} bytes.")
+            continue
+        try:
+            frame = json.loads(raw)
+            if not isinstance(frame, dict):
+                raise ValueError
+        except ValueError:
+            await socket.error("malformed_frame", "The frame is not a JSON object.")
+            continue
+        try:
+            await _handle(hub, cid, socket, frame)
+        except HubError as exc:
+            await socket.error(exc.code, exc.message, frame.get("client_msg_id"))
+        except RedisError:
+            # Not stored and not acknowledged: the page keeps the message and resends it.
+            await socket.error("hub_unavailable", "The hub cannot store messages right now; retrying.")
+
+
+async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any]) -> None:
+    kind = frame.get("type")
+    if kind == "message":
+        text = frame.get("text")
+        msg_id = frame.get("client_msg_id")
+        title = frame.get("title")
+        if not isinstance(text, str) or not text.strip():
+            raise HubError(422, "empty_message", "The message is empty.")
+        if len(text) > hub.settings.max_text_chars:
+            raise HubError(413, "message_too_long", f"Messages are at most {hub.settings.max_text_chars} characters.")
+        if msg_id is not None and (not isinstance(msg_id, str) or len(msg_id) > 64):
+            raise HubError(422, "invalid_client_msg_id", "client_msg_id is a string of at most 64 characters.")
+        if title is not None and (not isinstance(title, str) or len(title) > 200):
+            title = None
+        result = await hub.customer_message(cid, text.strip(), msg_id, title)
+        await socket.send({"type": "ack", "client_msg_id": msg_id, "seq": result.seq,
+                           "duplicate": result.status == "dup"})
+    elif kind == "csat":
+        score = frame.get("score")
+        if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+            raise HubError(422, "invalid_score", "The score is a whole number from 1 to 5.")
+        await hub.csat(cid, score)
+    elif kind == "choice":
+        choice = frame.get("choice")
+        if choice not in ("callback", "message", "wait"):
+            raise HubError(422, "invalid_choice", "The choice is callback, message or wait.")
+        await hub.customer_choice(cid, choice)
+    elif kind == "ping":
+        await socket.send({"type": "pong"})
+    else:
+        raise HubError(422, "unknown_type", "Frame types: message, csat, choice, ping.")

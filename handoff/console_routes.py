@@ -1,0 +1,277 @@
+"""The agents' and supervisors' console: pages, its JSON API and its WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request, Response, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from handoff.api_routes import HubDep, check_cid
+from handoff.auth import COOKIE, check_password, current_user, supervisor, websocket_user
+from handoff.chat_routes import STATIC, Socket
+from handoff.errors import HubError
+from handoff.records import _pct
+from handoff.service import Hub, User
+
+router = APIRouter()
+UserDep = Annotated[User, Depends(current_user)]
+SupervisorDep = Annotated[User, Depends(supervisor)]
+
+
+@router.get("/console", include_in_schema=False)
+async def login_page() -> FileResponse:
+    return FileResponse(STATIC / "login.html")
+
+
+@router.get("/console/agent", include_in_schema=False)
+async def agent_page() -> FileResponse:
+    return FileResponse(STATIC / "agent.html")
+
+
+@router.get("/console/supervisor", include_in_schema=False)
+async def supervisor_page() -> FileResponse:
+    return FileResponse(STATIC / "supervisor.html")
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class StateIn(BaseModel):
+    state: Literal["available", "away", "offline"]
+
+
+class TextIn(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+    client_msg_id: str | None = Field(default=None, max_length=64)
+
+
+@router.post("/api/console/login")
+async def login(body: LoginIn, request: Request, response: Response, hub: HubDep) -> dict[str, Any]:
+    record = await hub.records.user(body.username)
+    # bcrypt is slow on purpose: keep it off the event loop.
+    if record is None or not await asyncio.to_thread(check_password, body.password, record.password_hash):
+        raise HubError(401, "bad_credentials", "Wrong username or password.")
+    await hub.state.register_agent(record)
+    token = await hub.state.new_session(record.username)
+    response.set_cookie(COOKIE, token, max_age=hub.settings.session_ttl_s, httponly=True, samesite="lax",
+                        secure=hub.settings.cookie_secure, path="/")
+    return {"username": record.username, "display_name": record.display_name, "role": record.role}
+
+
+@router.post("/api/console/logout")
+async def logout(request: Request, response: Response, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    await _set_state(hub, user, "offline")
+    await hub.state.end_session(request.cookies.get(COOKIE, ""))
+    response.delete_cookie(COOKIE, path="/")
+    return {"ok": True}
+
+
+@router.get("/api/console/me")
+async def me(user: UserDep, hub: HubDep) -> dict[str, Any]:
+    loads = await hub.state.agent_loads([user.username])
+    load = loads[0] if loads else None
+    return {"username": user.username, "display_name": user.display_name, "role": user.role,
+            "state": load.state if load else "offline", "load": load.conversations if load else 0,
+            "capacity": load.capacity if load else 0, "languages": load.languages if load else [],
+            "topics": load.topics if load else []}
+
+
+async def _set_state(hub: Hub, user: User, state: str) -> None:
+    await hub.state.set_agent_state(user.username, state)
+    if state != "available":  # pending offers go to someone who is there
+        for rid in await hub.state.agent_offers(user.username):
+            if await hub.state.withdraw(rid, user.username):
+                await hub.bus.publish(f"user:{user.username}", {"type": "offer_withdrawn", "request_id": rid,
+                                                                 "why": "unavailable"})
+    hub.wake.set()
+
+
+@router.post("/api/console/me/state")
+async def set_state(body: StateIn, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    await _set_state(hub, user, body.state)
+    return {"state": body.state}
+
+
+@router.get("/api/console/offers")
+async def offers(user: UserDep, hub: HubDep) -> list[dict[str, Any]]:
+    return await hub.offers_for(user)
+
+
+@router.post("/api/console/requests/{rid}/accept")
+async def accept(rid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    return await hub.accept(rid, user, "offer")
+
+
+@router.post("/api/console/requests/{rid}/decline")
+async def decline(rid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    await hub.decline(rid, user)
+    return {"ok": True}
+
+
+@router.get("/api/console/conversations")
+async def conversations(user: UserDep, hub: HubDep) -> list[dict[str, Any]]:
+    cids = await (hub.state.live_conversations() if user.is_supervisor else hub.state.agent_conversations(user.username))
+    out = []
+    for cid in cids:
+        conv = await hub.state.conversation(cid)
+        if not conv.get("request_id") or (not user.is_supervisor and conv.get("agent") != user.username):
+            continue
+        req = await hub.state.request(conv["request_id"])
+        out.append({"conversation_id": cid, "owner": conv.get("owner"), "agent": conv.get("agent"),
+                    "agent_name": conv.get("agent_name"), "request_id": conv["request_id"],
+                    "reason": req.get("reason"), "language": req.get("language"), "channel": req.get("channel"),
+                    "customer_id": req.get("customer_id") or None, "created": float(req.get("created", 0)),
+                    "last_seq": int(conv.get("seq", 0))})
+    return out
+
+
+@router.get("/api/console/conversations/{cid}")
+async def conversation(cid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    return await hub.conversation_view(check_cid(cid), user)
+
+
+@router.post("/api/console/conversations/{cid}/messages")
+async def reply(cid: str, body: TextIn, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    return {"seq": await hub.agent_reply(check_cid(cid), user, body.text.strip() or body.text, body.client_msg_id)}
+
+
+@router.post("/api/console/conversations/{cid}/notes")
+async def note(cid: str, body: TextIn, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    return await hub.add_note(check_cid(cid), user, body.text)
+
+
+@router.post("/api/console/conversations/{cid}/handback")
+async def handback(cid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    await hub.release(check_cid(cid), user, "handed_back")
+    return {"ok": True}
+
+
+@router.post("/api/console/conversations/{cid}/close")
+async def close(cid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
+    await hub.release(check_cid(cid), user, "closed")
+    return {"ok": True}
+
+
+@router.post("/api/console/conversations/{cid}/takeover")
+async def takeover(cid: str, user: SupervisorDep, hub: HubDep) -> dict[str, Any]:
+    conv = await hub.state.conversation(check_cid(cid))
+    if not conv.get("request_id") or conv.get("owner") == "bot":
+        raise HubError(409, "not_with_agent", "Only queued or agent-owned conversations can be taken over.")
+    return await hub.accept(conv["request_id"], user, "takeover")
+
+
+@router.get("/api/console/customers/{customer_id}")
+async def customer(customer_id: str, user: UserDep, hub: HubDep, conversation_id: str | None = None) -> dict[str, Any]:
+    if len(customer_id) > 32:
+        raise HubError(422, "invalid_customer_id", "Customer ids are at most 32 characters.")
+    return await hub.customer_context(customer_id, conversation_id, user)
+
+
+@router.get("/api/console/audit")
+async def audit(user: SupervisorDep, hub: HubDep) -> list[dict[str, Any]]:
+    return await hub.records.audit_rows()
+
+
+@router.get("/api/console/supervisor/overview")
+async def overview(user: SupervisorDep, hub: HubDep) -> dict[str, Any]:
+    now = time.time()
+    queue = []
+    for rid in await hub.state.queue():
+        req = await hub.state.request(rid)
+        if not req:
+            continue
+        queue.append({"request_id": rid, "conversation_id": req.get("cid"), "reason": req.get("reason"),
+                      "language": req.get("language"), "channel": req.get("channel"),
+                      "customer_id": req.get("customer_id") or None, "waited_s": round(now - float(req["created"]), 1),
+                      "escalated": req.get("escalated") == "1", "offered_to": sorted(await hub.state.offer_ids(rid))})
+    agents = [{"username": a.username, "display_name": a.display_name, "role": a.role, "state": a.state,
+               "load": a.conversations, "offers": a.offers, "capacity": a.capacity, "languages": a.languages,
+               "topics": a.topics} for a in await hub.state.agent_loads()]
+    live = [c for c in await conversations(user, hub) if c["owner"] == "agent"]
+    hour = await hub.state.accept_times_ms()
+    figures = await hub.records.today_figures(hub.settings.accept_target_s)
+    figures.update({"last_hour_accepts": len(hour), "last_hour_accept_p50_s": _pct(hour, 0.5),
+                    "last_hour_accept_p95_s": _pct(hour, 0.95), "target_s": hub.settings.accept_target_s})
+    return {"queue": queue, "agents": agents, "live": live, "figures": figures, "alerts": await hub.state.alerts()}
+
+
+@router.websocket("/ws/console")
+async def console_socket(websocket: WebSocket) -> None:
+    hub: Hub = websocket.app.state.hub
+    await websocket.accept()
+    socket = Socket(websocket)
+    user = await websocket_user(websocket)
+    if user is None:
+        await socket.error("not_signed_in", "Not signed in, or the session expired.")
+        await websocket.close(code=4401)
+        return
+    channels = [f"user:{user.username}"]
+    channels += ["conv:*", "sup"] if user.is_supervisor else \
+        [f"conv:{cid}" for cid in await hub.state.agent_conversations(user.username)]
+    async with hub.bus.subscribe(*channels) as sub:
+        await socket.send({"type": "hello", "username": user.username, "role": user.role})
+        tasks = [asyncio.create_task(_console_read(websocket, socket)),
+                 asyncio.create_task(_console_push(hub, websocket, socket, sub, user))]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+
+async def _console_read(websocket: WebSocket, socket: Socket) -> None:
+    while True:
+        try:
+            message = await websocket.receive()
+        except WebSocketDisconnect:
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+        raw = message.get("text") or ""
+        try:
+            frame = json.loads(raw) if len(raw) < 4096 else None
+        except ValueError:
+            frame = None
+        if isinstance(frame, dict) and frame.get("type") == "ping":
+            await socket.send({"type": "pong"})
+        else:
+            await socket.error("unknown_type", "The console socket only takes {\"type\": \"ping\"}.")
+
+
+async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any, user: User) -> None:
+    token = websocket.cookies.get(COOKIE)
+    checked = time.monotonic()
+    while True:
+        try:
+            event = await asyncio.wait_for(sub.queue.get(), 5.0)
+        except TimeoutError:
+            event = None
+        if time.monotonic() - checked > 15:  # a session that expired or was signed out ends the socket
+            checked = time.monotonic()
+            if not await hub.state.session_user(token):
+                await socket.error("not_signed_in", "The session expired.")
+                await websocket.close(code=4401)
+                return
+        if event is None:
+            continue
+        if sub.overflowed:
+            await socket.error("too_slow", "Too many events queued; reconnect to catch up.")
+            return
+        kind = event.get("type")
+        if not user.is_supervisor:
+            if kind == "assigned":
+                sub.add(f"conv:{event['conversation_id']}")
+            elif kind in ("conversation_closed", "conversation_taken"):
+                sub.remove(f"conv:{event['conversation_id']}")
+        await socket.send(event if kind else {"type": "event", **event})

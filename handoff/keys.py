@@ -1,0 +1,88 @@
+"""Redis key names. Every key starts with the configured prefix so that several hubs (or test runs)
+can share one Redis without seeing each other."""
+
+from __future__ import annotations
+
+
+class Keys:
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def conv(self, cid: str) -> str:
+        return f"{self.prefix}:c:{cid}"
+
+    def log(self, cid: str) -> str:
+        return f"{self.prefix}:c:{cid}:log"
+
+    def msg_ids(self, cid: str) -> str:
+        return f"{self.prefix}:c:{cid}:ids"
+
+    def bot_queue(self, cid: str) -> str:
+        return f"{self.prefix}:c:{cid}:botq"
+
+    @property
+    def bot_pending(self) -> str:
+        """Conversations with customer messages the bot has yet to answer (survives a restart)."""
+        return f"{self.prefix}:botpending"
+
+    def request(self, rid: str) -> str:
+        return f"{self.prefix}:r:{rid}"
+
+    def offers(self, rid: str) -> str:
+        return f"{self.prefix}:r:{rid}:offers"
+
+    def tried(self, rid: str) -> str:
+        return f"{self.prefix}:r:{rid}:tried"
+
+    @property
+    def queue(self) -> str:
+        return f"{self.prefix}:queue"
+
+    @property
+    def pending(self) -> str:
+        """Waiting requests nobody holds an offer for: what the router has to place."""
+        return f"{self.prefix}:pending"
+
+    @property
+    def escalated(self) -> str:
+        """Waiting requests past the escalation deadline: offered to every free agent."""
+        return f"{self.prefix}:escalated"
+
+    @property
+    def timers(self) -> str:
+        return f"{self.prefix}:timers"
+
+    @property
+    def live(self) -> str:
+        return f"{self.prefix}:live"
+
+    def agent(self, username: str) -> str:
+        return f"{self.prefix}:a:{username}"
+
+    def agent_convs(self, username: str) -> str:
+        return f"{self.prefix}:a:{username}:convs"
+
+    def agent_offers(self, username: str) -> str:
+        return f"{self.prefix}:a:{username}:offers"
+
+    @property
+    def agents(self) -> str:
+        return f"{self.prefix}:agents"
+
+    def session(self, token: str) -> str:
+        return f"{self.prefix}:s:{token}"
+
+    @property
+    def accepts(self) -> str:
+        return f"{self.prefix}:accepts"
+
+    @property
+    def alerts(self) -> str:
+        return f"{self.prefix}:alerts"
+
+    def channel(self, name: str) -> str:
+        return f"{self.prefix}:ev:{name}"
+
+    @property
+    def channel_pattern(self) -> str:
+        return f"{self.prefix}:ev:*"

@@ -1,0 +1,51 @@
+"""Talking to Rasa: the REST channel for the bot's turns, the tracker events API to pause/resume."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+log = logging.getLogger("handoff.rasa")
+
+
+class RasaClient:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(60, connect=5),
+                                        limits=httpx.Limits(max_connections=50))
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    async def turn(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        """One customer message in, the bot's replies out. Raises httpx.HTTPError if Rasa fails."""
+        response = await self.client.post(f"{self.base_url}/webhooks/rest/webhook",
+                                          json={"sender": sender, "message": text, "metadata": metadata})
+        response.raise_for_status()
+        return response.json()
+
+    async def _event(self, sender: str, name: str) -> bool:
+        try:
+            response = await self.client.post(f"{self.base_url}/conversations/{sender}/tracker/events",
+                                              params={"include_events": "NONE"}, json={"event": name})
+            response.raise_for_status()
+            return True
+        except httpx.HTTPError as exc:
+            # The hub does not relay while a human owns the conversation anyway; the pause is a second lock.
+            log.warning("rasa %s for %s failed: %r", name, sender, exc)
+            return False
+
+    async def pause(self, sender: str) -> bool:
+        return await self._event(sender, "pause")
+
+    async def resume(self, sender: str) -> bool:
+        return await self._event(sender, "resume")
+
+    async def paused(self, sender: str) -> bool | None:
+        response = await self.client.get(f"{self.base_url}/conversations/{sender}/tracker",
+                                         params={"include_events": "NONE"})
+        if response.status_code != 200:
+            return None
+        return bool(response.json().get("paused"))

@@ -1,0 +1,386 @@
+"""What the hub does: relay the customer's messages to whoever owns the conversation, take
+handoffs, hand conversations to agents and back. Web routes and the router call into this."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import redis.asyncio as aioredis
+
+from handoff.errors import HubError
+from handoff.events import EventBus
+from handoff.policy_context import PolicyContext
+from handoff.rasa import RasaClient
+from handoff.records import Records, ts
+from handoff.settings import Settings
+from handoff.state import AppendResult, State
+from handoff.texts import guess_language, t, wait_words
+
+log = logging.getLogger("handoff")
+
+
+@dataclass
+class User:
+    username: str
+    display_name: str
+    role: str  # agent | supervisor
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+class Hub:
+    def __init__(self, settings: Settings, redis: aioredis.Redis, records: Records) -> None:
+        self.settings = settings
+        self.redis = redis
+        self.state = State(redis, settings)
+        self.keys = self.state.keys
+        self.bus = EventBus(redis, self.keys)
+        self.records = records
+        self.rasa = RasaClient(settings.rasa_url)
+        self.policy = PolicyContext(settings.policy_api_url, settings.policy_api_key)
+        self.wake = asyncio.Event()  # the router dispatches soon after this is set
+        self._bot_workers: dict[str, asyncio.Task] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._estimate_cache: tuple[float, int, int, float] = (0.0, 0, 0, 0.0)
+
+    def _background(self, coroutine: Any) -> None:
+        """Run without making the caller wait (kept referenced until done)."""
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        for task in self._bot_workers.values():
+            task.cancel()
+        await self.rasa.close()
+        await self.policy.close()
+
+    # --- customer side ------------------------------------------------------------------------------
+    async def customer_message(self, cid: str, text: str, client_msg_id: str | None = None,
+                               title: str | None = None) -> AppendResult:
+        entry: dict[str, Any] = {"sender": "customer", "text": text}
+        if title:
+            entry["title"] = title
+        if client_msg_id:
+            entry["client_msg_id"] = client_msg_id
+        result = await self.state.append(cid, entry, client_msg_id, "customer", guess_language(title or text))
+        if result.status == "ok" and result.owner == "bot":
+            self.kick_bot(cid)
+        return result
+
+    def kick_bot(self, cid: str) -> None:
+        worker = self._bot_workers.get(cid)
+        if worker is None or worker.done():
+            self._bot_workers[cid] = asyncio.create_task(self._bot_worker(cid))
+
+    async def resume_bot_workers(self) -> None:
+        """After a restart: answer the customer messages the bot had not answered yet."""
+        for cid in await self.redis.smembers(self.keys.bot_pending):
+            self.kick_bot(cid)
+
+    async def _bot_worker(self, cid: str) -> None:
+        """Customer messages for the bot, one at a time and in order, each only if the bot still
+        owns the conversation when its turn comes (else the agent has it in the transcript)."""
+        queue = self.keys.bot_queue(cid)
+        try:
+            while True:
+                seq = await self.redis.lindex(queue, 0)
+                if seq is None:
+                    await self.redis.srem(self.keys.bot_pending, cid)
+                    if await self.redis.llen(queue):
+                        await self.redis.sadd(self.keys.bot_pending, cid)
+                        continue
+                    return
+                conv = await self.state.conversation(cid)
+                if conv.get("owner") == "bot":
+                    raw = await self.redis.lindex(self.keys.log(cid), int(seq) - 1)
+                    if raw:
+                        await self._bot_turn(cid, json.loads(raw), conv)
+                await self.redis.lpop(queue)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("bot relay for %s failed", cid)
+        finally:
+            if self._bot_workers.get(cid) is asyncio.current_task():
+                del self._bot_workers[cid]
+
+    async def _bot_turn(self, cid: str, message: dict[str, Any], conv: dict[str, str]) -> None:
+        requirement = f"bot:{conv.get('epoch', '0')}"
+        metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub"}
+        try:
+            replies = await self.rasa.turn(cid, message.get("text", ""), metadata)
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("rasa turn for %s failed: %r", cid, exc)
+            await self.state.append(cid, {"sender": "system", "kind": "bot_unavailable",
+                                          "text": t("bot_unavailable", conv.get("language"))},
+                                    requirement=requirement)
+            return
+        for reply in replies:
+            entry: dict[str, Any] = {"sender": "bot", "text": reply.get("text") or ""}
+            for name in ("buttons", "custom", "image"):
+                if reply.get(name):
+                    entry[name] = reply[name]
+            await self.state.append(cid, entry, requirement=requirement)
+
+    async def say(self, cid: str, kind: str, language: str | None, **extra: Any) -> None:
+        text = t(kind, language, **{k: v for k, v in extra.items() if k in ("name", "wait")})
+        entry = {"sender": "system", "kind": kind, "text": text, **{k: v for k, v in extra.items() if k != "wait"}}
+        await self.state.append(cid, entry)
+
+    async def status(self, cid: str) -> dict[str, Any]:
+        conv = await self.state.conversation(cid)
+        owner = conv.get("owner", "bot")
+        out: dict[str, Any] = {"conversation_id": cid, "owner": owner, "request_id": conv.get("request_id"),
+                               "position": None, "estimated_wait_s": None, "agent_name": None,
+                               "escalated": False, "last_seq": int(conv.get("seq", 0))}
+        if owner == "queued" and out["request_id"]:
+            out["position"] = await self.state.position(out["request_id"])
+            out["estimated_wait_s"] = await self.estimate_wait(out["position"] or 1)
+            out["escalated"] = (await self.redis.hget(self.keys.request(out["request_id"]), "escalated")) == "1"
+        elif owner == "agent":
+            out["agent_name"] = conv.get("agent_name")
+        return out
+
+    async def publish_status(self, cid: str) -> None:
+        await self.bus.publish(f"conv:{cid}", {"type": "status", **await self.status(cid)})
+
+    async def estimate_wait(self, position: int) -> int:
+        """Typical accept time while a free agent slot exists; beyond that, add handling time."""
+        at, free, online, typical = self._estimate_cache
+        if time.monotonic() - at > 1.0:
+            loads = [a for a in await self.state.agent_loads() if a.role == "agent" and a.state == "available"]
+            free, online = sum(a.free for a in loads), len(loads)
+            times = await self.state.accept_times_ms()
+            typical = statistics.median(times) / 1000 if times else min(self.settings.reservation_s, 15)
+            self._estimate_cache = (time.monotonic(), free, online, typical)
+        if position <= free:
+            return round(typical)
+        return round(typical + (position - free) * self.settings.avg_handle_s / max(1, online))
+
+    # --- handoff requests --------------------------------------------------------------------------
+    async def handoff(self, payload: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+        cid = payload["conversation_id"]
+        fields = {"reason": payload["reason"], "language": payload["language"], "channel": payload["channel"],
+                  "customer_id": payload.get("customer_id") or "",
+                  "summary": json.dumps(payload.get("summary") or [], ensure_ascii=False)}
+        created, rid, now, position = await self.state.create_request(cid, fields)
+        if created:
+            self.records.record_request({"rid": rid, "cid": cid, "created": now, **fields}, payload.get("summary") or [])
+            self.wake.set()
+        if not position:  # an agent already has it
+            return False, {"request_id": rid, "conversation_id": cid, "position": None, "estimated_wait_s": None,
+                           "owner": "agent"}
+        status = {"conversation_id": cid, "owner": "queued", "request_id": rid, "position": position,
+                  "estimated_wait_s": await self.estimate_wait(position), "agent_name": None, "escalated": False}
+        self._background(self.bus.publish(f"conv:{cid}", {"type": "status", **status}))
+        return created, {k: status[k] for k in ("request_id", "conversation_id", "position", "estimated_wait_s", "owner")}
+
+    async def escalate(self, rid: str) -> None:
+        if not await self.state.escalate(rid):
+            return
+        req = await self.state.request(rid)
+        cid, language = req["cid"], req.get("language")
+        position = await self.state.position(rid) or 1
+        wait = await self.estimate_wait(position)
+        self.records.update_request(rid, escalated=True)
+        alert = {"type": "alert", "kind": "escalated", "request_id": rid, "conversation_id": cid,
+                 "reason": req.get("reason"), "language": language, "waited_s": round(time.time() - float(req["created"])),
+                 "at": time.time()}
+        await self.state.add_alert(alert)
+        await self.bus.publish("sup", alert)
+        buttons = [{"title": t(f"button_{c}", language), "payload": f"choice:{c}"} for c in ("callback", "message", "wait")]
+        await self.say(cid, "escalated", language, wait=wait_words(wait, language), buttons=buttons,
+                       estimated_wait_s=wait)
+        await self.publish_status(cid)
+        self.wake.set()
+
+    async def customer_choice(self, cid: str, choice: str) -> None:
+        conv = await self.state.conversation(cid)
+        rid = conv.get("request_id")
+        language = conv.get("language")
+        if conv.get("owner") != "queued" or not rid:
+            raise HubError(409, "not_waiting", "This conversation is not waiting for an agent.")
+        await self.state.append(cid, {"sender": "customer", "kind": "choice", "text": t(f"button_{choice}", language)})
+        if choice == "callback":
+            result = await self.state.release(cid, "", "cancelled")
+            if result[0] != "ok":
+                raise HubError(409, "not_waiting", "This conversation is not waiting for an agent.")
+            for agent in result[3:]:
+                await self.bus.publish(f"user:{agent}", {"type": "offer_withdrawn", "request_id": rid, "why": "cancelled"})
+            self.records.update_request(rid, customer_choice="callback", outcome="callback", closed_at=ts(time.time()))
+            alert = {"type": "alert", "kind": "callback", "request_id": rid, "conversation_id": cid, "at": time.time()}
+            await self.state.add_alert(alert)
+            await self.bus.publish("sup", alert)
+        else:
+            self.records.update_request(rid, customer_choice=choice)
+        await self.say(cid, f"choice_{choice}", language)
+        await self.publish_status(cid)
+
+    async def csat(self, cid: str, score: int) -> None:
+        key = self.keys.conv(cid)
+        rid = await self.redis.hget(key, "csat_rid")
+        if not rid or not await self.redis.hdel(key, "csat_rid"):
+            raise HubError(409, "no_rating_pending", "There is no chat to rate.")
+        await self.state.append(cid, {"sender": "customer", "kind": "csat", "text": "★" * score, "score": score})
+        self.records.update_request(rid, csat=score)
+        await self.say(cid, "csat_thanks", await self.redis.hget(key, "language"))
+
+    # --- agents ----------------------------------------------------------------------------------
+    def offer_event(self, req: dict[str, str], deadline: float) -> dict[str, Any]:
+        return {"type": "offer", "request_id": req["rid"], "conversation_id": req["cid"],
+                "reason": req.get("reason"), "language": req.get("language"), "channel": req.get("channel"),
+                "customer_id": req.get("customer_id") or None, "summary": json.loads(req.get("summary") or "[]"),
+                "created": float(req["created"]), "deadline": deadline, "escalated": req.get("escalated") == "1"}
+
+    async def offers_for(self, user: User) -> list[dict[str, Any]]:
+        out = []
+        for rid in await self.state.agent_offers(user.username):
+            req = await self.state.request(rid)
+            offer_id = (await self.state.offer_ids(rid)).get(user.username)
+            if not req or req.get("state") != "waiting" or not offer_id:
+                continue
+            deadline = await self.redis.zscore(self.keys.timers, f"offer|{rid}|{user.username}|{offer_id}")
+            out.append(self.offer_event(req, deadline or 0))
+        return out
+
+    async def accept(self, rid: str, user: User, mode: str = "offer") -> dict[str, Any]:
+        result = await self.state.accept(rid, user.username, user.display_name, mode)
+        status = result[0]
+        if status == "not_found":
+            raise HubError(404, "request_not_found", "No such handoff request.")
+        if status == "already_taken":
+            raise HubError(409, "already_taken", f"Another agent ({result[2] or '?'}) already took this conversation.")
+        if status == "not_offered":
+            raise HubError(409, "not_offered", "This request is not (or no longer) offered to you.")
+        if status == "already_yours":
+            raise HubError(409, "already_yours", "You already own this conversation.")
+        cid, previous, created = result[1], result[2], float(result[3])
+        for agent in result[4:]:
+            await self.bus.publish(f"user:{agent}", {"type": "offer_withdrawn", "request_id": rid, "why": "taken"})
+        if previous:
+            await self.bus.publish(f"user:{previous}", {"type": "conversation_taken", "conversation_id": cid,
+                                                         "by": user.display_name})
+            self.records.update_request(rid, agent=user.username)
+        else:
+            now = time.time()
+            accept_ms = (now - created) * 1000
+            await self.state.record_accept(rid, accept_ms)
+            self.records.update_request(rid, accepted_at=ts(now), accept_ms=accept_ms, agent=user.username)
+        await self.rasa.pause(cid)
+        language = await self.redis.hget(self.keys.conv(cid), "language")
+        await self.say(cid, "agent_joined", language, name=user.display_name, agent_name=user.display_name)
+        await self.bus.publish(f"user:{user.username}", {"type": "assigned", "conversation_id": cid, "request_id": rid})
+        await self.publish_status(cid)
+        self.wake.set()
+        return {"conversation_id": cid, "request_id": rid}
+
+    async def decline(self, rid: str, user: User) -> None:
+        if not await self.state.withdraw(rid, user.username):
+            raise HubError(409, "not_offered", "This request is not (or no longer) offered to you.")
+        await self.bus.publish(f"user:{user.username}", {"type": "offer_withdrawn", "request_id": rid, "why": "declined"})
+        self.wake.set()
+
+    async def agent_reply(self, cid: str, user: User, text: str, client_msg_id: str | None = None) -> int:
+        entry: dict[str, Any] = {"sender": "agent", "author": user.username, "agent_name": user.display_name,
+                                 "text": text}
+        if client_msg_id:
+            entry["client_msg_id"] = client_msg_id
+        result = await self.state.append(cid, entry, client_msg_id, f"agent:{user.username}")
+        if result.status == "refused":
+            raise HubError(403, "not_your_conversation", "This conversation is not assigned to you.")
+        return result.seq
+
+    async def release(self, cid: str, user: User, outcome: str) -> None:
+        """Hand back to the bot (outcome handed_back) or close (closed; the customer is asked for CSAT)."""
+        result = await self.state.release(cid, "" if user.is_supervisor else user.username, outcome)
+        if result[0] == "not_found":
+            raise HubError(404, "conversation_not_found", "No such conversation.")
+        if result[0] == "not_yours":
+            raise HubError(403, "not_your_conversation", "This conversation is not assigned to you.")
+        if result[0] != "ok":
+            raise HubError(409, "not_with_agent", "No agent owns this conversation.")
+        rid, agent = result[1], result[2]
+        await self.rasa.resume(cid)
+        language = await self.redis.hget(self.keys.conv(cid), "language")
+        if outcome == "handed_back":
+            await self.say(cid, "handed_back", language)
+        else:
+            await self.say(cid, "closed", language)
+            await self.redis.hset(self.keys.conv(cid), "csat_rid", rid)
+            buttons = [{"title": str(n), "payload": f"csat:{n}"} for n in range(1, 6)]
+            await self.say(cid, "csat_request", language, buttons=buttons)
+        self.records.update_request(rid, outcome=outcome, closed_at=ts(time.time()))
+        await self.persist_transcript(cid)
+        if agent:
+            await self.bus.publish(f"user:{agent}", {"type": "conversation_closed", "conversation_id": cid,
+                                                      "outcome": outcome})
+        await self.publish_status(cid)
+        self.wake.set()
+
+    async def persist_transcript(self, cid: str) -> None:
+        key = self.keys.conv(cid)
+        done = int(await self.redis.hget(key, "persisted_seq") or 0)
+        entries = await self.state.log_after(cid, done)
+        if entries:
+            await self.redis.hset(key, "persisted_seq", entries[-1]["seq"])
+            self.records.save_transcript(cid, entries)
+
+    async def add_note(self, cid: str, user: User, text: str) -> dict[str, Any]:
+        conv = await self.state.conversation(cid)
+        self.check_access(conv, user)
+        note = {"type": "note", "conversation_id": cid, "author": user.display_name, "text": text, "at": time.time()}
+        self.records.add_note(conv["request_id"], cid, user.username, text)
+        await self.bus.publish(f"user:{conv.get('agent')}", note)
+        await self.bus.publish("sup", note)
+        return note
+
+    def check_access(self, conv: dict[str, str], user: User, offered: bool = False) -> None:
+        if not conv or not conv.get("request_id"):
+            raise HubError(404, "conversation_not_found", "No such conversation.")
+        if user.is_supervisor or (conv.get("owner") == "agent" and conv.get("agent") == user.username):
+            return
+        if offered:
+            return
+        raise HubError(403, "not_your_conversation", "This conversation is not assigned to you.")
+
+    async def can_see(self, cid: str, user: User) -> dict[str, str]:
+        """The conversation, if the user owns it, has it offered, or supervises."""
+        conv = await self.state.conversation(cid)
+        rid = conv.get("request_id") if conv else None
+        offered = bool(rid) and user.username in await self.state.offer_ids(rid)
+        self.check_access(conv, user, offered)
+        return conv
+
+    async def conversation_view(self, cid: str, user: User) -> dict[str, Any]:
+        conv = await self.can_see(cid, user)
+        req = await self.state.request(conv["request_id"])
+        entries = await self.state.log_after(cid, 0)
+        return {"conversation_id": cid, "owner": conv.get("owner"), "agent": conv.get("agent"),
+                "agent_name": conv.get("agent_name"), "language": conv.get("language") or req.get("language"),
+                "channel": conv.get("channel"),
+                "request": {"request_id": req.get("rid"), "reason": req.get("reason"), "state": req.get("state"),
+                            "customer_id": req.get("customer_id") or None, "created": float(req.get("created", 0)),
+                            "escalated": req.get("escalated") == "1",
+                            "summary": json.loads(req.get("summary") or "[]")},
+                "transcript": entries, "notes": await self.records.notes(conv["request_id"])}
+
+    async def customer_context(self, customer_id: str, cid: str | None, user: User) -> dict[str, Any]:
+        if not user.is_supervisor:
+            if not cid:
+                raise HubError(403, "not_your_conversation", "Open a customer's data from one of your conversations.")
+            conv = await self.can_see(cid, user)
+            req = await self.state.request(conv["request_id"])
+            if req.get("customer_id") != customer_id:
+                raise HubError(403, "not_your_customer", "This customer is not in your conversation.")
+        await self.records.audit(user.username, user.role, customer_id, cid)
+        return await self.policy.customer(customer_id)

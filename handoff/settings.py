@@ -1,0 +1,39 @@
+"""Hub settings, all from the environment (defaults suit `make run` on one machine)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'policy.db'}"
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = field(default_factory=lambda: os.environ.get("HANDOFF_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: int(os.environ.get("HANDOFF_PORT", "8000")))
+    redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    prefix: str = field(default_factory=lambda: os.environ.get("HANDOFF_REDIS_PREFIX", "hub"))
+    database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    rasa_url: str = field(default_factory=lambda: os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"))
+    policy_api_url: str = field(
+        default_factory=lambda: os.environ.get("POLICY_API_URL", "http://127.0.0.1:8001").rstrip("/"))
+    policy_api_key: str = field(default_factory=lambda: os.environ.get("POLICY_API_KEY", "dev-policy-api-key"))
+    api_key: str | None = field(default_factory=lambda: os.environ.get("HANDOFF_API_KEY") or None)
+    reservation_s: float = field(default_factory=lambda: _float("HANDOFF_RESERVATION_S", 10))
+    escalate_s: float = field(default_factory=lambda: _float("HANDOFF_ESCALATE_S", 30))
+    session_ttl_s: int = field(default_factory=lambda: int(_float("HANDOFF_SESSION_TTL_S", 8 * 3600)))
+    # Used only for the customer's wait estimate when every agent is busy.
+    avg_handle_s: float = field(default_factory=lambda: _float("HANDOFF_AVG_HANDLE_S", 240))
+    # Redis keys of a conversation live this long after its last message.
+    conversation_ttl_s: int = 7 * 24 * 3600
+    accept_target_s: float = 30.0
+    max_text_chars: int = 2000
+    max_frame_bytes: int = 16 * 1024
+    cookie_secure: bool = field(default_factory=lambda: os.environ.get("HANDOFF_COOKIE_SECURE", "") == "1")

@@ -1,0 +1,210 @@
+"""The live state in Redis: conversations and their transcripts, requests, agents. Changes of
+ownership go through the Lua scripts in handoff/lua.py; this module reads and wraps them."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from handoff import lua
+from handoff.keys import Keys
+from handoff.settings import Settings
+
+
+@dataclass
+class AppendResult:
+    status: str  # ok | dup | refused
+    seq: int
+    owner: str
+
+
+@dataclass
+class AgentLoad:
+    username: str
+    display_name: str
+    role: str
+    state: str
+    capacity: int
+    languages: list[str]
+    topics: list[str]
+    last_assigned: float
+    conversations: int
+    offers: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.conversations - self.offers)
+
+
+class State:
+    def __init__(self, redis: aioredis.Redis, settings: Settings) -> None:
+        self.redis = redis
+        self.settings = settings
+        self.keys = Keys(settings.prefix)
+        self.p = settings.prefix
+        self._append = redis.register_script(lua.APPEND)
+        self._create = redis.register_script(lua.CREATE_REQUEST)
+        self._offer = redis.register_script(lua.OFFER)
+        self._withdraw = redis.register_script(lua.WITHDRAW)
+        self._accept = redis.register_script(lua.ACCEPT)
+        self._release = redis.register_script(lua.RELEASE)
+        self._escalate = redis.register_script(lua.ESCALATE)
+
+    # --- conversations --------------------------------------------------------------------------------
+    async def append(self, cid: str, entry: dict[str, Any], client_msg_id: str | None = None,
+                     requirement: str = "", language: str | None = None) -> AppendResult:
+        status, seq, owner = await self._append(args=[
+            self.p, cid, json.dumps(entry, ensure_ascii=False), client_msg_id or "", requirement,
+            f"{time.time():.3f}", self.settings.conversation_ttl_s, language or ""])
+        return AppendResult(status, int(seq), owner)
+
+    async def ensure_conversation(self, cid: str, channel: str) -> None:
+        key = self.keys.conv(cid)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hsetnx(key, "owner", "bot")
+            pipe.hsetnx(key, "epoch", 0)
+            pipe.hsetnx(key, "seq", 0)
+            pipe.hsetnx(key, "channel", channel)
+            pipe.expire(key, self.settings.conversation_ttl_s)
+            await pipe.execute()
+
+    async def conversation(self, cid: str) -> dict[str, str]:
+        return await self.redis.hgetall(self.keys.conv(cid))
+
+    async def log_after(self, cid: str, after: int) -> list[dict[str, Any]]:
+        # seq n is at list index n-1 (both are written in one script).
+        raw = await self.redis.lrange(self.keys.log(cid), max(0, after), -1)
+        return [json.loads(item) for item in raw]
+
+    # --- requests ----------------------------------------------------------------------------------
+    async def create_request(self, cid: str, fields: dict[str, str]) -> tuple[bool, str, float, int]:
+        rid = "r-" + uuid.uuid4().hex[:16]
+        now = time.time()
+        pairs: list[Any] = []
+        for name, value in fields.items():
+            pairs += [name, value]
+        status, rid_out, position = await self._create(args=[
+            self.p, rid, cid, f"{now:.3f}", f"{now + self.settings.escalate_s:.3f}", fields["language"], *pairs])
+        return status == "created", rid_out, now, int(position)
+
+    async def request(self, rid: str) -> dict[str, str]:
+        return await self.redis.hgetall(self.keys.request(rid))
+
+    async def position(self, rid: str) -> int | None:
+        rank = await self.redis.zrank(self.keys.queue, rid)
+        return None if rank is None else rank + 1
+
+    async def queue(self) -> list[str]:
+        return await self.redis.zrange(self.keys.queue, 0, -1)
+
+    async def offer(self, rid: str, username: str, offer_id: str, deadline: float) -> bool:
+        return bool(await self._offer(args=[self.p, rid, username, offer_id, f"{time.time():.3f}",
+                                            f"{deadline:.3f}"]))
+
+    async def withdraw(self, rid: str, username: str, offer_id: str = "") -> bool:
+        return bool(await self._withdraw(args=[self.p, rid, username, offer_id]))
+
+    async def accept(self, rid: str, username: str, display_name: str, mode: str) -> list[str]:
+        return await self._accept(args=[self.p, rid, username, display_name, f"{time.time():.3f}", mode])
+
+    async def release(self, cid: str, username: str, outcome: str) -> list[str]:
+        return await self._release(args=[self.p, cid, username, outcome, f"{time.time():.3f}"])
+
+    async def escalate(self, rid: str) -> bool:
+        return bool(await self._escalate(args=[self.p, rid]))
+
+    # --- agents ------------------------------------------------------------------------------------
+    async def register_agent(self, user: Any) -> None:
+        key = self.keys.agent(user.username)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping={"username": user.username, "display_name": user.display_name,
+                                    "role": user.role, "capacity": user.capacity,
+                                    "languages": user.languages, "topics": user.topics})
+            pipe.hsetnx(key, "state", "offline")
+            pipe.hsetnx(key, "last_assigned", f"{time.time():.3f}")
+            pipe.sadd(self.keys.agents, user.username)
+            await pipe.execute()
+
+    async def set_agent_state(self, username: str, state: str) -> None:
+        await self.redis.hset(self.keys.agent(username), "state", state)
+
+    async def agent_loads(self, usernames: list[str] | None = None) -> list[AgentLoad]:
+        names = usernames if usernames is not None else sorted(await self.redis.smembers(self.keys.agents))
+        if not names:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.hgetall(self.keys.agent(name))
+                pipe.scard(self.keys.agent_convs(name))
+                pipe.scard(self.keys.agent_offers(name))
+            raw = await pipe.execute()
+        loads = []
+        for i, name in enumerate(names):
+            info, convs, offers = raw[3 * i], raw[3 * i + 1], raw[3 * i + 2]
+            if not info:
+                continue
+            loads.append(AgentLoad(
+                username=name, display_name=info.get("display_name", name), role=info.get("role", "agent"),
+                state=info.get("state", "offline"), capacity=int(info.get("capacity", 1)),
+                languages=_csv(info.get("languages")), topics=_csv(info.get("topics")),
+                last_assigned=float(info.get("last_assigned", 0)), conversations=convs, offers=offers))
+        return loads
+
+    async def agent_conversations(self, username: str) -> list[str]:
+        return sorted(await self.redis.smembers(self.keys.agent_convs(username)))
+
+    async def agent_offers(self, username: str) -> list[str]:
+        return sorted(await self.redis.smembers(self.keys.agent_offers(username)))
+
+    async def offer_ids(self, rid: str) -> dict[str, str]:
+        return await self.redis.hgetall(self.keys.offers(rid))
+
+    async def tried(self, rid: str) -> set[str]:
+        return await self.redis.smembers(self.keys.tried(rid))
+
+    async def live_conversations(self) -> list[str]:
+        return sorted(await self.redis.smembers(self.keys.live))
+
+    # --- sessions ----------------------------------------------------------------------------------
+    async def new_session(self, username: str) -> str:
+        token = uuid.uuid4().hex + uuid.uuid4().hex
+        await self.redis.set(self.keys.session(token), username, ex=self.settings.session_ttl_s)
+        return token
+
+    async def session_user(self, token: str | None) -> str | None:
+        if not token or len(token) > 128:
+            return None
+        return await self.redis.get(self.keys.session(token))
+
+    async def end_session(self, token: str) -> None:
+        await self.redis.delete(self.keys.session(token))
+
+    # --- figures -----------------------------------------------------------------------------------
+    async def record_accept(self, rid: str, accept_ms: float) -> None:
+        now = time.time()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(self.keys.accepts, {f"{rid}|{accept_ms:.0f}": now})
+            pipe.zremrangebyscore(self.keys.accepts, 0, now - 86400)
+            await pipe.execute()
+
+    async def accept_times_ms(self, window_s: float = 3600) -> list[float]:
+        members = await self.redis.zrangebyscore(self.keys.accepts, time.time() - window_s, "+inf")
+        return sorted(float(m.rsplit("|", 1)[1]) for m in members)
+
+    async def add_alert(self, alert: dict[str, Any]) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.lpush(self.keys.alerts, json.dumps(alert, ensure_ascii=False))
+            pipe.ltrim(self.keys.alerts, 0, 49)
+            await pipe.execute()
+
+    async def alerts(self) -> list[dict[str, Any]]:
+        return [json.loads(a) for a in await self.redis.lrange(self.keys.alerts, 0, 19)]
+
+
+def _csv(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]

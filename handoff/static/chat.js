@@ -1,0 +1,135 @@
+// The customer's chat: one WebSocket to the hub. Every server entry has a seq; on reconnect we send
+// the last seq we saw and get only what we missed. Outgoing messages carry a client_msg_id and stay
+// in localStorage until acknowledged, so a drop or reload resends them and the hub stores them once.
+(function () {
+  const params = new URLSearchParams(location.search);
+  let cid = params.get("c") || localStorage.getItem("hub_cid");
+  if (!cid) { cid = "web-" + crypto.randomUUID().replace(/-/g, "").slice(0, 20); }
+  localStorage.setItem("hub_cid", cid);
+  const pendingKey = "hub_pending_" + cid;
+  const messages = document.getElementById("messages");
+  const statusBox = document.getElementById("status");
+  const conn = document.getElementById("conn");
+  const seen = new Set();
+  let lastSeq = 0, socket = null, retry = 0, lastStatus = null;
+
+  const pending = () => JSON.parse(localStorage.getItem(pendingKey) || "[]");
+  const savePending = (list) => localStorage.setItem(pendingKey, JSON.stringify(list));
+
+  function who(sender, entry) {
+    if (sender === "agent") return entry.agent_name || tr("agent");
+    return { customer: tr("you"), bot: tr("bot") }[sender] || "";
+  }
+
+  function render(entry) {
+    if (seen.has(entry.seq)) return;
+    seen.add(entry.seq);
+    lastSeq = Math.max(lastSeq, entry.seq);
+    if (entry.client_msg_id) {
+      const local = messages.querySelector(`[data-client-id="${CSS.escape(entry.client_msg_id)}"]`);
+      if (local) local.remove();
+    }
+    const sender = entry.sender || "system";
+    const box = el("div", { class: "msg " + sender, "data-seq": entry.seq });
+    if (sender !== "system" && sender !== "customer") box.append(el("span", { class: "who" }, who(sender, entry)));
+    box.append(el("span", { class: "text" }, entry.title || entry.text || ""));
+    if (entry.custom && entry.custom.type === "claim_timeline") box.append(timeline(entry.custom));
+    if (entry.buttons && entry.buttons.length) {
+      const row = el("div", { class: "buttons" });
+      for (const b of entry.buttons) row.append(el("button", { type: "button", onclick: () => press(b, row) }, b.title));
+      box.append(row);
+      if (entry.kind === "csat_request") box.id = "csat";
+    }
+    messages.append(box);
+    messages.scrollTop = messages.scrollHeight;
+  }
+
+  function timeline(custom) {
+    const list = el("ul", { class: "timeline" });
+    list.append(el("li", {}, `${custom.claim_number || ""}`));
+    for (const step of custom.steps || []) {
+      list.append(el("li", { class: step.done ? "done" : "todo" }, `${step.label || step.status}  ${step.at ? step.at.replace("T", " ").slice(0, 16) : ""}`));
+    }
+    return list;
+  }
+
+  function press(button, row) {
+    const payload = button.payload || button.title;
+    if (payload.startsWith("csat:")) { sendFrame({ type: "csat", score: Number(payload.slice(5)) }); row.querySelectorAll("button").forEach((b) => (b.disabled = true)); return; }
+    if (payload.startsWith("choice:")) { sendFrame({ type: "choice", choice: payload.slice(7) }); row.querySelectorAll("button").forEach((b) => (b.disabled = true)); return; }
+    send(payload, button.title);
+  }
+
+  function showStatus(s) {
+    lastStatus = s;
+    statusBox.className = "";
+    if (s.owner === "queued") {
+      statusBox.textContent = (s.escalated ? tr("escalated_banner") + " · " : "") +
+        tr("queued", { position: s.position ?? "?", wait: s.estimated_wait_s ?? "?" });
+      statusBox.style.display = "block";
+    } else if (s.owner === "agent") {
+      statusBox.textContent = tr("with_agent", { name: s.agent_name || tr("agent") });
+      statusBox.className = "agent";
+      statusBox.style.display = "block";
+    } else {
+      statusBox.style.display = "none";
+    }
+  }
+  window.onLangChange = () => lastStatus && showStatus(lastStatus);
+
+  function sendFrame(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  }
+
+  function send(text, title) {
+    const msg = { type: "message", text, client_msg_id: crypto.randomUUID() };
+    if (title) msg.title = title;
+    savePending([...pending(), msg]);
+    const box = el("div", { class: "msg customer pending", "data-client-id": msg.client_msg_id }, title || text);
+    messages.append(box);
+    messages.scrollTop = messages.scrollHeight;
+    sendFrame(msg);
+  }
+
+  function connect() {
+    conn.textContent = retry ? tr("reconnecting") : tr("connecting");
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    socket = new WebSocket(`${scheme}://${location.host}/ws/chat/${encodeURIComponent(cid)}?last_seq=${lastSeq}`);
+    socket.onopen = () => {
+      retry = 0; conn.textContent = "";
+      for (const msg of pending()) {  // resend what was never acknowledged; the hub drops duplicates
+        if (!messages.querySelector(`[data-client-id="${CSS.escape(msg.client_msg_id)}"]`)) {
+          messages.append(el("div", { class: "msg customer pending", "data-client-id": msg.client_msg_id }, msg.title || msg.text));
+        }
+        socket.send(JSON.stringify(msg));
+      }
+    };
+    socket.onmessage = (e) => {
+      const frame = JSON.parse(e.data);
+      if (frame.type === "event") render(frame);
+      else if (frame.type === "status") showStatus(frame);
+      else if (frame.type === "ack") savePending(pending().filter((m) => m.client_msg_id !== frame.client_msg_id));
+      else if (frame.type === "error") {
+        messages.append(el("div", { class: "msg system error" }, frame.message));
+        if (frame.client_msg_id) savePending(pending().filter((m) => m.client_msg_id !== frame.client_msg_id));
+      }
+    };
+    socket.onclose = () => {
+      socket = null; retry += 1;
+      conn.textContent = tr("reconnecting");
+      setTimeout(connect, Math.min(5000, 300 * 2 ** Math.min(retry, 4)));
+    };
+  }
+
+  document.getElementById("compose").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = document.getElementById("input");
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    send(text);
+  });
+  window.hubChat = { cid, lastSeq: () => lastSeq, drop: () => socket && socket.close() };
+  applyI18n();
+  connect();
+})();

@@ -1,0 +1,202 @@
+"""Test clients of the hub: a customer on the chat WebSocket, an agent with a console session."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import httpx
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+from tests import services
+
+
+@dataclass
+class HubRun:
+    port: int
+    prefix: str
+    database_url: str
+    passwords: dict[str, str]
+    env: dict[str, str]
+    _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(services.hub(self.port, self.env, name=f"hub_{self.prefix}"))
+
+    def stop(self) -> None:
+        self._stack.close()
+
+    def restart(self, down_s: float = 0) -> None:
+        self.stop()
+        time.sleep(down_s)
+        self.start()
+
+    def handoff(self, cid: str, **fields: Any) -> httpx.Response:
+        body = {"conversation_id": cid, "reason": "request", "language": "zh", "channel": "chat",
+                "customer_id": None, "summary": [{"speaker": "customer", "text": "转人工"}], **fields}
+        return httpx.post(f"{self.url}/api/handoffs", json=body, timeout=10)
+
+    def status(self, cid: str) -> dict[str, Any]:
+        return httpx.get(f"{self.url}/api/conversations/{cid}/status", timeout=10).json()
+
+
+def open_ws(url: str, **options: Any) -> ClientConnection:
+    """A connection the test closes itself (Frames.close), not bound to a with-block."""
+    return connect(url, **options).__enter__()
+
+
+def new_cid(tag: str = "t") -> str:
+    return f"{tag}-{uuid.uuid4().hex[:14]}"
+
+
+class Frames:
+    """Frames from a WebSocket, read by a thread into a queue, with `wait_for(predicate)`."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.seen: list[dict[str, Any]] = []
+        self.closed: ConnectionClosed | None = None
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.ws:
+                self.inbox.put(json.loads(raw))
+        except ConnectionClosed as exc:
+            self.closed = exc
+
+    def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 20,
+                 what: str = "frame") -> dict[str, Any]:
+        for frame in self.seen:
+            if predicate(frame) and not frame.get("_taken"):
+                frame["_taken"] = True
+                return frame
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                frame = self.inbox.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.seen.append(frame)
+            if predicate(frame):
+                frame["_taken"] = True
+                return frame
+        raise AssertionError(f"no {what} within {timeout}s; got: {[_short(f) for f in self.seen[-12:]]}")
+
+    def drain(self, seconds: float) -> list[dict[str, Any]]:
+        """Everything that arrives in the next `seconds`."""
+        got = []
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                frame = self.inbox.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.seen.append(frame)
+            got.append(frame)
+        return got
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.ws.close()
+        self._thread.join(timeout=5)
+
+
+def _short(frame: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in frame.items() if k in ("type", "seq", "sender", "text", "kind", "code",
+                                                              "owner", "request_id")}, ensure_ascii=False)[:160]
+
+
+class Customer:
+    def __init__(self, hub: HubRun, cid: str | None = None, last_seq: int = 0) -> None:
+        self.hub = hub
+        self.cid = cid or new_cid("cust")
+        self.frames = Frames(open_ws(f"{hub.ws_url}/ws/chat/{self.cid}?last_seq={last_seq}", max_size=2**22))
+
+    def send(self, text: str, client_msg_id: str | None = None) -> str:
+        msg_id = client_msg_id or uuid.uuid4().hex
+        self.frames.ws.send(json.dumps({"type": "message", "text": text, "client_msg_id": msg_id}))
+        return msg_id
+
+    def send_raw(self, raw: str | bytes) -> None:
+        self.frames.ws.send(raw)
+
+    def event(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 30, what: str = "event") -> dict:
+        return self.frames.wait_for(lambda f: f.get("type") == "event" and predicate(f), timeout, what)
+
+    def bot_reply(self, timeout: float = 60) -> dict[str, Any]:
+        return self.event(lambda f: f.get("sender") == "bot", timeout, "bot reply")
+
+    def status(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 15) -> dict[str, Any]:
+        return self.frames.wait_for(lambda f: f.get("type") == "status" and predicate(f), timeout, "status")
+
+    def error(self, code: str, timeout: float = 10) -> dict[str, Any]:
+        return self.frames.wait_for(lambda f: f.get("type") == "error" and f.get("code") == code, timeout, code)
+
+    def events(self) -> list[dict[str, Any]]:
+        self.frames.drain(0.05)
+        return [f for f in self.frames.seen if f.get("type") == "event"]
+
+    def close(self) -> None:
+        self.frames.close()
+
+
+class Agent:
+    """An agent (or supervisor) signed in to the console, with its live WebSocket."""
+
+    def __init__(self, hub: HubRun, username: str, available: bool = True) -> None:
+        self.hub = hub
+        self.username = username
+        self.http = httpx.Client(base_url=hub.url, timeout=15)
+        response = self.http.post("/api/console/login", json={"username": username,
+                                                               "password": hub.passwords[username]})
+        assert response.status_code == 200, response.text
+        self.display_name = response.json()["display_name"]
+        cookie = f"hub_session={self.http.cookies.get('hub_session')}"
+        self.frames = Frames(open_ws(f"{hub.ws_url}/ws/console", additional_headers={"Cookie": cookie}))
+        self.frames.wait_for(lambda f: f.get("type") == "hello", 10, "hello")
+        if available:
+            self.set_state("available")
+
+    def set_state(self, state: str) -> None:
+        assert self.http.post("/api/console/me/state", json={"state": state}).status_code == 200
+
+    def offer(self, timeout: float = 15, request_id: str | None = None) -> dict[str, Any]:
+        return self.frames.wait_for(lambda f: f.get("type") == "offer"
+                                    and (request_id is None or f["request_id"] == request_id), timeout, "offer")
+
+    def accept(self, request_id: str) -> httpx.Response:
+        return self.http.post(f"/api/console/requests/{request_id}/accept")
+
+    def reply(self, cid: str, text: str) -> httpx.Response:
+        return self.http.post(f"/api/console/conversations/{cid}/messages", json={"text": text})
+
+    def event(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 15, what: str = "event") -> dict:
+        return self.frames.wait_for(lambda f: f.get("type") == "event" and predicate(f), timeout, what)
+
+    def conversation(self, cid: str) -> dict[str, Any]:
+        response = self.http.get(f"/api/console/conversations/{cid}")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def close(self) -> None:
+        self.frames.close()
+        self.http.close()

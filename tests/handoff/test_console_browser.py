@@ -1,0 +1,98 @@
+"""The customer page and the console in Debian's Chromium: a full handoff, with screenshots in
+test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy import create_engine, text
+
+from tests import services
+
+SHOTS = services.ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser():
+    if not __import__("os").path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is missing: apt-get install chromium fonts-wqy-microhei (.ci/run does it)")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield browser
+        browser.close()
+
+
+def sign_in(page: Page, url: str, username: str, password: str) -> None:
+    page.goto(f"{url}/console")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#sign-in")
+
+
+def test_full_handoff_in_the_browser(stack, hub, browser):
+    agent = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    sign_in(agent, hub.url, "agent1", hub.passwords["agent1"])
+    expect(agent).to_have_url(re.compile(r"/console/agent"))
+    agent.select_option("#state", "available")
+    expect(agent.locator("#me")).to_have_text("李娜")
+
+    cid = f"browser-{uuid.uuid4().hex[:12]}"
+    customer = browser.new_context(viewport={"width": 720, "height": 900}).new_page()
+    customer.goto(f"{hub.url}/chat?c={cid}")
+    customer.fill("#input", "你好")
+    customer.click("#send")
+    expect(customer.locator(".msg.bot").first).to_contain_text("智能客服", timeout=60_000)
+    customer.fill("#input", "我要转人工")
+    customer.press("#input", "Enter")
+    expect(customer.locator("#status")).to_contain_text("排第 1 位", timeout=60_000)
+    customer.screenshot(path=str(SHOTS / "01_customer_queued.png"))
+
+    offer = agent.locator(".offer").first
+    expect(offer).to_contain_text("客户要求人工", timeout=15_000)
+    agent.screenshot(path=str(SHOTS / "02_agent_offer.png"))
+    offer.locator(".accept").click()
+    expect(agent.locator("#transcript")).to_contain_text("我要转人工")
+    expect(customer.locator("#status")).to_contain_text("李娜")
+    expect(customer.locator(".msg.system").last).to_contain_text("李娜")
+
+    agent.select_option("#canned", index=1)
+    agent.click("#send-reply")
+    expect(customer.locator(".msg.agent").last).to_contain_text("很高兴为您服务")
+    customer.fill("#input", "我想问一下住院理赔")
+    customer.click("#send")
+    expect(agent.locator("#transcript")).to_contain_text("我想问一下住院理赔")
+    agent.fill("#note-input", "客户关心住院理赔")
+    agent.click("#add-note")
+    expect(agent.locator("#notes")).to_contain_text("客户关心住院理赔")
+    agent.screenshot(path=str(SHOTS / "03_agent_conversation.png"))
+    customer.screenshot(path=str(SHOTS / "04_customer_with_agent.png"))
+
+    supervisor = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    sign_in(supervisor, hub.url, "supervisor", hub.passwords["supervisor"])
+    expect(supervisor).to_have_url(re.compile(r"/console/supervisor"))
+    live = supervisor.locator(f'#live tr[data-conversation="{cid}"]')
+    expect(live).to_contain_text("李娜")
+    expect(supervisor.locator('[data-figure="handoffs"] b')).to_have_text("1")
+    live.locator(".view").click()
+    expect(supervisor.locator("#transcript")).to_contain_text("我想问一下住院理赔")
+    expect(supervisor.locator('#agents tr[data-agent="agent1"]')).to_contain_text("1/3")
+    supervisor.screenshot(path=str(SHOTS / "05_supervisor.png"))
+
+    agent.click("#close")
+    csat = customer.locator("#csat")
+    expect(csat).to_contain_text("打分")
+    csat.get_by_role("button", name="5").click()
+    expect(customer.locator(".msg.system").last).to_contain_text("感谢您的评价")
+    customer.screenshot(path=str(SHOTS / "06_customer_csat.png"))
+    expect(supervisor.locator('[data-figure="csat"] b')).to_contain_text("5", timeout=10_000)
+
+    engine = create_engine(hub.database_url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT csat, outcome FROM hub_handoffs WHERE conversation_id = :c"), {"c": cid}).one()
+    engine.dispose()
+    assert (row.csat, row.outcome) == (5, "closed")
