@@ -82,7 +82,9 @@ def _is_hallucination(text: str) -> bool:
     if any(plain == re.sub(r"[\W_]+", "", h) for h in HALLUCINATIONS):
         return True
     prompt_plain = re.sub(r"[\W_]+", "", ZH_PROMPT)
-    return len(plain) >= 4 and plain in prompt_plain  # the prompt leaking out on unclear audio
+    # The prompt leaking out on unclear audio: a stretch of it, or one of its characters alone ("费").
+    # Two or three characters of it ("人工", "理赔") are things callers do say on their own.
+    return (len(plain) >= 4 or len(plain) == 1) and plain in prompt_plain
 
 
 class SpeechRecognizer:

@@ -36,6 +36,7 @@ class FakeCarrier:
     language: str | None = None  # customParameters.language; None = the caller uses the menu
     custom: dict[str, str] = field(default_factory=dict)
     echo_marks: bool = True  # acknowledge marks as if the audio had played
+    keep_line: bool = True  # between what the test sends, stream silence at the real pace, as a carrier does
     call_sid: str = field(default_factory=lambda: f"CA{uuid.uuid4().hex}")
     stream_sid: str = field(default_factory=lambda: f"MZ{uuid.uuid4().hex}")
     events: list[Received] = field(default_factory=list)
@@ -46,6 +47,8 @@ class FakeCarrier:
     _ws: Any = None
     _reader: asyncio.Task[None] | None = None
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _sending: int = 0
+    _line: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> FakeCarrier:
         self._ws = await websockets.connect(self.url, max_size=2**20, ping_interval=None)
@@ -58,9 +61,24 @@ class FakeCarrier:
             "accountSid": "ACtest", "streamSid": self.stream_sid, "callSid": self.call_sid, "tracks": ["inbound"],
             "customParameters": custom,
             "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1}}})
+        if self.keep_line:
+            self._line = asyncio.create_task(self._keep_line())
         return self
 
+    async def _keep_line(self) -> None:
+        next_at = time.monotonic()
+        while not self.closed.is_set():
+            next_at += FRAME_MS / 1000
+            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+            if self._sending == 0:
+                await self.send_json({"event": "media", "streamSid": self.stream_sid, "media": {
+                    "track": "inbound", "payload": base64.b64encode(SILENCE_FRAME).decode()}})
+            else:
+                next_at = time.monotonic()
+
     async def __aexit__(self, *exc: Any) -> None:
+        if self._line:
+            self._line.cancel()
         with contextlib.suppress(Exception):
             if not self.closed.is_set():
                 await self.send_json({"event": "stop", "streamSid": self.stream_sid,
@@ -87,6 +105,8 @@ class FakeCarrier:
 
     async def abort(self) -> None:
         """The client vanishes: the TCP connection drops without a close handshake."""
+        if self._line:
+            self._line.cancel()
         self._ws.transport.abort()
 
     async def _read(self) -> None:
@@ -103,6 +123,8 @@ class FakeCarrier:
         except websockets.ConnectionClosed as exc:
             self.close_code = exc.rcvd.code if exc.rcvd else None
         finally:
+            if self.close_code is None:
+                self.close_code = self._ws.close_code  # a normal close ends the loop without an exception
             self.closed.set()
             self._changed.set()
 
@@ -110,6 +132,13 @@ class FakeCarrier:
         """Stream audio in 20 ms media messages; frames from byte `realtime_from` on go at the real pace.
 
         Returns the time the byte at `realtime_from` went out (the end of speech, when it is given)."""
+        self._sending += 1
+        try:
+            return await self._send_audio(ulaw, realtime, realtime_from)
+        finally:
+            self._sending -= 1
+
+    async def _send_audio(self, ulaw: bytes, realtime: bool, realtime_from: int) -> float:
         first_paced = realtime_from // FRAME_SAMPLES
         marked_at = next_at = time.monotonic()
         for index, frame in enumerate(frames(ulaw)):

@@ -73,6 +73,7 @@ class StreamingVad:
         if not self.in_speech:
             # Follow the noise floor: down at once, up slowly (so speech does not raise it).
             self.noise_db = level if level < self.noise_db else self.noise_db + 0.02 * (level - self.noise_db)
+            self.noise_db = max(self.noise_db, -75.0)  # digital silence says nothing about the line's noise
             self._pre_roll.append(pcm)
             keep = max(cfg.pre_roll_ms // FRAME_MS, cfg.start_frames)
             del self._pre_roll[:-keep]
