@@ -12,7 +12,7 @@ RASA_VENV := .venv-rasa
 APP_VENV := .venv
 RASA_PKGS := --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 
-.PHONY: run test bench lint venvs train seed clean
+.PHONY: run test bench lint venvs train seed clean voice-testset
 
 venvs: $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
 
@@ -39,7 +39,12 @@ test: train
 bench: train
 	$(APP_VENV)/bin/python -m bench.turns
 	$(APP_VENV)/bin/python -m bench.knowledge
+	$(APP_VENV)/bin/python -m bench.voice
 	$(APP_VENV)/bin/python -m bench.handoff
+
+# The spoken test set (voice/testset.py), cached in ~/.cache/insurance-desk; tests and bench build it when missing.
+voice-testset: venvs
+	$(APP_VENV)/bin/python -m voice.testset
 
 lint: venvs
 	$(APP_VENV)/bin/ruff check .

@@ -8,7 +8,6 @@ bot/endpoints.yml (or HANDOFF_HUB_URL), the request is POSTed to the hub instead
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import aiohttp
@@ -19,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import settings
 from actions.knowledge import clause_excerpts
+from actions.masking import mask_text
 from actions.messages import INTENT_LABELS
 from actions.turn import Turn
 
@@ -26,14 +26,6 @@ logger = logging.getLogger(__name__)
 
 REASON_BY_INTENT = {"request_human": "request", "complaint": "complaint", "clause_question": "clause"}
 SUMMARY_TURNS = 10
-_PERSONAL_NUMBER = re.compile(r"(?<!\d)(\d{3})\d{4,11}(\d{4})(?!\d)|(?<!\d)\d{17}[\dXx](?!\d)")
-
-
-def mask_text(text: str) -> str:
-    """Phones, ID and card numbers in free text keep only their edges: 138****8000."""
-    return _PERSONAL_NUMBER.sub(lambda m: f"{m.group(1) or ''}****{m.group(2) or ''}", text)
-
-
 def conversation_summary(tracker: Tracker) -> list[dict[str, str]]:
     """The last turns of the conversation, personal numbers masked, for the agent who takes over."""
     lines = [

@@ -3,7 +3,12 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY requirements/app-lock.txt requirements/app-lock.txt
 RUN pip install --no-cache-dir -r requirements/app-lock.txt
+# espeak-ng speaks the voice line's Mandarin replies.
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng && rm -rf /var/lib/apt/lists/*
 COPY policy_api policy_api
+# The voice gateway: voice/ plus the pure helpers it shares with the action server (parsing, masking).
+COPY actions actions
+COPY voice voice
 COPY handoff handoff
 ENV POLICY_API_HOST=0.0.0.0
 CMD ["python", "-m", "policy_api"]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the policy API, the action server, Rasa and the handoff hub; stop them all on Ctrl-C.
+# Start the policy API, the action server, Rasa, the handoff hub and the voice gateway; stop them all on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
@@ -8,6 +8,7 @@ export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}" T
 POLICY_API_PORT="${POLICY_API_PORT:-8001}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
+VOICE_PORT="${VOICE_PORT:-8002}"
 HANDOFF_PORT="${HANDOFF_PORT:-8000}"
 export POLICY_API_PORT POLICY_API_URL="${POLICY_API_URL:-http://127.0.0.1:$POLICY_API_PORT}"
 # The action server posts handoffs to the hub; the hub relays chat to Rasa.
@@ -31,7 +32,9 @@ fi
 .venv-rasa/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" -m models/current.tar.gz \
   --endpoints "$endpoints" --credentials bot/credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
 
-echo "Starting: policy API :$POLICY_API_PORT (docs /docs), actions :$ACTIONS_PORT, Rasa :$RASA_PORT, handoff hub :$HANDOFF_PORT (logs in var/log/)"
+VOICE_PORT="$VOICE_PORT" HF_HUB_OFFLINE=1 .venv/bin/python -m voice > var/log/voice.log 2>&1 & pids+=($!)
+
+echo "Starting: policy API :$POLICY_API_PORT (docs /docs), actions :$ACTIONS_PORT, Rasa :$RASA_PORT, handoff hub :$HANDOFF_PORT, voice :$VOICE_PORT (logs in var/log/)"
 for _ in $(seq 1 180); do
   if curl -sf "http://127.0.0.1:$RASA_PORT/status" >/dev/null 2>&1; then break; fi
   sleep 1
@@ -43,6 +46,8 @@ $(sed 's/^/  /' var/console-users.txt 2>/dev/null)
 Talk to the assistant:
   curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"查一下我的保单"}'
   .venv-rasa/bin/rasa shell --endpoints $endpoints -m models/current.tar.gz   (in another terminal)
+Call the voice line with a recording (ws://127.0.0.1:$VOICE_PORT/media, Twilio Media Streams):
+  .venv/bin/python -m voice.call question.wav --lang zh
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}"

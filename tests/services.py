@@ -123,5 +123,7 @@ def rasa_server(actions_url: str, workdir: Path) -> Iterator[str]:
     endpoints.write_text(yaml.safe_dump(config))
     cmd = [RASA, "run", "--enable-api", "--port", str(port), "-m", str(MODEL),
            "--endpoints", str(endpoints), "--credentials", str(ROOT / "bot" / "credentials.yml")]
-    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", RASA_ENV, timeout_s=420):
+    # Loading the model takes ~1 min on an idle 2-core host, several on a busy one (RASA_START_TIMEOUT_S).
+    timeout_s = float(os.environ.get("RASA_START_TIMEOUT_S", "420"))
+    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", RASA_ENV, timeout_s=timeout_s):
         yield f"http://127.0.0.1:{port}"

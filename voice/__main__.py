@@ -1,0 +1,26 @@
+"""`python -m voice` — the voice gateway on VOICE_HOST:VOICE_PORT (default 127.0.0.1:8002)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import uvicorn
+
+from voice.app import create_app
+from voice.media_streams import MAX_MESSAGE_BYTES
+from voice.settings import Settings
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # models come from PyPI packages; nothing is downloaded
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per utterance otherwise
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                ws_max_size=MAX_MESSAGE_BYTES, ws_ping_interval=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Voice gateway settings, all from the environment (defaults suit `make run` on one machine)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _number_languages(spec: str) -> dict[str, str]:
+    """"+861095500:zh,+14155550100:en" -> {"+861095500": "zh", ...}: the number called picks the language."""
+    mapping = {}
+    for item in spec.split(","):
+        number, _, language = item.strip().rpartition(":")
+        if number and language in ("zh", "en"):
+            mapping[number.strip()] = language
+    return mapping
+
+
+@dataclass
+class Settings:
+    host: str = field(default_factory=lambda: os.environ.get("VOICE_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: int(os.environ.get("VOICE_PORT", "8002")))
+    rasa_url: str = field(default_factory=lambda: os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"))
+    hub_url: str | None = field(default_factory=lambda: (os.environ.get("HANDOFF_HUB_URL") or "").rstrip("/") or None)
+    database_url: str = field(default_factory=lambda: os.environ.get(
+        "DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'policy.db'}"))
+    # English model: "tiny.en" (fast) or "base" (the multilingual one Mandarin uses; fewer errors, slower).
+    english_model: str = field(default_factory=lambda: os.environ.get("VOICE_EN_MODEL", "tiny.en"))
+    whisper_threads: int = field(default_factory=lambda: int(os.environ.get("VOICE_WHISPER_THREADS", "2")))
+    number_languages: dict[str, str] = field(default_factory=lambda: _number_languages(
+        os.environ.get("VOICE_NUMBER_LANGUAGES", "")))
+    # A call with no language chosen after the greeting menu goes on in Mandarin after this long.
+    menu_timeout_s: float = field(default_factory=lambda: float(os.environ.get("VOICE_MENU_TIMEOUT_S", "8")))
+    # A caller silent this long hears a prompt; after two prompts the call ends.
+    silence_timeout_s: float = field(default_factory=lambda: float(os.environ.get("VOICE_SILENCE_TIMEOUT_S", "20")))
+    keypad_pause_s: float = field(default_factory=lambda: float(os.environ.get("VOICE_KEYPAD_PAUSE_S", "2.5")))
+    hold_prompt_every_s: float = field(default_factory=lambda: float(os.environ.get("VOICE_HOLD_PROMPT_S", "20")))
+    max_call_s: float = field(default_factory=lambda: float(os.environ.get("VOICE_MAX_CALL_S", "3600")))
+    max_utterance_s: float = field(default_factory=lambda: float(os.environ.get("VOICE_MAX_UTTERANCE_S", "15")))
+    end_silence_ms: int = field(default_factory=lambda: int(os.environ.get("VOICE_END_SILENCE_MS", "500")))
+    # Recognition starts speculatively after this much quiet (0 = only at the end of the utterance).
+    speculate_after_ms: int = field(default_factory=lambda: int(os.environ.get("VOICE_SPECULATE_MS", "200")))

@@ -1,0 +1,121 @@
+"""Every call's transcript in the database, personal numbers masked (like a chat transcript).
+
+Own SQLAlchemy metadata (tables voice_calls, voice_turns), by default in the policy API's database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
+
+from actions.masking import mask_text
+from policy_api.db import make_engine
+
+metadata = MetaData()
+
+calls = Table(
+    "voice_calls", metadata,
+    Column("call_id", String(64), primary_key=True),
+    Column("stream_sid", String(64)),
+    Column("language", String(8)),
+    Column("caller", String(32)),  # masked
+    Column("called", String(32)),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("end_reason", String(32)),
+    Column("handoff_request_id", String(64)),
+)
+
+turns = Table(
+    "voice_turns", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("call_id", String(64), ForeignKey("voice_calls.call_id"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("speaker", String(16), nullable=False),  # caller | bot
+    Column("source", String(16), nullable=False),  # speech | keypad | assistant | prompt
+    Column("text", Text, nullable=False),  # masked
+    Column("intent", String(64)),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("metrics", JSON),  # timings of a caller turn: audio_s, asr_ms, eos_to_transcript_ms, eos_to_first_audio_ms
+)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def mask_caller(number: str | None) -> str | None:
+    if not number:
+        return None
+    return number[:-8] + "****" + number[-4:] if len(number) >= 11 else mask_text(number)
+
+
+class TranscriptStore:
+    def __init__(self, database_url: str) -> None:
+        self.engine = make_engine(database_url)
+        metadata.create_all(self.engine)
+
+    def start_call(self, call_id: str, stream_sid: str | None, caller: str | None, called: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(calls).values(call_id=call_id, stream_sid=stream_sid, caller=mask_caller(caller),
+                                              called=called, started_at=now()))
+
+    def ensure_call(self, call_id: str, language: str) -> None:
+        """A conversation over the HTTP utterance endpoint: one "call" per sender, created on first use."""
+        with self.engine.begin() as conn:
+            if conn.execute(select(calls.c.call_id).where(calls.c.call_id == call_id)).first() is None:
+                conn.execute(insert(calls).values(call_id=call_id, language=language, started_at=now(),
+                                                  end_reason="http"))
+
+    def next_seq(self, call_id: str) -> int:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(turns.c.seq).where(turns.c.call_id == call_id)).scalars().all()
+            return max(rows, default=0) + 1
+
+    def set_language(self, call_id: str, language: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(calls).where(calls.c.call_id == call_id).values(language=language))
+
+    def add_turn(self, call_id: str, seq: int, speaker: str, source: str, text: str,
+                 intent: str | None = None, metrics: dict[str, Any] | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(turns).values(call_id=call_id, seq=seq, speaker=speaker, source=source,
+                                              text=mask_text(text), intent=intent, at=now(), metrics=metrics))
+
+    def set_metrics(self, call_id: str, seq: int, metrics: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(turns).where(turns.c.call_id == call_id, turns.c.seq == seq).values(metrics=metrics))
+
+    def end_call(self, call_id: str, reason: str, handoff_request_id: str | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(calls).where(calls.c.call_id == call_id).values(
+                ended_at=now(), end_reason=reason, handoff_request_id=handoff_request_id))
+
+    def call(self, call_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(calls).where(calls.c.call_id == call_id)).mappings().first()
+            if row is None:
+                return None
+            rows = conn.execute(select(turns).where(turns.c.call_id == call_id).order_by(turns.c.seq)).mappings()
+            result = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()}
+            result["turns"] = [{k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in t.items()
+                                if k not in ("id", "call_id")} for t in rows]
+            return result
+
+    def close(self) -> None:
+        self.engine.dispose()
