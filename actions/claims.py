@@ -108,6 +108,10 @@ async def answer_claim_status(turn: Turn, customer_id: str) -> list[EventType]:
 
 
 class ValidateClaimForm(FreeTextForm):
+    # What happened is told in free text that reads like a question about cover ("single-party
+    # accident..."): inside this form that is an answer, never a knowledge question.
+    interruptions = FreeTextForm.interruptions - {"ask_faq"}
+
     def name(self) -> str:
         return "validate_claim_form"
 

@@ -22,6 +22,7 @@ PARSE_ERRORS = "form_parse_errors"
 
 
 class FreeTextForm(FormValidationAction, ABC):
+    interruptions: frozenset[str] = frozenset(INTERRUPTIONS)
     @abstractmethod
     def name(self) -> str:
         """validate_<form name>; abstract so the action server doesn't register this base class."""
@@ -29,7 +30,7 @@ class FreeTextForm(FormValidationAction, ABC):
     def answers(self, tracker: Tracker, slot: str) -> bool:
         """True when this message is the customer's answer to our question for `slot`."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return tracker.get_slot("requested_slot") == slot and intent not in INTERRUPTIONS
+        return tracker.get_slot("requested_slot") == slot and intent not in self.interruptions
 
     def reask(self, dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> dict:
         Turn(dispatcher, tracker).say(key, **values)
