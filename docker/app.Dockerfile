@@ -1,4 +1,4 @@
-# The app services (policy API, handoff hub; later the voice gateway): the modern venv.
+# The app services (policy API, handoff hub, voice gateway): the modern venv.
 FROM python:3.11-slim
 WORKDIR /app
 COPY requirements/app-lock.txt requirements/app-lock.txt
@@ -6,6 +6,8 @@ RUN pip install --no-cache-dir -r requirements/app-lock.txt
 # espeak-ng speaks the voice line's Mandarin replies.
 RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng && rm -rf /var/lib/apt/lists/*
 COPY policy_api policy_api
+# The policy API's knowledge search: the FAQ and clause data and the encoders.
+COPY knowledge knowledge
 # The voice gateway: voice/ plus the pure helpers it shares with the action server (parsing, masking).
 COPY actions actions
 COPY voice voice
