@@ -6,36 +6,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.models import AuditEntry, HandoffRecord, HubBase, HubUser, Note, TranscriptLine
+from policy_api import db as policy_db
 
 log = logging.getLogger("handoff.records")
 T = TypeVar("T")
 
 
-def normalize_url(url: str) -> str:
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
-
-
 def make_engine(url: str) -> Engine:
-    url = normalize_url(url)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+    """The policy API's engine (same URL handling, SQLite and PostgreSQL), with the hub's SQLite pragmas."""
+    engine = policy_db.make_engine(url)
+    if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    return engine
 
 
 def _sqlite_pragmas(conn: Any, _record: Any) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -127,3 +129,30 @@ def rasa_server(actions_url: str, workdir: Path) -> Iterator[str]:
     timeout_s = float(os.environ.get("RASA_START_TIMEOUT_S", "420"))
     with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", RASA_ENV, timeout_s=timeout_s):
         yield f"http://127.0.0.1:{port}"
+
+
+PG_ADMIN_DSN = os.environ.get("POLICY_TEST_PG_DSN", f"host=127.0.0.1 port=5432 dbname=postgres user={getpass.getuser()}")
+
+
+@contextlib.contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A fresh database on the local PostgreSQL server, dropped afterwards. PostgreSQL runs on every
+    machine of this kind and in CI: there its absence fails the test; elsewhere it skips."""
+    import psycopg
+    import pytest
+    from psycopg import sql
+
+    try:
+        admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL not reachable ({PG_ADMIN_DSN}): {exc}")
+        pytest.skip(f"PostgreSQL not reachable ({PG_ADMIN_DSN}): {exc}")
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    info = admin.info
+    try:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        yield f"postgresql://{info.user}@{info.host}:{info.port}/{name}"
+    finally:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.close()

@@ -4,43 +4,23 @@ short timers), talking to the session's real Rasa, action server and policy API.
 from __future__ import annotations
 
 import contextlib
-import getpass
-import os
-import secrets
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import psycopg
 import pytest
 import redis
-from psycopg import sql
 
 from handoff.seed import seed
+from tests import services
 from tests.conftest import Stack
 from tests.handoff.clients import HubRun
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-PG_ADMIN_DSN = os.environ.get("POLICY_TEST_PG_DSN", f"host=127.0.0.1 port=5432 dbname=postgres user={getpass.getuser()}")
 
 
-@contextlib.contextmanager
-def _postgres_database() -> Iterator[str]:
-    """A fresh database on the local PostgreSQL server, dropped afterwards."""
-    try:
-        admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL not reachable ({PG_ADMIN_DSN}): {exc}")
-        pytest.skip(f"PostgreSQL not reachable ({PG_ADMIN_DSN}): {exc}")
-    name = f"hub_test_{secrets.token_hex(6)}"
-    info = admin.info
-    try:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        yield f"postgresql://{info.user}@{info.host}:{info.port}/{name}"
-    finally:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.close()
+def _postgres_database() -> contextlib.AbstractContextManager[str]:
+    return services.postgres_database("hub_test")
 
 
 @pytest.fixture

@@ -3,22 +3,18 @@
 The session fixture is parametrised over SQLite (temp file) and PostgreSQL (a fresh database on
 127.0.0.1:5432, created and dropped here), so every test using it runs on both."""
 
-import getpass
-import os
 import secrets
 import socket
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 from policy_api_testkit import ApiServer, assert_no_pii
-from psycopg import sql
 from sqlalchemy.orm import Session
 
 from policy_api.db import make_engine
@@ -29,9 +25,6 @@ from tests import services
 REPO = Path(__file__).resolve().parents[2]
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
-PG_ADMIN_DSN = os.environ.get(
-    "POLICY_TEST_PG_DSN", f"host=127.0.0.1 port=5432 dbname=postgres user={getpass.getuser()}"
-)
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -39,23 +32,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def _postgres_database() -> Iterator[str]:
-    try:
-        admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        # PostgreSQL runs on every machine of this kind and in CI: its absence is a failure there.
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL not reachable ({PG_ADMIN_DSN}): {exc}")
-        pytest.skip(f"PostgreSQL not reachable ({PG_ADMIN_DSN}): {exc}")
-    name = f"policy_test_{secrets.token_hex(6)}"
-    info = admin.info
-    try:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        yield f"postgresql://{info.user}@{info.host}:{info.port}/{name}"
-    finally:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.close()
+def _postgres_database() -> AbstractContextManager[str]:
+    return services.postgres_database("policy_test")
 
 
 @contextmanager
