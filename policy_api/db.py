@@ -39,6 +39,8 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-
 
 
 def create_schema(engine: Engine) -> None:
+    import outreach.models  # noqa: F401  the reminder tables share this Base (issue #5)
+
     Base.metadata.create_all(engine)
 
 

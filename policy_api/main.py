@@ -20,6 +20,7 @@ from policy_api.routers import (
     health,
     identity,
     knowledge,
+    outreach,
     pay,
     payments,
     policies,
@@ -38,6 +39,7 @@ TAGS = [
     {"name": "payments", "description": "Payment status."},
     {"name": "claims", "description": "Claim guidance, filing and status tracking."},
     {"name": "documents", "description": "E-policy authenticity check."},
+    {"name": "reminders", "description": "Reminder details, opt-out, renewal payment links."},
     {"name": "knowledge", "description": "Answers from the FAQ and the product clauses, with their source."},
     {"name": "simulated-gateway", "description": "Pages of the simulated payment gateway (no API key)."},
 ]
@@ -78,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
 
     app.include_router(health.router)
-    for module in (identity, customers, policies, premiums, payments, claims, documents, knowledge):
+    for module in (identity, customers, policies, premiums, payments, claims, documents, knowledge, outreach):
         app.include_router(module.router, prefix="/v1")
     app.include_router(pay.router)
     return app

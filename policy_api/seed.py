@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from outreach.reset import reset_outreach
 from policy_api import clock
 from policy_api.codes import hash_code
 from policy_api.db import create_schema, make_engine
@@ -93,6 +94,7 @@ def _reset(session: Session) -> None:
         Claim.customer_id.in_(DEMO_CUSTOMERS) | Claim.policy_number.in_(policy_numbers)
     )
     premium_ids = select(Premium.id).where(Premium.policy_number.in_(policy_numbers))
+    reset_outreach(session, DEMO_CUSTOMERS, policy_numbers)
     session.execute(delete(ClaimEvent).where(ClaimEvent.claim_number.in_(claim_numbers)))
     session.execute(delete(Claim).where(Claim.claim_number.in_(claim_numbers)))
     session.execute(delete(Payment).where(Payment.premium_id.in_(premium_ids)))

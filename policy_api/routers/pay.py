@@ -12,6 +12,7 @@ from policy_api.clock import utcnow
 from policy_api.deps import SessionDep
 from policy_api.errors import PaymentNotFound, PremiumAlreadyPaid
 from policy_api.models import Payment, Premium
+from policy_api.renewals import apply_if_renewal
 from policy_api.routers import error_docs
 from policy_api.schemas import PaymentConfirmed
 
@@ -78,6 +79,7 @@ def confirm_payment(payment_id: str, request: Request, session: SessionDep) -> J
         now = utcnow()
         payment.status, payment.paid_at = "paid", now
         premium.status, premium.paid_at = "paid", now
+        apply_if_renewal(session, premium, now)
         session.commit()
     # Browsers (form posts) ask for text/html; API clients get JSON.
     if "text/html" in request.headers.get("accept", ""):

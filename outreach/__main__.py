@@ -1,0 +1,5 @@
+"""`python -m outreach`: the reminder scheduler."""
+
+from outreach.scheduler import main
+
+main()
