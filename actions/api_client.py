@@ -121,3 +121,16 @@ async def knowledge_search(question: str, language: str, k: int = 3, kind: str |
 
 async def knowledge_entry(language: str, entry_id: str) -> dict:
     return await request("GET", f"/v1/knowledge/entries/{language}/{quote(entry_id, safe='')}")
+
+
+async def reminder(reminder_id: str) -> dict:
+    return await request("GET", f"/v1/reminders/{quote(reminder_id, safe='')}")
+
+
+async def opt_out(customer_id: str, detail: str | None) -> dict:
+    return await request("POST", f"/v1/customers/{customer_id}/opt-out",
+                         json={"channels": "all", "source": "chat", "detail": detail})
+
+
+async def renewal_payment(policy_number: str, customer_id: str) -> dict:
+    return await request("POST", f"/v1/policies/{policy_number}/renewal-payments", json={"customer_id": customer_id})

@@ -114,12 +114,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "None of your policies expire in the next {days} days.",
     },
     "renewal_list": {
-        "zh": "以下保单将在 {days} 天内到期：\n{lines}\n续保方式：在App“我的保单”中点击“续保”完成支付即可；也可以回复“转人工”由专员为您办理。",
-        "en": "These policies expire within {days} days:\n{lines}\nTo renew, open \"My policies\" in the app and tap \"Renew\", or say \"agent\" and a specialist will do it with you.",
+        "zh": "以下保单将在 {days} 天内到期：\n{lines}\n点击下方“续保”按钮即可获取续保支付链接；也可以回复“转人工”由专员为您办理。",
+        "en": "These policies expire within {days} days:\n{lines}\nTap \"Renew\" below for a renewal payment link, or say \"agent\" and a specialist will do it with you.",
     },
     "renewal_line": {
         "zh": "• {product}（{number}）{end_date} 到期，剩 {days} 天，续保保费约 {premium} 元",
         "en": "• {product} ({number}) ends {end_date}, {days} days left, renewal premium about CNY {premium}",
+    },
+    "button_renew_policy": {"zh": "续保 {number}", "en": "Renew {number}"},
+    "renewal_link": {
+        "zh": "{product}（{number}）续保：保费 {amount} 元，续保后保障期至 {new_end}。请点击安全链接支付：{url}\n支付完成后保单即自动续期。",
+        "en": "Renewal of {product} ({number}): CNY {amount}; cover then runs to {new_end}. Pay securely here: {url}\nThe policy is renewed as soon as the payment completes.",
+    },
+    "renewal_not_in_window": {
+        "zh": "保单 {number} 还不在续保期内（到期前 {days} 天内可续保）。",
+        "en": "Policy {number} can't be renewed yet: renewal opens {days} days before the cover ends.",
+    },
+    "renewal_already_done": {"zh": "保单 {number} 已续保，无需重复办理。", "en": "Policy {number} is already renewed."},
+    # reminders (issue #5): delivered into the app chat by the scheduler
+    "reminder_premium": {
+        "zh": "温馨提醒：您的{product}（{number}）保费 {amount} 元将于 {date} 到期（还有 {days} 天）。现在缴费吗？",
+        "en": "Reminder: the CNY {amount} premium of your {product} ({number}) is due on {date} (in {days} days). Pay now?",
+    },
+    "reminder_renewal": {
+        "zh": "温馨提醒：您的{product}（{number}）将于 {date} 到期（还有 {days} 天），续保保费约 {amount} 元。现在续保吗？",
+        "en": "Reminder: your {product} ({number}) ends on {date} (in {days} days); renewal premium about CNY {amount}. Renew now?",
+    },
+    "button_pay_now": {"zh": "立即缴费", "en": "Pay now"},
+    "button_renew": {"zh": "续保", "en": "Renew"},
+    "button_unsubscribe": {"zh": "退订", "en": "Unsubscribe"},
+    "opt_out_done": {
+        "zh": "已为您退订缴费和续保提醒，立即生效。之后如需查询，随时找我。",
+        "en": "Done: you won't get premium or renewal reminders any more, starting now. I'm here whenever you need me.",
     },
     # e-policy verification
     "doc_bad_code": {
@@ -207,6 +233,7 @@ INTENT_LABELS = {
     "claim_guidance": {"zh": "了解理赔流程", "en": "know how to claim"},
     "claim_status": {"zh": "查询理赔进度", "en": "check a claim's status"},
     "renewal": {"zh": "办理续保", "en": "renew a policy"},
+    "opt_out": {"zh": "退订提醒", "en": "stop reminders"},
     "verify_policy_document": {"zh": "电子保单验真", "en": "verify an e-policy"},
     "request_human": {"zh": "转人工客服", "en": "talk to an agent"},
     "complaint": {"zh": "投诉", "en": "make a complaint"},

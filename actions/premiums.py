@@ -30,6 +30,9 @@ async def answer_pay_premium(turn: Turn, customer_id: str) -> list[EventType]:
     wanted = parsing.parse_policy_number(turn.text)
     if wanted:
         premiums = [p for p in premiums if p["policy_number"] == wanted]
+    else:  # "pay now" after a reminder: the reminded policy's premium, if it is still due
+        reminded = [p for p in premiums if p["policy_number"] == turn.tracker.get_slot("reminder_policy")]
+        premiums = reminded or premiums
     if not premiums:
         turn.say("no_premium_due")
         return [SlotSet("pending_request", None)]

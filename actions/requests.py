@@ -27,6 +27,7 @@ from actions.handoff import hand_off
 from actions.identity import verified_customer
 from actions.policy import answer_query_policy
 from actions.premiums import answer_pay_premium, answer_premium_due
+from actions.reminders import answer_opt_out
 from actions.renewal import answer_renewal
 from actions.turn import Turn
 
@@ -51,6 +52,7 @@ REQUESTS = {
         Request("open_claim", True, start_claim_form),
         Request("claim_guidance", False, answer_claim_guidance),
         Request("verify_policy_document", False, answer_verify_document),
+        Request("opt_out", False, answer_opt_out),  # verifies only when no reminder tells whose chat it is
     ]
 }
 

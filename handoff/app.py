@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from handoff import api_routes, chat_routes, console_routes, socketio_routes
+from handoff import api_routes, chat_routes, console_routes, external_routes, socketio_routes
 from handoff.errors import install_error_handlers
 from handoff.records import Records
 from handoff.routing import Router
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=64 * 1024)
     app.include_router(api_routes.router)
+    app.include_router(external_routes.router)
     app.include_router(chat_routes.router)
     app.include_router(console_routes.router)
     app.include_router(socketio_routes.router)

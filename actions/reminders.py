@@ -1,0 +1,75 @@
+"""Reminders in the chat (issue #5): the scheduler triggers EXTERNAL_premium_reminder /
+EXTERNAL_renewal_reminder with the reminder's id; this action says it in the customer's language
+with buttons that lead into the usual requests (pay_premium, renewal, opt_out), and leaves the
+reminder's policy in slots so a plain "好的" / "pay now" / "续保" continues from it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import api_client, messages
+from actions.api_client import ApiError, ApiUnavailable
+from actions.policy import money
+from actions.turn import Turn
+
+log = logging.getLogger(__name__)
+FOLLOW_UP = {"premium": "pay_premium", "renewal": "renewal"}
+
+
+def _payload(intent: str, policy_number: str) -> str:
+    return f"/{intent}" + json.dumps({"policy_number": policy_number}, separators=(",", ":"))
+
+
+class ActionDeliverReminder(Action):
+    def name(self) -> str:
+        return "action_deliver_reminder"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        reminder_id = next(tracker.get_latest_entity_values("reminder_id"), None)
+        if not reminder_id:
+            log.warning("reminder intent without a reminder_id in %s", tracker.sender_id)
+            return []
+        try:
+            reminder = await api_client.reminder(str(reminder_id))
+        except (ApiError, ApiUnavailable) as exc:
+            # Raise so the hub answers 5xx and the scheduler retries, rather than an empty reminder.
+            raise RuntimeError(f"reminder {reminder_id} unavailable: {exc}") from exc
+        language = "en" if reminder["language"] == "en" else "zh"
+        kind, number = reminder["kind"], reminder["policy_number"]
+        days = (date.fromisoformat(reminder["due_date"]) - date.today()).days
+
+        def t(key: str, **values: object) -> str:
+            return messages.text(language, key, **values)
+
+        follow_up = FOLLOW_UP[kind]
+        buttons = [
+            {"title": t("button_pay_now" if kind == "premium" else "button_renew"),
+             "payload": _payload(follow_up, number)},
+            {"title": t("button_unsubscribe"), "payload": "/opt_out"},
+        ]
+        dispatcher.utter_message(
+            text=t(f"reminder_{kind}", product=reminder[f"product_name_{language}"], number=number,
+                   amount=money(reminder["amount"]), date=reminder["due_date"], days=max(days, 0)),
+            buttons=buttons)
+        return [SlotSet("language", language), SlotSet("reminder_id", str(reminder["reminder_id"])),
+                SlotSet("reminder_policy", number), SlotSet("reminder_customer", reminder["customer_id"]),
+                SlotSet("pending_request", follow_up)]
+
+
+async def answer_opt_out(turn: Turn, customer_id: str | None) -> list[EventType]:
+    """Verified customer, or the customer whose reminder this conversation received; else verify first."""
+    customer_id = customer_id or turn.tracker.get_slot("reminder_customer")
+    if not customer_id:
+        return [SlotSet("pending_request", "opt_out"), SlotSet("pending_text", turn.text[:500]),
+                SlotSet("next_step", "identity")]
+    await api_client.opt_out(customer_id, turn.tracker.sender_id[:120])
+    turn.say("opt_out_done")
+    return [SlotSet("pending_request", None)]
