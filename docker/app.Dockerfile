@@ -1,4 +1,4 @@
-# The app services (policy API, handoff hub, voice gateway): the modern venv.
+# The app services (policy API, handoff hub, reminder scheduler, voice gateway): the modern venv.
 FROM python:3.11-slim
 WORKDIR /app
 COPY requirements/app-lock.txt requirements/app-lock.txt
@@ -12,5 +12,7 @@ COPY knowledge knowledge
 COPY actions actions
 COPY voice voice
 COPY handoff handoff
+# Reminder tables (the policy API creates them) and the reminder scheduler.
+COPY outreach outreach
 ENV POLICY_API_HOST=0.0.0.0
 CMD ["python", "-m", "policy_api"]

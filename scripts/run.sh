@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the policy API, the action server, Rasa, the handoff hub and the voice gateway; stop them all on Ctrl-C.
+# Start the policy API, the action server, Rasa, the handoff hub, the reminder scheduler and the voice gateway; stop them all on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
@@ -32,9 +32,12 @@ fi
 .venv-rasa/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" -m models/current.tar.gz \
   --endpoints "$endpoints" --credentials bot/credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
 
+# Reminders: delivered into the app chat through the hub.
+OUTREACH_HUB_URL="${OUTREACH_HUB_URL:-http://127.0.0.1:$HANDOFF_PORT}" .venv/bin/python -m outreach > var/log/outreach.log 2>&1 & pids+=($!)
+
 VOICE_PORT="$VOICE_PORT" HF_HUB_OFFLINE=1 .venv/bin/python -m voice > var/log/voice.log 2>&1 & pids+=($!)
 
-echo "Starting: policy API :$POLICY_API_PORT (docs /docs), actions :$ACTIONS_PORT, Rasa :$RASA_PORT, handoff hub :$HANDOFF_PORT, voice :$VOICE_PORT (logs in var/log/)"
+echo "Starting: policy API :$POLICY_API_PORT (docs /docs), actions :$ACTIONS_PORT, Rasa :$RASA_PORT, handoff hub :$HANDOFF_PORT, reminders, voice :$VOICE_PORT (logs in var/log/)"
 for _ in $(seq 1 180); do
   if curl -sf "http://127.0.0.1:$RASA_PORT/status" >/dev/null 2>&1; then break; fi
   sleep 1

@@ -106,3 +106,7 @@ def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Db]:
     else:
         with services.postgres_database("outreach_test") as url, open_db(url) as database:
             yield database
+
+
+# The real hub fixtures (a hub process on the port the stack's action server posts to).
+from tests.handoff.conftest import hub, start_hub  # noqa: E402,F401
