@@ -52,6 +52,8 @@ async def external_event(cid: str, body: ExternalIn, hub: HubDep) -> dict[str, A
         if conv.get("owner") != "bot":  # a person is talking to the customer: not now
             raise HubError(409, "with_agent", "An agent has this conversation; try again later.")
         messages = await _trigger(hub, cid, body)
+        if not messages:  # the action failed (e.g. the policy API was down): let the sender retry
+            raise HubError(502, "bot_no_reply", "The assistant did not answer the event; try again later.")
         seqs = []
         for message in messages:
             entry: dict[str, Any] = {"sender": "bot", "text": message.get("text") or "", "external": body.intent}

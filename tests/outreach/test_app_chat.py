@@ -100,3 +100,28 @@ def test_reminder_reply_leads_to_payment_and_renewal(stack, hub) -> None:
     finally:
         customer.close()
     stack.reseed()
+
+
+def test_hub_refuses_bad_events_and_a_down_assistant_leaves_the_delivery_pending(stack, start_hub) -> None:
+    hub = start_hub(RASA_URL="http://127.0.0.1:9", HANDOFF_API_KEY="hub-key")
+    url = f"{hub.url}/api/conversations/{CID}/external"
+    body = {"intent": "EXTERNAL_premium_reminder", "entities": {"reminder_id": "1"}, "idempotency_key": "k-1"}
+    assert httpx.post(url, json=body, timeout=10).status_code == 401
+    key = {"X-API-Key": "hub-key"}
+    assert httpx.post(url, json={**body, "intent": "greet"}, headers=key, timeout=10).status_code == 422
+    bad_cid = httpx.post(f"{hub.url}/api/conversations/x/external", json=body, headers=key, timeout=10)
+    assert bad_cid.json()["error"]["code"] == "invalid_conversation_id"
+    down = httpx.post(url, json=body, headers=key, timeout=30)
+    assert down.status_code == 503 and down.json()["error"]["code"] == "bot_unavailable"
+
+    stack.reseed()
+    now = datetime.combine(date.today(), time(8, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
+    result = subprocess.run([services.APP_PYTHON, "-m", "outreach.run_once", "--now", now.isoformat(),
+                             "--database-url", stack.database_url], cwd=services.ROOT, capture_output=True, text=True,
+                            env={**os.environ, "OUTREACH_HUB_URL": hub.url, "HANDOFF_API_KEY": "hub-key"}, timeout=180)
+    report = json.loads(result.stdout)
+    assert {d["status"] for d in report["deliveries"] if d["channel"] == "app"} == {"pending"}
+    assert {d["status"] for d in report["deliveries"] if d["channel"] == "sms"} == {"sent"}
+    with open_db(stack.database_url) as db:
+        assert all(d.attempts == 1 and "503" in (d.last_error or "") for d in db.deliveries("app"))
+    stack.reseed()
