@@ -125,3 +125,38 @@ def test_hub_refuses_bad_events_and_a_down_assistant_leaves_the_delivery_pending
     with open_db(stack.database_url) as db:
         assert all(d.attempts == 1 and "503" in (d.last_error or "") for d in db.deliveries("app"))
     stack.reseed()
+
+
+def test_english_reminder_arrives_live_and_stop_opts_out(stack, hub) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from policy_api.models import Premium
+
+    stack.reseed()
+    with open_db(stack.database_url) as db, db.sessions() as s:
+        s.add(Premium(policy_number="LF20230007", due_date=date.today() + timedelta(days=3),
+                      amount=Decimal("3600"), status="due"))
+        s.commit()
+    customer = Customer(hub, cid="app-C0002")  # online when the reminder comes
+    try:
+        customer.status(lambda s: True)
+        report = run_once(stack, hub.url)
+        assert [(c["kind"], c["step"]) for c in report["created"] if c["customer_id"] == "C0002"] == [("premium", 7)]
+        live = bot_text(customer, "Reminder:", "LF20230007", "CNY 3,600", "in 3 days")
+        assert [b["title"] for b in live["buttons"]] == ["Pay now", "Unsubscribe"]
+        customer.send("stop")
+        bot_text(customer, "you won't get premium or renewal reminders")
+        with open_db(stack.database_url) as db:
+            with db.sessions() as s:
+                (record,) = s.query(OptOut).filter_by(customer_id="C0002").all()
+                assert (record.source, record.channels) == ("chat", "all")
+            with db.sessions() as s:  # the next due premium, a week later: nothing is created for C0002
+                s.add(Premium(policy_number="LF20230007", due_date=date.today() + timedelta(days=12),
+                              amount=Decimal("3600"), status="due"))
+                s.commit()
+        report = run_once(stack, hub.url)
+        assert report["created"] == [] and len(report["opted_out"]) == 1
+    finally:
+        customer.close()
+    stack.reseed()
