@@ -123,6 +123,14 @@ async def knowledge_entry(language: str, entry_id: str) -> dict:
     return await request("GET", f"/v1/knowledge/entries/{language}/{quote(entry_id, safe='')}")
 
 
+async def portfolio_summary(customer_id: str) -> dict:
+    return await request("GET", f"/v1/customers/{customer_id}/summary")
+
+
+async def highlights(customer_id: str) -> dict:
+    return await request("GET", f"/v1/customers/{customer_id}/highlights")
+
+
 async def reminder(reminder_id: str) -> dict:
     return await request("GET", f"/v1/reminders/{quote(reminder_id, safe='')}")
 
