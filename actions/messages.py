@@ -143,7 +143,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Reminder: your {product} ({number}) ends on {date} (in {days} days); renewal premium about CNY {amount}. Renew now?",
     },
     "button_pay_now": {"zh": "立即缴费", "en": "Pay now"},
-    "button_renew": {"zh": "续保", "en": "Renew"},
+    "button_renew_now": {"zh": "续保", "en": "Renew"},
     "button_unsubscribe": {"zh": "退订", "en": "Unsubscribe"},
     "opt_out_done": {
         "zh": "已为您退订缴费和续保提醒，立即生效。之后如需查询，随时找我。",

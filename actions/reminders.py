@@ -51,7 +51,7 @@ class ActionDeliverReminder(Action):
 
         follow_up = FOLLOW_UP[kind]
         buttons = [
-            {"title": t("button_pay_now" if kind == "premium" else "button_renew"),
+            {"title": t("button_pay_now" if kind == "premium" else "button_renew_now"),
              "payload": _payload(follow_up, number)},
             {"title": t("button_unsubscribe"), "payload": "/opt_out"},
         ]
