@@ -16,7 +16,7 @@ const I18N = {
     last_hour: "近一小时", target: "目标", seconds_left: "剩余 {s} 秒", escalated: "已升级", none: "暂无",
     audit: "数据访问审计", select_conversation: "请选择一个会话", language: "语言", channel: "渠道",
     suggestions: "推荐回复（知识库）", clause_excerpts: "相关条款", insert: "插入", source: "来源",
-    no_suggestions: "知识库中没有相近的答案", suggestions_unavailable: "知识库暂时不可用",
+    no_suggestions: "知识库中没有相近的答案", suggestions_unavailable: "知识库暂时不可用", service_figures: "服务数据",
   },
   en: {
     chat_title: "Insurance Service Desk", send: "Send", placeholder: "Type your question…", connecting: "Connecting…",
@@ -34,7 +34,7 @@ const I18N = {
     last_hour: "Last hour", target: "target", seconds_left: "{s} s left", escalated: "escalated", none: "None",
     audit: "Data access audit", select_conversation: "Select a conversation", language: "Language", channel: "Channel",
     suggestions: "Suggested replies (knowledge base)", clause_excerpts: "Related clauses", insert: "Insert", source: "Source",
-    no_suggestions: "No close answer in the knowledge base", suggestions_unavailable: "Knowledge base unavailable",
+    no_suggestions: "No close answer in the knowledge base", suggestions_unavailable: "Knowledge base unavailable", service_figures: "Service figures",
   },
 };
 let LANG = localStorage.getItem("hub_ui_lang") || "zh";

@@ -1,0 +1,293 @@
+"""Simulated customers on the hub's chat WebSocket and simulated agents on the console API/WebSocket.
+
+Each customer records what it saw (goal delivered, handed to a person, ratings given): the ground
+truth the service figures are checked against."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from bench.sim_journeys import NO, THANKS, YES, Plan, answer_for
+
+BOT_REPLY_TIMEOUT_S = 90
+QUIET_S = 0.5  # the hub appends one Rasa answer's replies back to back; this much quiet ends a turn
+MAX_TURNS = 12
+HUMAN_TIMEOUT_S = 240
+
+
+@dataclass
+class Outcome:
+    cid: str
+    journey: str
+    language: str
+    completed: bool = False  # the goal's words arrived while the bot owned the conversation
+    handed_over: bool = False  # the conversation was queued for a person
+    agent_joined: bool = False
+    csat_asked: bool = False  # the bot's satisfaction question
+    bot_score: int | None = None
+    bot_skipped: bool = False
+    human_score: int | None = None
+    messages: int = 0
+    error: str | None = None
+    transcript: list[str] = field(default_factory=list)
+
+
+def _text(entry: dict[str, Any]) -> str:
+    parts = [entry.get("text") or ""]
+    if entry.get("custom"):
+        parts.append(json.dumps(entry["custom"], ensure_ascii=False))
+    return "\n".join(p for p in parts if p)
+
+
+def csat_buttons(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The bot's satisfaction question: buttons scored 1-5 (payload mentions csat, or titles 1..5)."""
+    buttons = entry.get("buttons") or []
+    if entry.get("sender") != "bot" or not buttons:
+        return []
+    if any("csat" in str(b.get("payload", "")).lower() for b in buttons) or \
+            {"1", "2", "3", "4", "5"} <= {str(b.get("title", "")).strip()[:1] for b in buttons}:
+        return buttons
+    return []
+
+
+def _score_button(buttons: list[dict[str, Any]], score: int) -> dict[str, Any] | None:
+    for button in buttons:
+        payload, title = str(button.get("payload", "")), str(button.get("title", ""))
+        if re.search(rf"(^|[^0-9]){score}([^0-9]|$)", payload) or title.strip().startswith(str(score)):
+            return button
+    return None
+
+
+def _skip_button(buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return next((b for b in buttons if re.search(r"skip|跳过|不评", f"{b.get('payload')} {b.get('title')}", re.I)), None)
+
+
+class ChatSession:
+    """One customer's socket: frames are read into a queue by a task."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.owner = "bot"
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            async for raw in self.ws:
+                frame = json.loads(raw)
+                if frame.get("type") == "status":
+                    self.owner = frame.get("owner") or self.owner
+                self.frames.put_nowait(frame)
+
+    async def send(self, text: str, title: str | None = None) -> None:
+        frame: dict[str, Any] = {"type": "message", "text": text, "client_msg_id": uuid.uuid4().hex}
+        if title:
+            frame["title"] = title
+        await self.ws.send(json.dumps(frame, ensure_ascii=False))
+
+    async def next_frame(self, timeout: float) -> dict[str, Any] | None:
+        try:
+            return await asyncio.wait_for(self.frames.get(), timeout)
+        except TimeoutError:
+            return None
+
+    async def bot_turn(self) -> list[dict[str, Any]]:
+        """The bot's (or the hub's) entries answering the last message: the first within the timeout, then
+        everything until QUIET_S passes without one."""
+        got: list[dict[str, Any]] = []
+        deadline = time.monotonic() + BOT_REPLY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            frame = await self.next_frame(QUIET_S if got else deadline - time.monotonic())
+            if frame is None:
+                if got:
+                    break
+                continue
+            if frame.get("type") == "event" and frame.get("sender") in ("bot", "system", "agent"):
+                got.append(frame)
+        return got
+
+    async def wait_event(self, predicate: Any, timeout: float) -> dict[str, Any] | None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            frame = await self.next_frame(deadline - time.monotonic())
+            if frame is not None and frame.get("type") == "event" and predicate(frame):
+                return frame
+        return None
+
+    async def close(self) -> None:
+        await self.ws.close()
+        self.reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.reader
+
+
+async def run_customer(ws_url: str, cid: str, plan: Plan, done_pattern: re.Pattern) -> Outcome:
+    out = Outcome(cid, plan.journey.name, plan.language)
+    async with connect(f"{ws_url}/ws/chat/{cid}", max_size=2**22, open_timeout=60) as ws:
+        chat = ChatSession(ws)
+        try:
+            await _converse(chat, plan, out, done_pattern)
+        finally:
+            await chat.close()
+    out.transcript = out.transcript[-40:]
+    return out
+
+
+async def _say(chat: ChatSession, out: Outcome, text: str, title: str | None = None) -> list[dict[str, Any]]:
+    await chat.send(text, title)
+    out.messages += 1
+    out.transcript.append(f"> {title or text}")
+    replies = await chat.bot_turn()
+    out.transcript += [f"< [{e.get('sender')}] {_text(e)[:200]}" for e in replies]
+    if chat.owner in ("queued", "agent") or any(e.get("kind") == "agent_joined" for e in replies):
+        out.handed_over = True
+    return replies
+
+
+async def _converse(chat: ChatSession, plan: Plan, out: Outcome, done_pattern: re.Pattern) -> None:
+    language, journey = plan.language, plan.journey
+    replies = await _say(chat, out, journey.opening[language])
+    thanked = False
+    for turn in range(1, MAX_TURNS + 1):
+        if out.handed_over:
+            await _with_agent(chat, plan, out)
+            return
+        if not replies:
+            out.error = f"no reply from the bot in {BOT_REPLY_TIMEOUT_S}s"
+            return
+        if journey.give_up_after and turn >= journey.give_up_after:
+            return  # leaves mid-way
+        text = "\n".join(_text(e) for e in replies)
+        if not out.completed and done_pattern.search(text):
+            out.completed = True
+        question = next((csat_buttons(e) for e in replies if csat_buttons(e)), [])
+        if question:
+            out.csat_asked = True
+            await _answer_csat(chat, plan, out, question)
+            return
+        if out.completed:
+            if thanked:
+                return  # no satisfaction question came
+            thanked = True
+            replies = await _say(chat, out, THANKS[language])
+            continue
+        last = _text(replies[-1])
+        answer = answer_for(last, language)
+        if answer is None and any(e.get("buttons") for e in replies):
+            answer = YES[language] if journey.accept_offer else NO[language]
+        if answer is None:
+            out.error = f"nothing to answer to: {last[:120]!r}"
+            return
+        replies = await _say(chat, out, answer)
+
+
+async def _answer_csat(chat: ChatSession, plan: Plan, out: Outcome, buttons: list[dict[str, Any]]) -> None:
+    button = _score_button(buttons, plan.bot_score) if plan.rates_bot else _skip_button(buttons)
+    if plan.rates_bot and button is not None:
+        await _say(chat, out, str(button.get("payload") or button.get("title")), str(button.get("title")))
+        out.bot_score = plan.bot_score
+    else:
+        skip = _skip_button(buttons)
+        if skip is not None:
+            await _say(chat, out, str(skip.get("payload") or skip.get("title")), str(skip.get("title")))
+        else:
+            await _say(chat, out, "跳过" if plan.language == "zh" else "skip")
+        out.bot_skipped = True
+
+
+async def _with_agent(chat: ChatSession, plan: Plan, out: Outcome) -> None:
+    """Queued: wait for the agent, answer once, and rate (or not) when the agent closes."""
+    def agent_message(e: dict[str, Any]) -> bool:
+        if e.get("kind") == "escalated":
+            asyncio.get_running_loop().create_task(chat.ws.send(json.dumps({"type": "choice", "choice": "wait"})))
+        return e.get("sender") == "agent"
+
+    if await chat.wait_event(agent_message, HUMAN_TIMEOUT_S) is None:
+        out.error = "no agent reply"
+        return
+    out.agent_joined = True
+    await chat.send(THANKS[plan.language])
+    out.messages += 1
+    if await chat.wait_event(lambda e: e.get("kind") == "csat_request", HUMAN_TIMEOUT_S) is None:
+        out.error = "the agent never closed"
+        return
+    if plan.rates_human:
+        await chat.ws.send(json.dumps({"type": "csat", "score": plan.human_score}))
+        if await chat.wait_event(lambda e: e.get("kind") == "csat_thanks", 30) is not None:
+            out.human_score = plan.human_score
+
+
+AGENT_TEXT = {"zh": "您好，我是人工客服，已经看到您的问题，这就为您处理。",
+              "en": "Hello, I'm a member of the service team; I have read your question and will sort it out."}
+
+
+class SimAgents:
+    """Agents who accept each offer after 1-4 s, answer once, and close after the customer's reply."""
+
+    def __init__(self, url: str, passwords: dict[str, str], rng: random.Random) -> None:
+        self.url = url
+        self.ws_url = url.replace("http://", "ws://")
+        self.passwords = passwords
+        self.rng = rng
+        self.accepted = 0
+        self._tasks: list[asyncio.Task] = []
+        self._ready = asyncio.Event()
+        self._count = 0
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._agent(u, p)) for u, p in self.passwords.items()]
+        await asyncio.wait_for(self._ready.wait(), 60)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _agent(self, username: str, password: str) -> None:
+        async with httpx.AsyncClient(base_url=self.url, timeout=30) as http:
+            (await http.post("/api/console/login", json={"username": username, "password": password})).raise_for_status()
+            cookie = f"hub_session={http.cookies.get('hub_session')}"
+            async with connect(f"{self.ws_url}/ws/console", additional_headers={"Cookie": cookie},
+                               max_size=2**22) as ws:
+                (await http.post("/api/console/me/state", json={"state": "available"})).raise_for_status()
+                self._count += 1
+                if self._count == len(self.passwords):
+                    self._ready.set()
+                mine: dict[str, asyncio.Event] = {}
+                tasks: set[asyncio.Task] = set()
+                async for raw in ws:
+                    frame = json.loads(raw)
+                    if frame.get("type") == "offer":
+                        task = asyncio.create_task(self._take(http, frame, mine))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+                    elif frame.get("type") == "event" and frame.get("sender") == "customer" \
+                            and frame.get("conversation_id") in mine:
+                        mine[frame["conversation_id"]].set()
+
+    async def _take(self, http: httpx.AsyncClient, offer: dict[str, Any], mine: dict[str, asyncio.Event]) -> None:
+        await asyncio.sleep(self.rng.uniform(1.0, 4.0))
+        cid = offer["conversation_id"]
+        replied = mine[cid] = asyncio.Event()
+        if (await http.post(f"/api/console/requests/{offer['request_id']}/accept")).status_code != 200:
+            mine.pop(cid, None)
+            return  # someone else has it, or the reservation ran out: it is offered again
+        self.accepted += 1
+        await http.post(f"/api/console/conversations/{cid}/messages",
+                        json={"text": AGENT_TEXT.get(offer.get("language") or "zh", AGENT_TEXT["zh"])})
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(replied.wait(), 60)
+        await http.post(f"/api/console/conversations/{cid}/close")
+        mine.pop(cid, None)
