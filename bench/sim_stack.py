@@ -27,6 +27,7 @@ class SimStack:
     database_url: str  # policy data, the hub's records and reminders: one database, as `make run` has it
     events_url: str  # Rasa's event broker
     passwords: dict[str, str]
+    api_key: str
     hub_env: dict[str, str]
     actions_env: dict[str, str]
 
@@ -68,16 +69,18 @@ def sim_stack(workdir: Path) -> Iterator[SimStack]:
     prefix = f"sim-hub-{uuid.uuid4().hex[:8]}"
     hub_port = services.free_port()
     hub_url = f"http://127.0.0.1:{hub_port}"
-    actions_env = {"HANDOFF_HUB_URL": f"{hub_url}/api/handoffs"}
+    api_key = f"sim-hub-key-{uuid.uuid4().hex}"  # the hub's channel API and figures take it
+    actions_env = {"HANDOFF_HUB_URL": f"{hub_url}/api/handoffs", "HANDOFF_API_KEY": api_key}
     try:
         with services.policy_api(database_url, name="sim_policy_api") as api_url:
             services.wait_for_knowledge(api_url)
             with services.action_server(api_url, actions_env) as actions_url, \
                     rasa_with_events(actions_url, workdir, events_db) as rasa_url:
                 hub_env = {"HANDOFF_REDIS_PREFIX": prefix, "REDIS_URL": REDIS_URL, "DATABASE_URL": database_url,
-                           "RASA_URL": rasa_url, "POLICY_API_URL": api_url, "RASA_EVENTS_URL": events_url}
+                           "RASA_URL": rasa_url, "POLICY_API_URL": api_url, "RASA_EVENTS_URL": events_url,
+                           "HANDOFF_API_KEY": api_key}
                 with services.hub(hub_port, hub_env, name=f"sim_hub_{prefix}"):
-                    yield SimStack(api_url, rasa_url, hub_url, database_url, events_url, passwords, hub_env,
+                    yield SimStack(api_url, rasa_url, hub_url, database_url, events_url, passwords, api_key, hub_env,
                                    actions_env)
     finally:
         client = redis.Redis.from_url(REDIS_URL)
