@@ -188,6 +188,10 @@ async def _converse(chat: ChatSession, plan: Plan, out: Outcome, done_pattern: r
         if answer is None and any(e.get("buttons") for e in replies):
             answer = YES[language] if journey.accept_offer else NO[language]
         if answer is None:
+            await asyncio.sleep(1)  # a handoff's queue status may trail the bot's words
+            if chat.owner in ("queued", "agent"):
+                out.handed_over = True
+                continue
             out.error = f"nothing to answer to: {last[:120]!r}"
             return
         replies = await _say(chat, out, answer)

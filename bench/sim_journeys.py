@@ -78,7 +78,7 @@ ANSWERS: list[tuple[str, str]] = [
 ]
 YES = {"zh": "好的", "en": "yes"}
 NO = {"zh": "不用了", "en": "no thanks"}
-THANKS = {"zh": "好的，谢谢", "en": "ok, thank you"}
+THANKS = {"zh": "谢谢", "en": "thanks"}  # never a yes: after claim guidance a yes would open a claim
 CSAT_SKIP_WORDS = re.compile(r"跳过|skip|不评|later", re.I)
 
 
@@ -108,11 +108,13 @@ class Plan:
 
 
 def plans(count: int, seed: int, journeys: list[Journey]) -> list[Plan]:
+    """Every journey once (in a shuffled order) while the count allows, then a weighted random mix."""
     rng = random.Random(seed)
     weights = [j.weight for j in journeys]
+    first = rng.sample(journeys, len(journeys))
     out = []
     for number in range(count):
-        journey = rng.choices(journeys, weights)[0]
+        journey = first[number] if number < len(first) else rng.choices(journeys, weights)[0]
         out.append(Plan(number, journey, rng.choice(["zh", "en"]), rng.random() < 0.75,
                         rng.choices([5, 4, 3, 2, 1], [55, 30, 8, 4, 3])[0], rng.random() < 0.8,
                         rng.choices([5, 4, 3, 2, 1], [50, 30, 10, 5, 5])[0]))
