@@ -133,12 +133,13 @@ class ChatSession:
             await self.reader
 
 
-async def run_customer(ws_url: str, cid: str, plan: Plan, done_pattern: re.Pattern) -> Outcome:
+async def run_customer(ws_url: str, cid: str, plan: Plan, done_pattern: re.Pattern,
+                       api_url: str | None = None) -> Outcome:
     out = Outcome(cid, plan.journey.name, plan.language)
     async with connect(f"{ws_url}/ws/chat/{cid}", max_size=2**22, open_timeout=60) as ws:
         chat = ChatSession(ws)
         try:
-            await _converse(chat, plan, out, done_pattern)
+            await _converse(chat, plan, out, done_pattern, api_url)
         finally:
             await chat.close()
     out.transcript = out.transcript[-40:]
@@ -156,9 +157,33 @@ async def _say(chat: ChatSession, out: Outcome, text: str, title: str | None = N
     return replies
 
 
-async def _converse(chat: ChatSession, plan: Plan, out: Outcome, done_pattern: re.Pattern) -> None:
+async def _reminder_reply(chat: ChatSession, out: Outcome) -> list[dict[str, Any]]:
+    """The reminder waits in the app chat's log (replayed on connect): press its pay / renew button."""
+    reminder = await chat.wait_event(lambda e: e.get("sender") == "bot" and any(
+        str(b.get("payload", "")).startswith(("/pay_premium", "/renewal")) for b in e.get("buttons") or []), 30)
+    if reminder is None:
+        return []
+    out.transcript.append(f"< [bot] {_text(reminder)[:200]}")
+    button = reminder["buttons"][0]
+    return await _say(chat, out, button["payload"], button.get("title"))
+
+
+async def _pay(api_url: str, replies: list[dict[str, Any]]) -> None:
+    """Pay a payment link the bot sent, as the customer would on the payment page."""
+    for entry in replies:
+        link = entry.get("custom") or {}
+        if link.get("type") == "payment_link":
+            async with httpx.AsyncClient(timeout=30) as http:
+                (await http.post(f"{api_url}/pay/{link['payment_id']}/confirm")).raise_for_status()
+
+
+async def _converse(chat: ChatSession, plan: Plan, out: Outcome, done_pattern: re.Pattern,
+                    api_url: str | None = None) -> None:
     language, journey = plan.language, plan.journey
-    replies = await _say(chat, out, journey.opening[language])
+    if journey.name == "reminder":
+        replies = await _reminder_reply(chat, out)
+    else:
+        replies = await _say(chat, out, journey.opening[language])
     thanked = False
     for turn in range(1, MAX_TURNS + 1):
         if out.handed_over:
@@ -172,6 +197,8 @@ async def _converse(chat: ChatSession, plan: Plan, out: Outcome, done_pattern: r
         text = "\n".join(_text(e) for e in replies)
         if not out.completed and done_pattern.search(text):
             out.completed = True
+            if journey.name == "reminder" and api_url:
+                await _pay(api_url, replies)
         question = next((csat_buttons(e) for e in replies if csat_buttons(e)), [])
         if question:
             out.csat_asked = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Journey:
     human: bool = False  # asks for a person (the agent answers, the customer rates)
     give_up_after: int = 0  # turns, then the customer leaves without an answer
     accept_offer: bool = True  # answers a yes/no offer (e.g. "shall I open the claim?") with yes
-    weight: int = 10
+    weight: int = 10  # 0: never drawn at random
 
 
 JOURNEYS = [
@@ -65,6 +65,9 @@ JOURNEYS = [
     Journey("give_up", {"zh": "我要查一下理赔进度", "en": "where is my claim"}, {"zh": r"$^", "en": r"$^"},
             give_up_after=1, weight=6),
 ]
+# Opens the app chat a reminder was delivered into, presses its pay/renew button, pays the link.
+REMINDER = Journey("reminder", {"zh": "", "en": ""}, {"zh": r'"payment_link"', "en": r'"payment_link"'}, weight=0)
+JOURNEYS.append(REMINDER)
 BY_NAME = {j.name: j for j in JOURNEYS}
 
 # The bot's question (a regex on its last text) -> the customer's answer.
@@ -104,12 +107,13 @@ class Plan:
     bot_score: int
     rates_human: bool
     human_score: int
-    notes: list[str] = field(default_factory=list)
+    conversation_id: str | None = None  # a given conversation (the app chat of a reminded customer)
 
 
 def plans(count: int, seed: int, journeys: list[Journey]) -> list[Plan]:
     """Every journey once (in a shuffled order) while the count allows, then a weighted random mix."""
     rng = random.Random(seed)
+    journeys = [j for j in journeys if j.weight]
     weights = [j.weight for j in journeys]
     first = rng.sample(journeys, len(journeys))
     out = []

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import importlib.util
 import json
+import os
 import random
 import re
+import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -25,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
 
 from bench.sim_clients import Outcome, SimAgents, run_customer
-from bench.sim_journeys import JOURNEYS, Journey, plans
+from bench.sim_journeys import JOURNEYS, REMINDER, Journey, Plan, plans
 from bench.sim_stack import SimStack, sim_stack
 from service_figures.text import render
 from tests import services
@@ -53,32 +57,72 @@ def script_truth(outcomes: list[Outcome]) -> dict[str, Any]:
         "csat_bot_answers": len(bot_scores), "csat_bot_4_5": sum(1 for s in bot_scores if s >= 4),
         "csat_bot_skipped": sum(1 for o in outcomes if o.bot_skipped),
         "csat_human_answers": len(human_scores), "csat_human_4_5": sum(1 for s in human_scores if s >= 4),
+        "reminders_acted_on": sum(1 for o in outcomes if o.journey == "reminder" and o.completed),
         "errors": sum(1 for o in outcomes if o.error),
     }
 
 
+def outreach_pass(stack: SimStack) -> dict[str, Any] | None:
+    """One real reminder pass (`python -m outreach.run_once`) into this stack's hub; None without outreach."""
+    if importlib.util.find_spec("outreach") is None:
+        return None
+    result = subprocess.run([services.APP_PYTHON, "-m", "outreach.run_once", "--database-url", stack.database_url],
+                            cwd=services.ROOT, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "OUTREACH_HUB_URL": stack.hub_url, "HANDOFF_API_KEY": stack.api_key})
+    if result.returncode != 0:
+        raise RuntimeError(f"outreach.run_once failed: {result.stderr[-2000:]}")
+    return json.loads(result.stdout)
+
+
+def reminded_app_chats(stack: SimStack) -> list[tuple[str, str]]:
+    """(customer id, language) of every customer with a reminder delivered into the app chat."""
+    engine = create_engine(stack.database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT DISTINCT r.customer_id, r.language FROM reminders r "
+                                     "JOIN reminder_deliveries d ON d.reminder_id = r.id "
+                                     "WHERE d.channel = 'app' AND d.status = 'sent' ORDER BY r.customer_id")).all()
+    finally:
+        engine.dispose()
+    return [(r.customer_id, r.language) for r in rows]
+
+
+def with_reminder_customers(drawn: list[Plan], chats: list[tuple[str, str]]) -> list[Plan]:
+    """The first customers become the reminded customers opening their app chat; the count stays."""
+    out = list(drawn)
+    for n, (customer_id, language) in enumerate(chats[:len(out)]):
+        out[n] = dataclasses.replace(out[n], journey=REMINDER, language=language if language in ("zh", "en") else "zh",
+                                     conversation_id=f"app-{customer_id}")
+    return out
+
+
 async def simulate(stack: SimStack, customers: int, seed: int, concurrency: int = 8,
                    journeys: list[Journey] | None = None) -> tuple[list[Outcome], dict[str, Any]]:
-    """Run the customers (at most `concurrency` at once) and return what they saw and the hub's figures."""
+    """Run the customers (at most `concurrency` at once) and return what they saw and the hub's figures.
+    With outreach in the checkout, a reminder pass runs first and the reminded customers answer them."""
     run_tag = f"{seed}-{int(time.time()) % 100000}"
+    drawn = plans(customers, seed, journeys or available_journeys())
+    if await asyncio.to_thread(outreach_pass, stack) is not None:
+        drawn = with_reminder_customers(drawn, await asyncio.to_thread(reminded_app_chats, stack))
     agents = SimAgents(stack.hub_url, {u: p for u, p in stack.passwords.items() if u != "supervisor"},
                        random.Random(seed))
     await agents.start()
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(plan: Any) -> Outcome:
-        cid = f"sim-{run_tag}-{plan.number:04d}"
+    async def one(plan: Plan) -> Outcome:
+        cid = plan.conversation_id or f"sim-{run_tag}-{plan.number:04d}"
         pattern = re.compile(plan.journey.done[plan.language], re.I | re.S)
         async with gate:
             try:
-                return await asyncio.wait_for(run_customer(stack.ws_url, cid, plan, pattern), 600)
+                return await asyncio.wait_for(run_customer(stack.ws_url, cid, plan, pattern, stack.api_url), 600)
             except Exception as exc:  # one customer's failure is reported, never the end of the run
                 return Outcome(cid, plan.journey.name, plan.language, error=repr(exc))
 
     try:
-        outcomes = await asyncio.gather(*(one(p) for p in plans(customers, seed, journeys or available_journeys())))
+        outcomes = await asyncio.gather(*(one(p) for p in drawn))
     finally:
         await agents.stop()
+    await asyncio.to_thread(outreach_pass, stack)  # marks the reminders paid for as acted on
     await asyncio.sleep(1.5)  # the hub writes its records a moment after the event
     return list(outcomes), await fetch_figures(stack)
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import DateTime, Engine, bindparam, inspect, text
 
-from service_figures.handoffs import SINCE, _aware
+from service_figures.handoffs import _aware
+
+# The reminders' times are naive UTC in the database (policy_api.models.UTCDateTime).
+SINCE_NAIVE_UTC = bindparam("since", type_=DateTime())
 
 
 @dataclass
@@ -23,6 +26,6 @@ def read_reminders(engine: Engine, since: dt.datetime) -> list[ReminderRow]:
         return []
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT sent_at, language, kind, acted_on_at FROM reminders "
-                                 "WHERE sent_at IS NOT NULL AND sent_at >= :since").bindparams(SINCE),
-                            {"since": since.astimezone(dt.UTC)}).all()
+                                 "WHERE sent_at IS NOT NULL AND sent_at >= :since").bindparams(SINCE_NAIVE_UTC),
+                            {"since": since.astimezone(dt.UTC).replace(tzinfo=None)}).all()
     return [ReminderRow(_aware(r.sent_at), r.language or "zh", r.kind, r.acted_on_at is not None) for r in rows]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import httpx
 
 
-def _login(url: str, username: str, password: str) -> httpx.Client:
-    client = httpx.Client(base_url=url, timeout=60)
-    assert client.post("/api/console/login", json={"username": username, "password": password}).status_code == 200
-    return client
+@contextlib.contextmanager
+def _login(url: str, username: str, password: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=url, timeout=60) as client:
+        response = client.post("/api/console/login", json={"username": username, "password": password})
+        assert response.status_code == 200
+        yield client
 
 
 def test_supervisor_and_api_key_read_the_figures(simulation):
