@@ -121,3 +121,11 @@ async def knowledge_search(question: str, language: str, k: int = 3, kind: str |
 
 async def knowledge_entry(language: str, entry_id: str) -> dict:
     return await request("GET", f"/v1/knowledge/entries/{language}/{quote(entry_id, safe='')}")
+
+
+async def portfolio_summary(customer_id: str) -> dict:
+    return await request("GET", f"/v1/customers/{customer_id}/summary")
+
+
+async def highlights(customer_id: str) -> dict:
+    return await request("GET", f"/v1/customers/{customer_id}/highlights")

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions import api_client, parsing
 from actions.api_client import ApiError, ApiUnavailable
 from actions.forms import FreeTextForm
+from actions.goals import completed
 from actions.messages import INSURANCE_TYPE_LABELS, MESSAGES
 from actions.policy import money
 from actions.turn import Turn
@@ -200,4 +201,4 @@ class ActionSubmitClaim(Action):
         fast = turn.t("claim_fast_track_yes" if claim["fast_track"] else "claim_fast_track_no")
         turn.say("claim_opened", number=claim["claim_number"], amount=money(claim["amount"]), fast_track=fast)
         turn.dispatcher.utter_message(json_message=timeline_payload(claim, turn.language))
-        return cleared
+        return cleared + [completed("claim_filed")]

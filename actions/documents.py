@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions import api_client, parsing
 from actions.api_client import ApiUnavailable
 from actions.forms import FreeTextForm
+from actions.goals import completed
 from actions.turn import Turn
 
 
@@ -67,9 +68,11 @@ class ActionVerifyDocument(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         turn = Turn(dispatcher, tracker)
+        cleared: list[EventType] = [SlotSet("doc_policy_number", None), SlotSet("doc_verification_code", None)]
         try:
             await show_verification(turn, tracker.get_slot("doc_policy_number"),
                                     tracker.get_slot("doc_verification_code"))
         except ApiUnavailable:
             turn.say_offering_human("api_down")
-        return [SlotSet("doc_policy_number", None), SlotSet("doc_verification_code", None)]
+            return cleared
+        return cleared + [completed("document_verified")]

@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import settings
+from actions import satisfaction, settings
 from actions.knowledge import clause_excerpts
 from actions.masking import mask_text
 from actions.messages import INTENT_LABELS
@@ -77,6 +77,12 @@ class ActionHandoff(Action):
                   domain: DomainDict) -> list[EventType]:
         turn = Turn(dispatcher, tracker)
         reason = REASON_BY_INTENT.get(turn.intent or "", "request")
+        # "很不满意" right after the satisfaction question is a low rating (whose reply offers an
+        # agent), not a complaint; a longer message still is one.
+        if reason == "complaint" and len(turn.text.strip()) <= 8:
+            rated = satisfaction.answer_if_pending(turn)
+            if rated is not None:
+                return rated
         if reason == "complaint":
             turn.say("complaint_ack")
         elif reason == "clause":

@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import api_client
 from actions.api_client import ApiError, ApiUnavailable
+from actions.goals import completed
 from actions.turn import Turn
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ async def answer_knowledge_question(turn: Turn) -> list[EventType]:
     if chosen:  # the customer picked one of our suggestions
         try:
             answer_with_source(turn, await api_client.knowledge_entry(turn.language, chosen))
-            return [SlotSet(CLARIFIED, False)]
+            return [SlotSet(CLARIFIED, False), completed("knowledge_answer")]
         except ApiError:
             pass  # an entry removed since it was suggested: search the words instead
     question = _question_text(turn)
@@ -74,7 +75,7 @@ async def answer_knowledge_question(turn: Turn) -> list[EventType]:
     hits = result.get("hits", [])
     if result.get("confident") and hits:
         answer_with_source(turn, hits[0])
-        return [SlotSet(CLARIFIED, False)]
+        return [SlotSet(CLARIFIED, False), completed("knowledge_answer")]
     if hits and not turn.tracker.get_slot(CLARIFIED):
         buttons = [{"title": hit["title"], "payload": f'/ask_faq{{"knowledge_id": "{hit["id"]}"}}'} for hit in hits]
         buttons.append(turn.button("knowledge_none_of_these", "/request_human"))

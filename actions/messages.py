@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from actions.personal_messages import PERSONAL_MESSAGES
+
 MESSAGES: dict[str, dict[str, str]] = {
     # identity
     "identity_bad_key": {
@@ -185,6 +187,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "button_none": {"zh": "都不是", "en": "Something else"},
 }
 
+MESSAGES |= PERSONAL_MESSAGES
+
 STATUS_LABELS = {
     "active": {"zh": "有效", "en": "Active"},
     "expired": {"zh": "已到期", "en": "Expired"},
@@ -212,6 +216,7 @@ INTENT_LABELS = {
     "complaint": {"zh": "投诉", "en": "make a complaint"},
     "clause_question": {"zh": "咨询条款对您情况的适用", "en": "ask how the policy terms apply to your case"},
     "ask_faq": {"zh": "咨询保险知识", "en": "ask a general insurance question"},
+    "policy_summary": {"zh": "整理我的全部保单", "en": "get an overview of all my policies"},
     "greet": {"zh": "打招呼", "en": "say hello"},
     "goodbye": {"zh": "结束对话", "en": "end the chat"},
     "thank": {"zh": "表示感谢", "en": "say thanks"},

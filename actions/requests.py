@@ -19,15 +19,17 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import identity, parsing
+from actions import identity, parsing, satisfaction
 from actions.api_client import ApiUnavailable
 from actions.claims import answer_claim_guidance, answer_claim_status, start_claim_form
 from actions.documents import answer_verify_document
+from actions.goals import GOAL_OF_REQUEST, completed
 from actions.handoff import hand_off
 from actions.identity import verified_customer
 from actions.policy import answer_query_policy
 from actions.premiums import answer_pay_premium, answer_premium_due
 from actions.renewal import answer_renewal
+from actions.summary import answer_policy_summary
 from actions.turn import Turn
 
 Handler = Callable[[Turn, str | None], Awaitable[list[EventType]]]
@@ -48,6 +50,7 @@ REQUESTS = {
         Request("pay_premium", True, answer_pay_premium),
         Request("claim_status", True, answer_claim_status),
         Request("renewal", True, answer_renewal),
+        Request("policy_summary", True, answer_policy_summary),
         Request("open_claim", True, start_claim_form),
         Request("claim_guidance", False, answer_claim_guidance),
         Request("verify_policy_document", False, answer_verify_document),
@@ -80,6 +83,8 @@ async def run_request(turn: Turn, name: str, customer_id: str | None) -> list[Ev
         events = [SlotSet("pending_request", None)]
     if not any(e.get("name") == "next_step" for e in events):
         events.append(SlotSet("next_step", "done"))
+        if name in GOAL_OF_REQUEST:  # answered here, not handed to a form
+            events.append(completed(GOAL_OF_REQUEST[name]))
     return events
 
 
@@ -95,6 +100,15 @@ class ActionHandleRequest(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         turn = Turn(dispatcher, tracker)
+        if turn.intent == "inform" and (rated := satisfaction.answer_if_pending(turn)) is not None:
+            return rated + [SlotSet("next_step", "done")]
+        events = await self.handle(turn)
+        if tracker.get_slot(satisfaction.PENDING):  # the customer moved on: the question lapses
+            events.append(SlotSet(satisfaction.PENDING, False))
+        return events
+
+    async def handle(self, turn: Turn) -> list[EventType]:
+        tracker = turn.tracker
         name = requested(turn)
         if name is None:
             turn.say("what_request")

@@ -158,7 +158,13 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any]) -> 
         if choice not in ("callback", "message", "wait"):
             raise HubError(422, "invalid_choice", "The choice is callback, message or wait.")
         await hub.customer_choice(cid, choice)
+    elif kind == "auth":
+        token = frame.get("token")
+        if not isinstance(token, str) or not 0 < len(token) <= 4096:
+            raise HubError(422, "invalid_token", "The token is a non-empty string of at most 4096 characters.")
+        await hub.set_app_token(cid, token)
+        await socket.send({"type": "auth_ok"})
     elif kind == "ping":
         await socket.send({"type": "pong"})
     else:
-        raise HubError(422, "unknown_type", "Frame types: message, csat, choice, ping.")
+        raise HubError(422, "unknown_type", "Frame types: message, csat, choice, auth, ping.")

@@ -118,6 +118,8 @@ class Hub:
     async def _bot_turn(self, cid: str, message: dict[str, Any], conv: dict[str, str]) -> None:
         requirement = f"bot:{conv.get('epoch', '0')}"
         metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub"}
+        if conv.get("app_token"):  # the signed-in app customer: the actions verify it, not the hub
+            metadata["token"] = conv["app_token"]
         try:
             replies = await self.rasa.turn(cid, message.get("text", ""), metadata)
         except (httpx.HTTPError, ValueError) as exc:
@@ -229,6 +231,11 @@ class Hub:
             self.records.update_request(rid, customer_choice=choice)
         await self.say(cid, f"choice_{choice}", language)
         await self.publish_status(cid)
+
+    async def set_app_token(self, cid: str, token: str) -> None:
+        """The insurer's app signed the customer in: its token goes to Rasa with each message (never
+        into the transcript), so the assistant knows who they are without asking again."""
+        await self.redis.hset(self.keys.conv(cid), "app_token", token)
 
     async def csat(self, cid: str, score: int) -> None:
         key = self.keys.conv(cid)

@@ -23,6 +23,7 @@ from policy_api.routers import (
     pay,
     payments,
     policies,
+    portfolio,
     premiums,
 )
 from policy_api.settings import Settings, get_settings
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
 
     app.include_router(health.router)
-    for module in (identity, customers, policies, premiums, payments, claims, documents, knowledge):
+    for module in (identity, customers, policies, portfolio, premiums, payments, claims, documents, knowledge):
         app.include_router(module.router, prefix="/v1")
     app.include_router(pay.router)
     return app

@@ -257,3 +257,71 @@ class KnowledgeSearchResult(BaseModel):
 
 class KnowledgeStatus(BaseModel):
     ready: bool
+
+
+# --- portfolio: the customer's whole cover at a glance, and what needs attention now -------------
+GapCode = Literal["policy_expiring", "premium_overdue", "policy_lapsed", "no_health_cover", "no_accident_cover"]
+
+
+class PortfolioPolicy(BaseModel):
+    policy_number: str
+    insurance_type: InsuranceType
+    product_name_zh: str
+    product_name_en: str
+    status: PolicyStatus
+    end_date: date
+    sum_insured: Money
+    annual_premium: Money
+    payment_frequency: str
+    next_due_date: date | None
+    next_due_amount: Money | None
+
+
+class InsuredCover(BaseModel):
+    """Everything that covers one insured person."""
+
+    insured_name: str
+    policies: list[PortfolioPolicy]
+    sum_insured_by_type: dict[str, Money]  # active policies only
+
+
+class CoverageGap(BaseModel):
+    code: GapCode
+    insurance_type: InsuranceType | None = None
+    policy_number: str | None = None
+    days: int | None = None  # days left (expiring) or overdue
+
+
+class PortfolioSummary(BaseModel):
+    customer_id: str
+    as_of: date
+    policy_count: int
+    active_count: int
+    annual_premium_total: Money  # active policies
+    next_due_date: date | None
+    next_due_amount: Money | None
+    next_due_policy_number: str | None
+    insured: list[InsuredCover]
+    gaps: list[CoverageGap]
+
+
+HighlightKind = Literal["premium_due", "claim_update", "policy_expiring"]
+
+
+class Highlight(BaseModel):
+    kind: HighlightKind
+    policy_number: str
+    product_name_zh: str
+    product_name_en: str
+    claim_number: str | None = None
+    claim_status: ClaimStatus | None = None
+    changed_at: datetime | None = None
+    due_date: date | None = None
+    amount: Money | None = None
+    days: int | None = None  # until due / until the cover ends
+
+
+class Highlights(BaseModel):
+    customer_id: str
+    name: str
+    items: list[Highlight]

@@ -31,6 +31,8 @@ class Stack:
     # The action server posts handoffs to a hub on this port; tests/handoff starts one there when
     # needed. While none runs, the action falls back to the hotline answer, as without a hub.
     hub_port: int = 0
+    # Rasa's SQL event broker: every tracker event of this run (the service figures read it).
+    events_url: str = ""
 
     @contextlib.contextmanager
     def api_stopped(self) -> Iterator[None]:
@@ -66,7 +68,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     try:
         with services.action_server(api_url, hub_env) as actions_url, \
                 services.rasa_server(actions_url, workdir) as rasa_url:
-            stack = Stack(api_url, actions_url, rasa_url, database_url, api_port, api_process, hub_port)
+            stack = Stack(api_url, actions_url, rasa_url, database_url, api_port, api_process, hub_port,
+                          events_url=f"sqlite:///{workdir / 'rasa-events.db'}")
             yield stack
     finally:
         stack_api = locals().get("stack")

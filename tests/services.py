@@ -122,6 +122,8 @@ def rasa_server(actions_url: str, workdir: Path) -> Iterator[str]:
     # The project's endpoints.yml with this run's action server.
     config = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text(encoding="utf-8"))
     config["action_endpoint"]["url"] = f"{actions_url}/webhook"
+    # This run's conversation record (the SQL event broker), next to its other files.
+    config["event_broker"]["db"] = str(workdir / "rasa-events.db")
     endpoints.write_text(yaml.safe_dump(config))
     cmd = [RASA, "run", "--enable-api", "--port", str(port), "-m", str(MODEL),
            "--endpoints", str(endpoints), "--credentials", str(ROOT / "bot" / "credentials.yml")]

@@ -3,6 +3,8 @@
 // in localStorage until acknowledged, so a drop or reload resends them and the hub stores them once.
 (function () {
   const params = new URLSearchParams(location.search);
+  // An app that signed the customer in opens /chat?token=<its JWT>: sent once per connection, kept in memory only.
+  const appToken = params.get("token");
   let cid = params.get("c") || localStorage.getItem("hub_cid");
   if (!cid) { cid = "web-" + crypto.randomUUID().replace(/-/g, "").slice(0, 20); }
   localStorage.setItem("hub_cid", cid);
@@ -32,8 +34,12 @@
     const sender = entry.sender || "system";
     const box = el("div", { class: "msg " + sender, "data-seq": entry.seq });
     if (sender !== "system" && sender !== "customer") box.append(el("span", { class: "who" }, who(sender, entry)));
-    box.append(el("span", { class: "text" }, entry.title || entry.text || ""));
-    if (entry.custom && entry.custom.type === "claim_timeline") box.append(timeline(entry.custom));
+    const custom = entry.custom || {};
+    // A policy summary draws as a card: its text's first line is the heading, the card the rest.
+    const text = entry.title || entry.text || "";
+    box.append(el("span", { class: "text" }, custom.type === "policy_summary" ? text.split("\n")[0] : text));
+    if (custom.type === "claim_timeline") box.append(timeline(custom));
+    if (custom.type === "policy_summary") box.append(summaryCard(custom));
     if (entry.buttons && entry.buttons.length) {
       const row = el("div", { class: "buttons" });
       for (const b of entry.buttons) row.append(el("button", { type: "button", onclick: () => press(b, row) }, b.title));
@@ -51,6 +57,34 @@
       list.append(el("li", { class: step.done ? "done" : "todo" }, `${step.label || step.status}  ${step.at ? step.at.replace("T", " ").slice(0, 16) : ""}`));
     }
     return list;
+  }
+
+  function summaryCard(summary) {
+    const card = el("div", { class: "summary-card" });
+    const lang = summary.language === "en" ? "en" : "zh";
+    const money = (v) => "¥" + Number(v).toLocaleString("en-US");
+    for (const cover of summary.insured || []) {
+      card.append(el("div", { class: "insured" }, tr("summary_insured") + " " + cover.insured_name));
+      const table = el("table", { class: "summary" });
+      const head = el("tr", {});
+      for (const key of ["summary_product", "summary_sum_insured", "summary_premium", "summary_until", "summary_next_due"]) head.append(el("th", {}, tr(key)));
+      table.append(head);
+      for (const p of cover.policies) {
+        const row = el("tr", { class: p.status });
+        row.append(el("td", {}, `${p["product_name_" + lang]} ${p.policy_number}`), el("td", {}, money(p.sum_insured)),
+          el("td", {}, money(p.annual_premium)), el("td", {}, p.end_date),
+          el("td", {}, p.next_due_date ? `${p.next_due_date} ${money(p.next_due_amount)}` : "—"));
+        table.append(row);
+      }
+      card.append(table);
+    }
+    card.append(el("div", { class: "total" }, tr("summary_total", { total: money(summary.annual_premium_total) })));
+    if ((summary.gaps || []).length) {
+      const gaps = el("ul", { class: "gaps" });
+      for (const gap of summary.gaps) gaps.append(el("li", {}, tr("gap_" + gap.code, { number: gap.policy_number || "", days: gap.days ?? "" })));
+      card.append(gaps);
+    }
+    return card;
   }
 
   function press(button, row) {
@@ -97,6 +131,7 @@
     socket = new WebSocket(`${scheme}://${location.host}/ws/chat/${encodeURIComponent(cid)}?last_seq=${lastSeq}`);
     socket.onopen = () => {
       retry = 0; conn.textContent = "";
+      if (appToken) sendFrame({ type: "auth", token: appToken });
       for (const msg of pending()) {  // resend what was never acknowledged; the hub drops duplicates
         if (!messages.querySelector(`[data-client-id="${CSS.escape(msg.client_msg_id)}"]`)) {
           messages.append(el("div", { class: "msg customer pending", "data-client-id": msg.client_msg_id }, msg.title || msg.text));

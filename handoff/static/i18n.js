@@ -16,7 +16,12 @@ const I18N = {
     last_hour: "近一小时", target: "目标", seconds_left: "剩余 {s} 秒", escalated: "已升级", none: "暂无",
     audit: "数据访问审计", select_conversation: "请选择一个会话", language: "语言", channel: "渠道",
     suggestions: "推荐回复（知识库）", clause_excerpts: "相关条款", insert: "插入", source: "来源",
-    no_suggestions: "知识库中没有相近的答案", suggestions_unavailable: "知识库暂时不可用", service_figures: "服务数据",
+    no_suggestions: "知识库中没有相近的答案", suggestions_unavailable: "知识库暂时不可用",
+    summary_insured: "被保险人", summary_product: "产品", summary_sum_insured: "保额", summary_premium: "年保费",
+    summary_until: "保障至", summary_next_due: "下次缴费", summary_total: "有效保单年缴保费合计 {total}",
+    gap_policy_expiring: "{number} 将在 {days} 天后到期", gap_premium_overdue: "{number} 保费已逾期 {days} 天",
+    gap_policy_lapsed: "{number} 已失效", gap_no_health_cover: "没有医疗险保障", gap_no_accident_cover: "没有意外险保障",
+    service_figures: "服务数据",
   },
   en: {
     chat_title: "Insurance Service Desk", send: "Send", placeholder: "Type your question…", connecting: "Connecting…",
@@ -34,7 +39,12 @@ const I18N = {
     last_hour: "Last hour", target: "target", seconds_left: "{s} s left", escalated: "escalated", none: "None",
     audit: "Data access audit", select_conversation: "Select a conversation", language: "Language", channel: "Channel",
     suggestions: "Suggested replies (knowledge base)", clause_excerpts: "Related clauses", insert: "Insert", source: "Source",
-    no_suggestions: "No close answer in the knowledge base", suggestions_unavailable: "Knowledge base unavailable", service_figures: "Service figures",
+    no_suggestions: "No close answer in the knowledge base", suggestions_unavailable: "Knowledge base unavailable",
+    summary_insured: "Insured", summary_product: "Product", summary_sum_insured: "Sum insured", summary_premium: "Premium / yr",
+    summary_until: "Cover until", summary_next_due: "Next premium", summary_total: "Annual premiums of active policies: {total}",
+    gap_policy_expiring: "{number} ends in {days} days", gap_premium_overdue: "{number}: premium {days} days overdue",
+    gap_policy_lapsed: "{number} has lapsed", gap_no_health_cover: "No health cover", gap_no_accident_cover: "No accident cover",
+    service_figures: "Service figures",
   },
 };
 let LANG = localStorage.getItem("hub_ui_lang") || "zh";

@@ -3,6 +3,7 @@ back, and the bot answers again. Reconnecting customers lose and duplicate nothi
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -162,3 +163,24 @@ def test_clause_question_arrives_with_clause_excerpts_and_agent_gets_suggested_r
     finally:
         customer.close()
         agent.close()
+
+
+def test_signed_in_app_customer_is_known_to_the_bot_and_the_token_stays_private(stack, hub):
+    """The app opens the chat with its token: the bot greets her by name with what is due, without an
+    identity check, and the token appears nowhere in the transcript."""
+    from tests.e2e.helpers import app_token
+
+    token = app_token("C0001")
+    customer = Customer(hub)
+    try:
+        customer.send_raw(json.dumps({"type": "auth", "token": token}))
+        customer.send("你好")
+        greeting = customer.bot_reply()["text"]
+        assert "王芳" in greeting and "HL20240001" in greeting and "验证身份" not in greeting
+        customer.send_raw(json.dumps({"type": "auth", "token": ""}))
+        customer.error("invalid_token")
+        log = httpx.get(f"{stack.rasa_url}/conversations/{customer.cid}/tracker", timeout=10).text
+        assert token in log  # Rasa got it as metadata (the actions checked it) ...
+        assert token not in json.dumps(customer.events())  # ... the customer-visible log never has it
+    finally:
+        customer.close()
