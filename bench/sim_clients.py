@@ -81,6 +81,11 @@ class ChatSession:
         self.ws = ws
         self.frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.owner = "bot"
+        # Set by the reader whatever else is waiting on the queue: the agent may answer while the
+        # customer is still reading the bot's handoff words.
+        self.agent_spoke = asyncio.Event()
+        self.csat_requested = asyncio.Event()
+        self.csat_thanked = asyncio.Event()
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -89,6 +94,15 @@ class ChatSession:
                 frame = json.loads(raw)
                 if frame.get("type") == "status":
                     self.owner = frame.get("owner") or self.owner
+                elif frame.get("type") == "event":
+                    if frame.get("sender") == "agent":
+                        self.agent_spoke.set()
+                    elif frame.get("kind") == "csat_request":
+                        self.csat_requested.set()
+                    elif frame.get("kind") == "csat_thanks":
+                        self.csat_thanked.set()
+                    elif frame.get("kind") == "escalated":  # keep waiting for a person
+                        await self.ws.send(json.dumps({"type": "choice", "choice": "wait"}))
                 self.frames.put_nowait(frame)
 
     async def send(self, text: str, title: str | None = None) -> None:
@@ -238,25 +252,28 @@ async def _answer_csat(chat: ChatSession, plan: Plan, out: Outcome, buttons: lis
         out.bot_skipped = True
 
 
+async def _wait(flag: asyncio.Event, timeout: float) -> bool:
+    try:
+        await asyncio.wait_for(flag.wait(), timeout)
+        return True
+    except TimeoutError:
+        return False
+
+
 async def _with_agent(chat: ChatSession, plan: Plan, out: Outcome) -> None:
     """Queued: wait for the agent, answer once, and rate (or not) when the agent closes."""
-    def agent_message(e: dict[str, Any]) -> bool:
-        if e.get("kind") == "escalated":
-            asyncio.get_running_loop().create_task(chat.ws.send(json.dumps({"type": "choice", "choice": "wait"})))
-        return e.get("sender") == "agent"
-
-    if await chat.wait_event(agent_message, HUMAN_TIMEOUT_S) is None:
+    if not await _wait(chat.agent_spoke, HUMAN_TIMEOUT_S):
         out.error = "no agent reply"
         return
     out.agent_joined = True
     await chat.send(THANKS[plan.language])
     out.messages += 1
-    if await chat.wait_event(lambda e: e.get("kind") == "csat_request", HUMAN_TIMEOUT_S) is None:
+    if not await _wait(chat.csat_requested, HUMAN_TIMEOUT_S):
         out.error = "the agent never closed"
         return
     if plan.rates_human:
         await chat.ws.send(json.dumps({"type": "csat", "score": plan.human_score}))
-        if await chat.wait_event(lambda e: e.get("kind") == "csat_thanks", 30) is not None:
+        if await _wait(chat.csat_thanked, 30):
             out.human_score = plan.human_score
 
 
