@@ -178,6 +178,8 @@ async def _reminder_reply(chat: ChatSession, out: Outcome) -> list[dict[str, Any
     if reminder is None:
         return []
     out.transcript.append(f"< [bot] {_text(reminder)[:200]}")
+    while await chat.next_frame(1.0) is not None:  # the rest of the replayed log (another reminder)
+        pass
     button = reminder["buttons"][0]
     return await _say(chat, out, button["payload"], button.get("title"))
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
+
+from sqlalchemy import create_engine, text
 
 from bench.simulate import script_truth
 from tests.figures.conftest import CUSTOMERS
@@ -72,3 +75,18 @@ def test_targets_are_judged_on_the_totals(simulation):
     resolved = targets["resolved_by_bot_share"]
     assert resolved["target"] == 0.8 and resolved["met"] == (figures["total"]["resolved_by_bot_share"] >= 0.8)
     assert targets["accept_p95_s"]["op"] == "<=" and targets["accept_p95_s"]["met"] is True
+
+
+def test_reminders_sent_and_acted_on_come_from_the_reminders_table(simulation):
+    total = simulation.figures["total"]
+    if importlib.util.find_spec("outreach") is None:  # no reminders in this checkout: none counted
+        assert (total["reminders_sent"], total["reminders_acted_on"]) == (0, 0)
+        return
+    engine = create_engine(simulation.stack.database_url)
+    with engine.connect() as conn:
+        sent = conn.execute(text("SELECT count(*) FROM reminders WHERE sent_at IS NOT NULL")).scalar_one()
+    engine.dispose()
+    reminded = [o for o in simulation.outcomes if o.journey == "reminder"]
+    assert reminded and all(o.completed for o in reminded)  # pressed "pay now", verified, paid the link
+    assert total["reminders_sent"] == sent > 0
+    assert total["reminders_acted_on"] == script_truth(simulation.outcomes)["reminders_acted_on"] == len(reminded)
