@@ -35,11 +35,21 @@
     const box = el("div", { class: "msg " + sender, "data-seq": entry.seq });
     if (sender !== "system" && sender !== "customer") box.append(el("span", { class: "who" }, who(sender, entry)));
     const custom = entry.custom || {};
-    // A policy summary draws as a card: its text's first line is the heading, the card the rest.
-    const text = entry.title || entry.text || "";
-    box.append(el("span", { class: "text" }, custom.type === "policy_summary" ? text.split("\n")[0] : text));
+    box.append(el("span", { class: "text" }, entry.title || entry.text || ""));
     if (custom.type === "claim_timeline") box.append(timeline(custom));
-    if (custom.type === "policy_summary") box.append(summaryCard(custom));
+    if (custom.type === "policy_summary") {
+      // Rasa sends the summary's text (for plain channels) just before this payload: the card says it
+      // better, so that text keeps only its heading line.
+      const before = messages.lastElementChild;
+      const beforeText = before && before.classList.contains("bot") && before.querySelector(".text");
+      if (beforeText) {
+        beforeText.textContent = beforeText.textContent.split("\n").slice(0, 2).join("\n");
+        before.append(summaryCard(custom));
+        messages.scrollTop = messages.scrollHeight;
+        return;
+      }
+      box.append(summaryCard(custom));
+    }
     if (entry.buttons && entry.buttons.length) {
       const row = el("div", { class: "buttons" });
       for (const b of entry.buttons) row.append(el("button", { type: "button", onclick: () => press(b, row) }, b.title));

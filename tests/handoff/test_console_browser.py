@@ -104,3 +104,23 @@ def test_full_handoff_in_the_browser(stack, hub, browser):
         row = conn.execute(text("SELECT csat, outcome FROM hub_handoffs WHERE conversation_id = :c"), {"c": cid}).one()
     engine.dispose()
     assert (row.csat, row.outcome) == (5, "closed")
+
+
+def test_signed_in_customer_sees_greeting_and_policy_summary_card(stack, hub, browser):
+    """The app opens the chat with its token: a personal greeting, then 保单整理 drawn as a table."""
+    from tests.e2e.helpers import app_token
+
+    page = browser.new_context(viewport={"width": 760, "height": 1000}).new_page()
+    page.goto(f"{hub.url}/chat?c=app-browser-{uuid.uuid4().hex[:10]}&token={app_token('C0001')}")
+    page.fill("#input", "你好")
+    page.click("#send")
+    greeting = page.locator(".msg.bot").first
+    expect(greeting).to_contain_text("王芳", timeout=60_000)
+    expect(greeting).to_contain_text("HL20240001")
+    greeting.get_by_role("button", name="保单整理").click()
+    card = page.locator(".summary-card")
+    expect(card).to_be_visible(timeout=60_000)
+    expect(card.locator("table.summary tr")).to_have_count(3)  # a header and her two policies
+    expect(card).to_contain_text("¥1,000,000")
+    expect(card.locator("ul.gaps")).to_contain_text("没有意外险保障")
+    page.screenshot(path=str(SHOTS / "10_customer_policy_summary.png"), full_page=True)
