@@ -12,5 +12,7 @@ COPY knowledge knowledge
 COPY actions actions
 COPY voice voice
 COPY handoff handoff
+# The hub's /api/figures reads the service figures.
+COPY service_figures service_figures
 ENV POLICY_API_HOST=0.0.0.0
 CMD ["python", "-m", "policy_api"]
