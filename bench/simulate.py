@@ -30,7 +30,8 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from bench.sim_clients import Outcome, SimAgents, run_customer
+from bench.sim_agents import SimAgents
+from bench.sim_clients import Outcome, run_customer
 from bench.sim_journeys import JOURNEYS, REMINDER, Journey, Plan, plans
 from bench.sim_stack import SimStack, sim_stack
 from service_figures.text import render
