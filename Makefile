@@ -2,6 +2,7 @@
 #   make run    build what is missing, train if data changed, seed demo data, start everything
 #   make test   the same preparation, then every test (pytest drives rasa test and the e2e runs)
 #   make bench  latency/throughput figures, merged into bench/results.json
+#   make simulate  scripted customers against the whole system, then the service figures (bench/simulate.json)
 
 SHELL := /bin/bash
 export RASA_TELEMETRY_ENABLED := false
@@ -12,7 +13,7 @@ RASA_VENV := .venv-rasa
 APP_VENV := .venv
 RASA_PKGS := --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 
-.PHONY: run test bench lint venvs train seed clean voice-testset
+.PHONY: run test bench simulate lint venvs train seed clean voice-testset
 
 venvs: $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
 
@@ -41,6 +42,11 @@ bench: train
 	$(APP_VENV)/bin/python -m bench.knowledge
 	$(APP_VENV)/bin/python -m bench.voice
 	$(APP_VENV)/bin/python -m bench.handoff
+
+CUSTOMERS ?= 300
+SEED ?= 2026
+simulate: train
+	$(APP_VENV)/bin/python -m bench.simulate --customers $(CUSTOMERS) --seed $(SEED)
 
 # The spoken test set (voice/testset.py), cached in ~/.cache/insurance-desk; tests and bench build it when missing.
 voice-testset: venvs

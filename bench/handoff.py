@@ -2,8 +2,10 @@
 a random 0.5-3 s, against a real hub process and real Redis (product timers: 10 s reservation,
 30 s escalation). Every customer and agent talks over the real WebSocket/HTTP API.
 
-Measured on the clients' clock: handoff POST -> offer frame at an agent (offer), and -> the agent's
-successful accept (accept). Messages: each customer writes once while queued and once after the
+Measured on the machine's monotonic clock: handoff POST -> offer frame at an agent (offer), and -> the
+agent's successful accept (accept). The agents run in a process of their own and the customers post
+with a lean HTTP client (bench/raw_http.py): in production they are other hosts, and on 2 cores a
+load generator sharing one event loop would time its own backlog, not the hub's. Messages: each customer writes once while queued and once after the
 agent joined; each agent answers once. Any of these not seen by the other side, or seen twice,
 counts as lost. Prints the figures and merges them into bench/results.json.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import os
 import random
 import tempfile
@@ -31,6 +34,7 @@ import uvloop
 from sqlalchemy import create_engine, select
 from websockets.asyncio.client import connect
 
+from bench.raw_http import RawConnection
 from bench.results import merge_results
 from bench.turns import percentile
 from handoff.models import HandoffRecord
@@ -58,14 +62,21 @@ class Conversation:
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-class Bench:
+@dataclass
+class AgentSide:
+    """What the agents saw, per conversation id (filled in the agents' process)."""
+
+    offered_at: dict[str, float] = field(default_factory=dict)
+    accepted_at: dict[str, float] = field(default_factory=dict)
+    got: dict[str, list[str]] = field(default_factory=dict)  # customer texts seen live or at accept
+    conflicts: int = 0
+
+
+class Agents:
     def __init__(self, url: str) -> None:
         self.url = url
         self.ws_url = url.replace("http://", "ws://")
-        self.conversations: dict[str, Conversation] = {}
-        self.by_rid: dict[str, Conversation] = {}
-        self.conflicts = 0
-        self.health_p95_ms = 0.0
+        self.side = AgentSide()
 
     async def agent(self, username: str, password: str, ready: asyncio.Event, ready_count: list[int]) -> None:
         async with httpx.AsyncClient(base_url=self.url, timeout=30) as http:
@@ -82,34 +93,55 @@ class Bench:
                 async for raw in ws:
                     frame = json.loads(raw)
                     if frame.get("type") == "offer":
-                        conv = self.conversations.get(frame["conversation_id"])
-                        if conv is None:
-                            continue
-                        if conv.offered_at is None:
-                            conv.offered_at = time.perf_counter()
-                        task = asyncio.create_task(self.take(http, conv, frame["request_id"]))
+                        self.side.offered_at.setdefault(frame["conversation_id"], time.perf_counter())
+                        task = asyncio.create_task(self.take(http, frame["conversation_id"], frame["request_id"]))
                         tasks.add(task)
                         task.add_done_callback(tasks.discard)
                     elif frame.get("type") == "event" and frame.get("sender") == "customer":
-                        conv = self.conversations.get(frame["conversation_id"])
-                        if conv is not None:
-                            conv.agent_got.append(frame["text"])
-                            if frame["text"].startswith("after-"):
-                                await http.post(f"/api/console/conversations/{conv.cid}/close")
+                        cid = frame["conversation_id"]
+                        self.side.got.setdefault(cid, []).append(frame["text"])
+                        if frame["text"].startswith("after-"):
+                            await http.post(f"/api/console/conversations/{cid}/close")
 
-    async def take(self, http: httpx.AsyncClient, conv: Conversation, rid: str) -> None:
+    async def take(self, http: httpx.AsyncClient, cid: str, rid: str) -> None:
         await asyncio.sleep(random.uniform(*ACCEPT_DELAY_S))
         response = await http.post(f"/api/console/requests/{rid}/accept")
         if response.status_code != 200:
-            self.conflicts += 1  # the reservation ran out meanwhile; the request is offered again
+            self.side.conflicts += 1  # the reservation ran out meanwhile; the request is offered again
             return
-        conv.accepted_at = time.perf_counter()
-        view = (await http.get(f"/api/console/conversations/{conv.cid}")).json()
-        conv.agent_got += [e["text"] for e in view["transcript"] if e["sender"] == "customer"]
-        (await http.post(f"/api/console/conversations/{conv.cid}/messages",
-                         json={"text": f"reply-{conv.cid}"})).raise_for_status()
+        self.side.accepted_at[cid] = time.perf_counter()
+        view = (await http.get(f"/api/console/conversations/{cid}")).json()
+        self.side.got.setdefault(cid, []).extend(e["text"] for e in view["transcript"] if e["sender"] == "customer")
+        (await http.post(f"/api/console/conversations/{cid}/messages", json={"text": f"reply-{cid}"})).raise_for_status()
 
-    async def customer(self, conv: Conversation, start: asyncio.Event, http: httpx.AsyncClient,
+    async def run(self, passwords: dict[str, str], ready: Any, stop: Any) -> AgentSide:
+        ready_local, count = asyncio.Event(), [0]
+        agents = [asyncio.create_task(self.agent(name, pw, ready_local, count)) for name, pw in passwords.items()]
+        await asyncio.wait_for(ready_local.wait(), 60)
+        ready.set()
+        while not stop.is_set():
+            await asyncio.sleep(0.1)
+        for task in agents:
+            task.cancel()
+        await asyncio.gather(*agents, return_exceptions=True)
+        return self.side
+
+
+def run_agents(url: str, passwords: dict[str, str], ready: Any, stop: Any, results: Any) -> None:
+    """The agents' process: time.perf_counter is CLOCK_MONOTONIC, comparable with the customers'."""
+    results.put(uvloop.run(Agents(url).run(passwords, ready, stop)))
+
+
+class Bench:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.ws_url = url.replace("http://", "ws://")
+        self.conversations: dict[str, Conversation] = {}
+        self.by_rid: dict[str, Conversation] = {}
+        self.conflicts = 0
+        self.health_p95_ms = 0.0
+
+    async def customer(self, conv: Conversation, start: asyncio.Event, http: RawConnection,
                        connected: list[int], all_connected: asyncio.Event) -> None:
         async with connect(f"{self.ws_url}/ws/chat/{conv.cid}", max_size=2**22, open_timeout=120) as ws:
             connected[0] += 1
@@ -117,12 +149,13 @@ class Bench:
                 all_connected.set()
             await start.wait()
             conv.sent_at = time.perf_counter()
-            response = await http.post("/api/handoffs", json={
+            status, body = await http.request("POST", "/api/handoffs", {
                 "conversation_id": conv.cid, "reason": "request", "language": "zh", "channel": "chat",
                 "customer_id": None, "summary": [{"speaker": "customer", "text": "转人工"}]})
-            response.raise_for_status()
+            if status >= 300:
+                raise RuntimeError(f"POST /api/handoffs: {status} {body}")
             conv.posted_at = time.perf_counter()
-            conv.rid = response.json()["request_id"]
+            conv.rid = body["request_id"]
             self.by_rid[conv.rid] = conv
             await ws.send(json.dumps({"type": "message", "text": f"queued-{conv.cid}", "client_msg_id": "q"}))
             async for raw in ws:
@@ -139,39 +172,58 @@ class Bench:
                     conv.done.set()
                     return
 
-    async def health_burst(self, http: httpx.AsyncClient) -> float:
+    async def health_burst(self, connections: list[RawConnection]) -> float:
         """The floor on this machine right now: 200 simultaneous GET /health (no hub logic at all)."""
-        async def one() -> float:
+        async def one(connection: RawConnection) -> float:
             start = time.perf_counter()
-            (await http.get("/health")).raise_for_status()
+            status, _ = await connection.request("GET", "/health")
+            if status != 200:
+                raise RuntimeError(f"GET /health: {status}")
             return (time.perf_counter() - start) * 1000
-        return percentile(list(await asyncio.gather(*(one() for _ in range(HANDOFFS)))), 0.95)
+        return percentile(list(await asyncio.gather(*(one(c) for c in connections))), 0.95)
 
-    async def run(self, passwords: dict[str, str]) -> None:
-        ready, start = asyncio.Event(), asyncio.Event()
-        count = [0]
-        agents = [asyncio.create_task(self.agent(name, pw, ready, count)) for name, pw in passwords.items()]
-        await asyncio.wait_for(ready.wait(), 60)
-        for _ in range(HANDOFFS):
-            cid = f"bench-{uuid.uuid4().hex[:16]}"
-            self.conversations[cid] = Conversation(cid)
-        limits = httpx.Limits(max_connections=HANDOFFS + 10)
-        async with httpx.AsyncClient(base_url=self.url, timeout=60, limits=limits) as http:
-            # Open the client's connections first (as a running action server keeps them): the figures are
-            # the hub's, not TCP connection setup in this benchmark process.
-            await asyncio.gather(*(http.get("/health") for _ in range(HANDOFFS)))
-            self.health_p95_ms = await self.health_burst(http)
+    async def run(self, passwords: dict[str, str]) -> AgentSide:
+        spawn = multiprocessing.get_context("spawn")
+        ready, stop, results = spawn.Event(), spawn.Event(), spawn.Queue()
+        agents = spawn.Process(target=run_agents, args=(self.url, passwords, ready, stop, results), daemon=True)
+        agents.start()
+        try:
+            if not await asyncio.to_thread(ready.wait, 120):
+                raise RuntimeError("the agents did not sign in within 120 s")
+            for _ in range(HANDOFFS):
+                cid = f"bench-{uuid.uuid4().hex[:16]}"
+                self.conversations[cid] = Conversation(cid)
+            host, port = self.url.removeprefix("http://").split(":")
+            # Open the connections first (as a running action server keeps them): the figures are the
+            # hub's, not TCP connection setup in this benchmark process.
+            connections = await asyncio.gather(*(RawConnection.open(host, int(port)) for _ in range(HANDOFFS)))
+            self.health_p95_ms = await self.health_burst(connections)
+            start = asyncio.Event()
             connected, all_connected = [0], asyncio.Event()
             customers = [asyncio.create_task(self.customer(c, start, http, connected, all_connected))
-                         for c in self.conversations.values()]
+                         for c, http in zip(self.conversations.values(), connections, strict=True)]
             await asyncio.wait_for(all_connected.wait(), 180)  # every customer's socket is open
             await asyncio.sleep(0.5)
             start.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*(c.done.wait() for c in self.conversations.values())), TIMEOUT_S)
-            for task in customers + agents:
+            for task in customers:
                 task.cancel()
-            await asyncio.gather(*customers, *agents, return_exceptions=True)
+            await asyncio.gather(*customers, return_exceptions=True)
+            for connection in connections:
+                await connection.close()
+        finally:
+            stop.set()
+        side: AgentSide = await asyncio.to_thread(results.get, True, 60)
+        agents.join(10)
+        return side
+
+    def merge(self, side: AgentSide) -> None:
+        for cid, conv in self.conversations.items():
+            conv.offered_at = side.offered_at.get(cid)
+            conv.accepted_at = side.accepted_at.get(cid)
+            conv.agent_got = side.got.get(cid, [])
+        self.conflicts = side.conflicts
 
     def figures(self) -> dict[str, Any]:
         convs = list(self.conversations.values())
@@ -209,7 +261,7 @@ def main() -> None:
             with (contextlib.nullcontext(os.environ["BENCH_HUB_URL"]) if os.environ.get("BENCH_HUB_URL")
                   else services.hub(port, env, name="bench_hub")) as url:  # BENCH_HUB_URL: a hub you started (profiling)
                 bench = Bench(url)
-                uvloop.run(bench.run({u.username: u.password for u in users}))
+                bench.merge(uvloop.run(bench.run({u.username: u.password for u in users})))
             engine = create_engine(database_url)
             with engine.connect() as conn:
                 rows = conn.execute(select(HandoffRecord.created_at, HandoffRecord.first_offered_at)).all()

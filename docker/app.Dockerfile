@@ -14,5 +14,7 @@ COPY voice voice
 COPY handoff handoff
 # Reminder tables (the policy API creates them) and the reminder scheduler.
 COPY outreach outreach
+# The hub's /api/figures reads the service figures.
+COPY service_figures service_figures
 ENV POLICY_API_HOST=0.0.0.0
 CMD ["python", "-m", "policy_api"]

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from handoff import api_routes, chat_routes, console_routes, external_routes, socketio_routes
+from handoff import api_routes, chat_routes, console_routes, external_routes, figures_routes, socketio_routes
 from handoff.errors import install_error_handlers
 from handoff.records import Records
 from handoff.routing import Router
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chat_routes.router)
     app.include_router(console_routes.router)
     app.include_router(socketio_routes.router)
+    app.include_router(figures_routes.router)
     app.mount("/static", StaticFiles(directory=chat_routes.STATIC), name="static")
 
     @app.get("/health", include_in_schema=False)

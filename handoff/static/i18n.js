@@ -21,6 +21,7 @@ const I18N = {
     summary_until: "保障至", summary_next_due: "下次缴费", summary_total: "有效保单年缴保费合计 {total}",
     gap_policy_expiring: "{number} 将在 {days} 天后到期", gap_premium_overdue: "{number} 保费已逾期 {days} 天",
     gap_policy_lapsed: "{number} 已失效", gap_no_health_cover: "没有医疗险保障", gap_no_accident_cover: "没有意外险保障",
+    service_figures: "服务数据",
   },
   en: {
     chat_title: "Insurance Service Desk", send: "Send", placeholder: "Type your question…", connecting: "Connecting…",
@@ -43,6 +44,7 @@ const I18N = {
     summary_until: "Cover until", summary_next_due: "Next premium", summary_total: "Annual premiums of active policies: {total}",
     gap_policy_expiring: "{number} ends in {days} days", gap_premium_overdue: "{number}: premium {days} days overdue",
     gap_policy_lapsed: "{number} has lapsed", gap_no_health_cover: "No health cover", gap_no_accident_cover: "No accident cover",
+    service_figures: "Service figures",
   },
 };
 let LANG = localStorage.getItem("hub_ui_lang") || "zh";
