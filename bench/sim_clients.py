@@ -19,6 +19,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from bench.sim_journeys import NO, THANKS, YES, Plan, answer_for
+from tests.e2e.helpers import app_token
 
 BOT_REPLY_TIMEOUT_S = 90
 QUIET_S = 0.5  # the hub appends one Rasa answer's replies back to back; this much quiet ends a turn
@@ -150,6 +151,8 @@ async def run_customer(ws_url: str, cid: str, plan: Plan, done_pattern: re.Patte
                        api_url: str | None = None) -> Outcome:
     out = Outcome(cid, plan.journey.name, plan.language)
     async with connect(f"{ws_url}/ws/chat/{cid}", max_size=2**22, open_timeout=60) as ws:
+        if cid.startswith("app-"):  # the app opens its signed-in customer's chat with the customer's token
+            await ws.send(json.dumps({"type": "auth", "token": app_token(cid.removeprefix("app-"))}))
         chat = ChatSession(ws)
         try:
             await _converse(chat, plan, out, done_pattern, api_url)

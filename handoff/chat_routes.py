@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse
 from redis.exceptions import RedisError
 
 from handoff.api_routes import CID_RE
+from handoff.app_customers import is_app_conversation, token_opens
 from handoff.errors import HubError
 from handoff.service import Hub
 from handoff.settings import ROOT
@@ -57,6 +58,11 @@ async def chat_socket(websocket: WebSocket, cid: str, last_seq: int = 0) -> None
         await socket.error("invalid_conversation_id", "Conversation ids are 8-64 characters [A-Za-z0-9_.:-].")
         await websocket.close(code=1008)
         return
+    if is_app_conversation(cid) and not await _app_customer_signed_in(hub, cid, socket):
+        await socket.error("auth_required", "This conversation opens with the customer's app token: "
+                                            'send {"type": "auth", "token": ...} first.')
+        await websocket.close(code=1008)
+        return
     async with hub.bus.subscribe(f"conv:{cid}") as sub:
         await hub.state.ensure_conversation(cid, "chat")
         sent = [max(0, last_seq)]
@@ -74,6 +80,22 @@ async def chat_socket(websocket: WebSocket, cid: str, last_seq: int = 0) -> None
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+
+
+async def _app_customer_signed_in(hub: Hub, cid: str, socket: Socket, wait_s: float = 10) -> bool:
+    """The first frame of an app conversation must be its customer's token; nothing is replayed before."""
+    try:
+        raw = await asyncio.wait_for(socket.websocket.receive_text(), wait_s)
+        frame = json.loads(raw)
+    except (TimeoutError, WebSocketDisconnect, ValueError, KeyError, RuntimeError):
+        return False
+    if not isinstance(frame, dict) or frame.get("type") != "auth":
+        return False
+    if not token_opens(cid, frame.get("token"), hub.settings.app_jwt_secret):
+        return False
+    await hub.set_app_token(cid, frame["token"])
+    await socket.send({"type": "auth_ok"})
+    return True
 
 
 async def _push(hub: Hub, cid: str, socket: Socket, sub: Any, sent: list[int]) -> None:

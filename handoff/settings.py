@@ -26,6 +26,9 @@ class Settings:
         default_factory=lambda: os.environ.get("POLICY_API_URL", "http://127.0.0.1:8001").rstrip("/"))
     policy_api_key: str = field(default_factory=lambda: os.environ.get("POLICY_API_KEY", "dev-policy-api-key"))
     api_key: str | None = field(default_factory=lambda: os.environ.get("HANDOFF_API_KEY") or None)
+    # Verifies the app tokens that open `app-<customer_id>` chats (handoff/app_customers.py).
+    app_jwt_secret: str = field(default_factory=lambda: os.environ.get(
+        "APP_JWT_SECRET", "dev-app-jwt-secret-change-me-in-production"))
     reservation_s: float = field(default_factory=lambda: _float("HANDOFF_RESERVATION_S", 10))
     escalate_s: float = field(default_factory=lambda: _float("HANDOFF_ESCALATE_S", 30))
     session_ttl_s: int = field(default_factory=lambda: int(_float("HANDOFF_SESSION_TTL_S", 8 * 3600)))

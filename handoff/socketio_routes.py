@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from handoff.api_routes import CID_RE
+from handoff.app_customers import is_app_conversation
 from handoff.errors import HubError
 from handoff.service import Hub
 
@@ -100,7 +101,8 @@ async def _event(hub: Hub, body: str, session: dict[str, Any], emit: Any) -> Non
     data = data if isinstance(data, dict) else {}
     if name == "session_request":
         cid = data.get("session_id")
-        if not isinstance(cid, str) or not CID_RE.fullmatch(cid):
+        # App conversations open only over /ws/chat with the customer's token.
+        if not isinstance(cid, str) or not CID_RE.fullmatch(cid) or is_app_conversation(cid):
             cid = uuid.uuid4().hex
         await _follow(hub, cid, session, emit)
         await emit("session_confirm", cid)
@@ -108,7 +110,8 @@ async def _event(hub: Hub, body: str, session: dict[str, Any], emit: Any) -> Non
         text = data.get("message")
         if session["cid"] is None:
             sid = data.get("session_id")
-            await _follow(hub, sid if isinstance(sid, str) and CID_RE.fullmatch(sid) else uuid.uuid4().hex, session, emit)
+            usable = isinstance(sid, str) and CID_RE.fullmatch(sid) and not is_app_conversation(sid)
+            await _follow(hub, sid if usable else uuid.uuid4().hex, session, emit)
         if not isinstance(text, str) or not text.strip() or len(text) > hub.settings.max_text_chars:
             await emit("error", {"code": "message_too_long" if isinstance(text, str) and text.strip() else "empty_message",
                                  "message": "Messages are 1-2000 characters."})

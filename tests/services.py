@@ -110,7 +110,8 @@ def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterato
 @contextlib.contextmanager
 def hub(port: int, env: dict, name: str = "hub") -> Iterator[str]:
     """The handoff hub (`python -m handoff`) on a given port; env carries HANDOFF_REDIS_PREFIX and the rest."""
-    full_env = {"HANDOFF_HOST": "127.0.0.1", "HANDOFF_PORT": str(port), "POLICY_API_KEY": API_KEY, **env}
+    full_env = {"HANDOFF_HOST": "127.0.0.1", "HANDOFF_PORT": str(port), "POLICY_API_KEY": API_KEY,
+                "APP_JWT_SECRET": JWT_SECRET, **env}
     with service(f"{name}_{port}", [APP_PYTHON, "-m", "handoff"], f"http://127.0.0.1:{port}/health", full_env):
         yield f"http://127.0.0.1:{port}"
 

@@ -126,10 +126,13 @@ def _short(frame: dict[str, Any]) -> str:
 
 
 class Customer:
-    def __init__(self, hub: HubRun, cid: str | None = None, last_seq: int = 0) -> None:
+    def __init__(self, hub: HubRun, cid: str | None = None, last_seq: int = 0, token: str | None = None) -> None:
         self.hub = hub
         self.cid = cid or new_cid("cust")
-        self.frames = Frames(open_ws(f"{hub.ws_url}/ws/chat/{self.cid}?last_seq={last_seq}", max_size=2**22))
+        ws = open_ws(f"{hub.ws_url}/ws/chat/{self.cid}?last_seq={last_seq}", max_size=2**22)
+        if token is not None:  # as the app does when it opens the chat of a signed-in customer
+            ws.send(json.dumps({"type": "auth", "token": token}))
+        self.frames = Frames(ws)
 
     def send(self, text: str, client_msg_id: str | None = None) -> str:
         msg_id = client_msg_id or uuid.uuid4().hex

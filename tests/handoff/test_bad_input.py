@@ -115,3 +115,35 @@ def test_malformed_handoff_requests_are_refused(hub):
     first, again = hub.handoff(cid), hub.handoff(cid)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["request_id"] == again.json()["request_id"]
+
+
+def test_app_conversation_opens_only_with_its_customers_token(hub):
+    """`app-C0001` is guessable: without her app token nothing of it is shown and nothing can be sent."""
+    from tests.e2e.helpers import app_token
+
+    cid = "app-C0001"
+    owner = Customer(hub, cid=cid, token=app_token("C0001"))
+    try:
+        owner.send("你好")
+        assert owner.bot_reply()["text"]
+    finally:
+        owner.close()
+    for first_frame in (None, {"type": "message", "text": "退订"}, {"type": "auth", "token": app_token("C0002")},
+                        {"type": "auth", "token": app_token("C0001", ttl_s=-60)},
+                        {"type": "auth", "token": app_token("C0001", secret="forged-secret-0123456789abcdefghij")}):
+        with connect(f"{hub.ws_url}/ws/chat/{cid}", open_timeout=10) as ws:
+            if first_frame is not None:
+                ws.send(json.dumps(first_frame))
+            frames = []
+            with pytest.raises(ConnectionClosed):
+                while True:
+                    frames.append(json.loads(ws.recv(timeout=15)))
+        assert [f["type"] for f in frames] == ["error"] and frames[0]["code"] == "auth_required", frames
+    # The refused sockets added nothing: the transcript still has only her greeting turn.
+    again = Customer(hub, cid=cid, token=app_token("C0001"))
+    try:
+        again.status(lambda s: True)  # the replay comes before the first status
+        customer_lines = [e["text"] for e in again.events() if e.get("sender") == "customer"]
+        assert customer_lines == ["你好"]
+    finally:
+        again.close()

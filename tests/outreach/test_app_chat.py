@@ -14,6 +14,7 @@ import httpx
 
 from outreach.models import OptOut
 from tests import services
+from tests.e2e.helpers import app_token
 from tests.handoff.clients import Customer
 from tests.outreach.conftest import open_db
 
@@ -50,7 +51,7 @@ def test_reminder_reply_leads_to_payment_and_renewal(stack, hub) -> None:
     assert [d["status"] for d in app] == ["sent", "sent"]
 
     # The customer was offline: opening the chat replays both reminders, with their buttons.
-    customer = Customer(hub, cid=CID)
+    customer = Customer(hub, cid=CID, token=app_token("C0001"))
     try:
         premium = bot_text(customer, "温馨提醒", "HL20240001", "1,200")
         renewal = bot_text(customer, "温馨提醒", "AU20240002", "4,800")
@@ -138,7 +139,7 @@ def test_english_reminder_arrives_live_and_stop_opts_out(stack, hub) -> None:
         s.add(Premium(policy_number="LF20230007", due_date=date.today() + timedelta(days=3),
                       amount=Decimal("3600"), status="due"))
         s.commit()
-    customer = Customer(hub, cid="app-C0002")  # online when the reminder comes
+    customer = Customer(hub, cid="app-C0002", token=app_token("C0002"))  # online when the reminder comes
     try:
         customer.status(lambda s: True)
         report = run_once(stack, hub.url)

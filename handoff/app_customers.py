@@ -1,0 +1,24 @@
+"""Conversations of a signed-in app customer (`app-<customer_id>`) carry reminders and personal data,
+and their id is guessable: only the customer's own app token opens one. The token is the insurer's
+app JWT (HS256, `sub` = customer id, `exp`), the same the actions accept (APP_JWT_SECRET)."""
+
+from __future__ import annotations
+
+import jwt
+
+APP_PREFIX = "app-"
+
+
+def is_app_conversation(cid: str) -> bool:
+    return cid.startswith(APP_PREFIX)
+
+
+def token_opens(cid: str, token: object, secret: str) -> bool:
+    """True when the token is valid, unexpired and signed for the customer this conversation belongs to."""
+    if not isinstance(token, str) or not 0 < len(token) <= 4096:
+        return False
+    try:
+        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]})
+    except jwt.PyJWTError:
+        return False
+    return str(claims["sub"]).upper() == cid[len(APP_PREFIX):].upper()
