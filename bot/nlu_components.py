@@ -22,6 +22,7 @@ numbers and codes only is `inform` (an answer), whatever DIET makes of "12" or "
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any, Dict, List
 
@@ -77,7 +78,16 @@ class MixedTokenizer(JiebaTokenizer):
         return None
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
-        return [token for token in super().tokenize(message, attribute) if token.text.strip()]
+        tokens = [token for token in super().tokenize(message, attribute) if token.text.strip()]
+        # Jieba makes "," "，" "?" tokens of their own; as features they tie an intent to how a customer
+        # punctuates ("i hit a wall, repair is 8000" read as a clause question). A message of nothing
+        # but punctuation keeps them, so it still has tokens.
+        words = [token for token in tokens if not _is_punctuation(token.text)]
+        return words or tokens
+
+
+def _is_punctuation(text: str) -> bool:
+    return all(unicodedata.category(char).startswith(("P", "S")) for char in text)
 
 
 @lru_cache(maxsize=1)
