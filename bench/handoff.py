@@ -137,7 +137,6 @@ class Bench:
         self.url = url
         self.ws_url = url.replace("http://", "ws://")
         self.conversations: dict[str, Conversation] = {}
-        self.by_rid: dict[str, Conversation] = {}
         self.conflicts = 0
         self.health_p95_ms = 0.0
 
@@ -156,7 +155,6 @@ class Bench:
                 raise RuntimeError(f"POST /api/handoffs: {status} {body}")
             conv.posted_at = time.perf_counter()
             conv.rid = body["request_id"]
-            self.by_rid[conv.rid] = conv
             await ws.send(json.dumps({"type": "message", "text": f"queued-{conv.cid}", "client_msg_id": "q"}))
             async for raw in ws:
                 frame = json.loads(raw)
