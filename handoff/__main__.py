@@ -1,22 +1,27 @@
-"""`python -m handoff` serves the hub with uvicorn on HANDOFF_HOST:HANDOFF_PORT."""
+"""`python -m handoff` serves the hub with uvicorn on HANDOFF_HOST:HANDOFF_PORT.
+
+HANDOFF_WORKERS (default 1) starts that many hub processes on the one port: the live state, the
+timers and the event bus are in Redis, so any worker can serve any customer or agent.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 
 import uvicorn
 
-from handoff.app import create_app
 from handoff.settings import Settings
 
 
 def main() -> None:
     settings = Settings()
+    workers = max(1, int(os.environ.get("HANDOFF_WORKERS", "1")))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # ws_max_size: frames above 1 MB are cut by the WebSocket layer (close 1009); the app refuses
     # anything above 16 KB itself with a clear error frame and keeps the connection.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
-                ws_max_size=1024 * 1024, ws_ping_interval=20, ws_ping_timeout=20,
+    uvicorn.run("handoff.app:create_app", factory=True, workers=workers, host=settings.host, port=settings.port,
+                log_level="warning", ws_max_size=1024 * 1024, ws_ping_interval=20, ws_ping_timeout=20,
                 # Chat frames are small: compressing each one costs more CPU than it saves bandwidth.
                 ws_per_message_deflate=False)
 

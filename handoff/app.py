@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import redis.asyncio as aioredis
 from fastapi import FastAPI
@@ -66,9 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=chat_routes.STATIC), name="static")
 
     @app.get("/health", include_in_schema=False)
-    async def health() -> dict[str, str]:
+    async def health() -> dict[str, Any]:
         await app.state.hub.redis.ping()
-        return {"status": "ok"}
+        return {"status": "ok", "worker": os.getpid()}  # which hub worker answered (HANDOFF_WORKERS)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

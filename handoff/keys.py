@@ -20,6 +20,10 @@ class Keys:
     def bot_queue(self, cid: str) -> str:
         return f"{self.prefix}:c:{cid}:botq"
 
+    def bot_lock(self, cid: str) -> str:
+        """Held by the one hub worker relaying this conversation's messages to the bot, in order."""
+        return f"{self.prefix}:c:{cid}:botlock"
+
     @property
     def bot_pending(self) -> str:
         """Conversations with customer messages the bot has yet to answer (survives a restart)."""

@@ -25,6 +25,7 @@ log = logging.getLogger("handoff.routing")
 
 TOPIC_BY_REASON = {"complaint": "complaints", "clause": "clauses", "identity_lockout": "identity"}
 DISPATCH_MIN_INTERVAL_S = 0.05
+BOT_SWEEP_S = 5.0
 CLAIM_WORDS = ("理赔", "报案", "赔付", "claim")
 
 
@@ -50,6 +51,7 @@ class Router:
         self._positions: dict[str, int] = {}  # request -> last position told to its customer
         self._agents: list[AgentLoad] = []  # free agents as of the last look, for placing new requests at once
         self._agents_at = 0.0
+        self._agents_refresh: asyncio.Future | None = None
         self._cids: dict[str, str] = {}
 
     def start(self) -> None:
@@ -64,13 +66,16 @@ class Router:
                 pass
 
     async def run(self) -> None:
-        last_dispatch = last_positions = 0.0
+        last_dispatch = last_positions = last_sweep = 0.0
         while True:
             try:
                 await self.fire_due_timers()
                 if time.monotonic() - last_positions > 2.0:
                     last_positions = time.monotonic()
                     await self.push_positions()
+                if time.monotonic() - last_sweep > BOT_SWEEP_S:
+                    last_sweep = time.monotonic()
+                    await self.hub.resume_bot_workers()  # messages a dead worker was holding
                 # Woken by a change (at most every 50 ms: a burst of handoffs shares one pass), or every second.
                 since = time.monotonic() - last_dispatch
                 if (self.hub.wake.is_set() and since > DISPATCH_MIN_INTERVAL_S) or since > 1.0:
@@ -127,13 +132,31 @@ class Router:
 
     async def place(self, rid: str, req: dict[str, str]) -> None:
         """Offer a new request right away (the handoff's own request), with the agents' loads as last
-        seen (at most 0.5 s old); the offer script re-checks capacity, and anything not placed here
-        the dispatcher places on its next pass."""
-        if time.monotonic() - self._agents_at > 0.5:
-            self._agents = [a for a in await self.state.agent_loads() if a.role == "agent" and a.state == "available"]
-            self._agents_at = time.monotonic()
+        seen; the offer script re-checks capacity, and anything not placed here the dispatcher places
+        on its next pass."""
+        if not self._agents_at:
+            await self._refresh_agents()
+        elif time.monotonic() - self._agents_at > 0.5:
+            # Offer with the loads as last seen and look again meanwhile: the offer script is the
+            # authority on capacity, so a stale list can only miss an agent (the dispatcher has them).
+            self._refresh_agents_soon()
         if any(a.free for a in self._agents):
             await self._offer(rid, req, set(), set(), self._agents)
+
+    async def _refresh_agents(self) -> None:
+        """One look at the agents' loads shared by every handoff that wants it now: under a burst,
+        hundreds of requests would otherwise each read all agents at once."""
+        await asyncio.shield(self._refresh_agents_soon())
+
+    def _refresh_agents_soon(self) -> asyncio.Future:
+        if self._agents_refresh is None or self._agents_refresh.done():
+            self._agents_refresh = asyncio.ensure_future(self._load_agents())
+            self._agents_refresh.add_done_callback(lambda f: f.cancelled() or f.exception())
+        return self._agents_refresh
+
+    async def _load_agents(self) -> None:
+        self._agents = [a for a in await self.state.agent_loads() if a.role == "agent" and a.state == "available"]
+        self._agents_at = time.monotonic()
 
     async def dispatch(self) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:

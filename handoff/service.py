@@ -8,6 +8,7 @@ import json
 import logging
 import statistics
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,10 @@ from handoff.state import AppendResult, State
 from handoff.texts import guess_language, t, wait_words
 
 log = logging.getLogger("handoff")
+# A worker relaying a conversation to the bot holds its lock this long past the last message it took;
+# longer than a Rasa turn can take (its client times out first), so it expires only if the worker died.
+BOT_LOCK_MS = 90_000
+RELEASE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
 @dataclass
@@ -84,29 +89,27 @@ class Hub:
             self._bot_workers[cid] = asyncio.create_task(self._bot_worker(cid))
 
     async def resume_bot_workers(self) -> None:
-        """After a restart: answer the customer messages the bot had not answered yet."""
+        """After a restart, or a worker that died holding a conversation: answer the customer messages
+        the bot had not answered yet (the lock keeps it to one worker per conversation)."""
         for cid in await self.redis.smembers(self.keys.bot_pending):
             self.kick_bot(cid)
 
     async def _bot_worker(self, cid: str) -> None:
         """Customer messages for the bot, one at a time and in order, each only if the bot still
-        owns the conversation when its turn comes (else the agent has it in the transcript)."""
-        queue = self.keys.bot_queue(cid)
+        owns the conversation when its turn comes (else the agent has it in the transcript).
+
+        Several hub workers may take messages for one conversation: whoever holds its Redis lock
+        relays them all; the others leave it to them. The holder looks again after letting go, so a
+        message that came in just then is not stranded."""
+        lock, token = self.keys.bot_lock(cid), uuid.uuid4().hex
         try:
-            while True:
-                seq = await self.redis.lindex(queue, 0)
-                if seq is None:
-                    await self.redis.srem(self.keys.bot_pending, cid)
-                    if await self.redis.llen(queue):
-                        await self.redis.sadd(self.keys.bot_pending, cid)
-                        continue
+            while await self.redis.set(lock, token, nx=True, px=BOT_LOCK_MS):
+                try:
+                    await self._relay_queued(cid, lock, token)
+                finally:
+                    await self._release_lock(lock, token)
+                if not await self.redis.llen(self.keys.bot_queue(cid)):
                     return
-                conv = await self.state.conversation(cid)
-                if conv.get("owner") == "bot":
-                    raw = await self.redis.lindex(self.keys.log(cid), int(seq) - 1)
-                    if raw:
-                        await self._bot_turn(cid, json.loads(raw), conv)
-                await self.redis.lpop(queue)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -114,6 +117,27 @@ class Hub:
         finally:
             if self._bot_workers.get(cid) is asyncio.current_task():
                 del self._bot_workers[cid]
+
+    async def _relay_queued(self, cid: str, lock: str, token: str) -> None:
+        queue = self.keys.bot_queue(cid)
+        while True:
+            seq = await self.redis.lindex(queue, 0)
+            if seq is None:
+                await self.redis.srem(self.keys.bot_pending, cid)
+                if await self.redis.llen(queue):
+                    await self.redis.sadd(self.keys.bot_pending, cid)
+                    continue
+                return
+            await self.redis.pexpire(lock, BOT_LOCK_MS)  # a long Rasa turn must not let another worker in
+            conv = await self.state.conversation(cid)
+            if conv.get("owner") == "bot":
+                raw = await self.redis.lindex(self.keys.log(cid), int(seq) - 1)
+                if raw:
+                    await self._bot_turn(cid, json.loads(raw), conv)
+            await self.redis.lpop(queue)
+
+    async def _release_lock(self, lock: str, token: str) -> None:
+        await self.redis.eval(RELEASE_IF_OWNER, 1, lock, token)
 
     async def _bot_turn(self, cid: str, message: dict[str, Any], conv: dict[str, str]) -> None:
         requirement = f"bot:{conv.get('epoch', '0')}"
