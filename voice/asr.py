@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from voice.lexicon import mandarin_lexicon
 from voice.vocabulary import clean_transcript
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class SpeechRecognizer:
 
     def warm_up(self, speech: dict[str, np.ndarray] | None = None) -> None:
         """Load the models and run each once on speech (the first run is slow), before the first call comes."""
+        mandarin_lexicon()  # the sound-alike index of the training data (under a second)
         for language in ("zh", "en"):
             audio = (speech or {}).get(language)
             self.transcribe(audio if audio is not None else np.zeros(16000, dtype=np.float32), language)

@@ -1,6 +1,6 @@
 """Cleaning what speech recognition hears before the assistant reads it.
 
-Pure functions. Whisper slips on insurance words (宝单 for 保单, 礼赔 for 理赔), writes Traditional
+Pure functions (the Mandarin vocabulary loads once). Whisper slips on insurance words (宝单 for 保单, 礼赔 for 理赔), writes Traditional
 characters, spells numbers as words ("one three eight", 幺三八) and spaces them out ("H L 2 0 2 4").
 The assistant's parsers want 保单, 理赔, HL20240001 and 13800138000.
 """
@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from actions.parsing import CN_DIGITS
+from voice.lexicon import mandarin_lexicon
 
 # Near-homophones Whisper writes for the domain's words, by language. Longest first when applied.
 ZH_SLIPS: dict[str, str] = {
@@ -99,7 +100,8 @@ def correct_chinese(text: str) -> str:
     for slip in sorted(ZH_SLIPS, key=len, reverse=True):
         text = text.replace(slip, ZH_SLIPS[slip])
     text = _SPELLED_PREFIX.sub(lambda m: (m.group(1) + m.group(2)).upper(), text)
-    return _digits(text)
+    # Digits first: a spoken number is not a slip of some word that sounds like it.
+    return mandarin_lexicon().correct(_digits(text))
 
 
 def clean_transcript(text: str, language: str) -> str:

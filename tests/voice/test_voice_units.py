@@ -116,6 +116,22 @@ def test_mandarin_slips_are_corrected(heard, meant):
 
 
 @pytest.mark.parametrize("heard, meant", [
+    ("车显快到骑了", "车险快到期了"),  # 车显/到骑: sound like 车险/到期, which the training data has
+    ("我想问一下李培进度", "我想问一下理赔进度"),
+    ("这个产品有没有免陪额", "这个产品有没有免赔额"),
+    ("医疗险的等待其是多久", "医疗险的等待期是多久"),
+    ("保单状太查询", "保单状态查询"),  # not 状太差询: 查询 is a word the assistant knows, it stays
+])
+def test_mandarin_sound_alikes_become_the_words_the_assistant_knows(heard, meant):
+    assert clean_transcript(heard, "zh") == meant
+
+
+@pytest.mark.parametrize("heard", ["你是真人还是机器人", "我要投诉你们的服务太差了", "今天天气怎么样", "帮我查一下保单"])
+def test_a_correct_mandarin_transcript_is_left_alone(heard):
+    assert clean_transcript(heard, "zh") == heard
+
+
+@pytest.mark.parametrize("heard, meant", [
     ("My number is one three nine double oh one three nine triple oh.", "My number is 13900139000"),
     ("Policy H L two zero two four zero zero zero one", "Policy HL20240001"),
     ("What's my claimed status?", "What's my claim status"),
