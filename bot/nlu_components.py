@@ -83,6 +83,11 @@ class MixedTokenizer(JiebaTokenizer):
         # punctuates ("i hit a wall, repair is 8000" read as a clause question). A message of nothing
         # but punctuation keeps them, so it still has tokens.
         words = [token for token in tokens if not _is_punctuation(token.text)]
+        # Lower case: the training data is, and "What insurance am I holding" (typed, or as Whisper
+        # writes it) is the same question as "what insurance am i holding".
+        for token in words or tokens:
+            token.text = token.text.lower()
+            token.lemma = token.lemma.lower() if isinstance(token.lemma, str) else token.lemma
         return words or tokens
 
 
@@ -116,7 +121,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         featurizable = [m for m in messages if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
         for start in range(0, len(featurizable), self.BATCH):
             batch = featurizable[start:start + self.BATCH]
-            vectors = _sentence_encoder().encode([m.get(TEXT) for m in batch])
+            vectors = _sentence_encoder().encode([m.get(TEXT).lower() for m in batch])
             for message, vector in zip(batch, vectors, strict=True):
                 tokens = message.get(TOKENS_NAMES[TEXT])
                 self.add_features_to_message(

@@ -66,3 +66,20 @@ def test_heldout_intent_accuracy(stack, language):
     confusions = ", ".join(f"{want}->{got} x{count}" for (want, got), count in errors.most_common(5))
     ACCURACY[language] = f"{accuracy:.3f} on {len(examples)} examples (top confusions: {confusions})"
     assert accuracy >= MIN_ACCURACY
+
+
+def as_written(text: str) -> str:
+    """What most people type (and Whisper writes): a capital to start, and "I"."""
+    return re.sub(r"\bi\b", "I", text[:1].upper() + text[1:])
+
+
+def test_capital_letters_do_not_change_the_intent(stack):
+    """Customers type "What Insurance Am I Holding" and Whisper writes "What insurance am I holding";
+    both are the question the lower-case training data teaches."""
+    examples = [text for text, _ in heldout("en")][:60]
+    with httpx.Client(timeout=30) as client:
+        def intent(text: str) -> str:
+            return client.post(f"{stack.rasa_url}/model/parse", json={"text": text}).json()["intent"]["name"]
+        changed = [(text, intent(text), intent(as_written(text))) for text in examples]
+    changed = [c for c in changed if c[1] != c[2]]
+    assert not changed, changed
