@@ -46,6 +46,8 @@ AGENTS = 20
 CAPACITY = 10  # 20 x 10 slots: every request can be offered at once; the offer figure is the hub's own speed
 ACCEPT_DELAY_S = (0.5, 3.0)
 TIMEOUT_S = 120
+# Hub processes, as docker-compose deploys it (one per core); BENCH_HUB_WORKERS=1 for a single one.
+WORKERS = int(os.environ.get("BENCH_HUB_WORKERS", "2"))
 
 
 @dataclass
@@ -253,7 +255,7 @@ def main() -> None:
         database_url = os.environ.get("BENCH_HUB_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'hub.db'}"
         seed(database_url, users)
         port = services.free_port()
-        env = {"HANDOFF_REDIS_PREFIX": prefix, "DATABASE_URL": database_url,
+        env = {"HANDOFF_REDIS_PREFIX": prefix, "DATABASE_URL": database_url, "HANDOFF_WORKERS": str(WORKERS),
                "RASA_URL": f"http://127.0.0.1:{services.free_port()}", "POLICY_API_URL": "http://127.0.0.1:9"}
         try:
             with (contextlib.nullcontext(os.environ["BENCH_HUB_URL"]) if os.environ.get("BENCH_HUB_URL")
@@ -271,6 +273,7 @@ def main() -> None:
     f = bench.figures()
     f["hub_offer_p95_ms"] = percentile([(r.first_offered_at - r.created_at).total_seconds() * 1000
                                         for r in rows if r.first_offered_at], 0.95)
+    print(f"hub: {WORKERS} worker process(es) (BENCH_HUB_WORKERS)")
     print(f"handoffs {f['handoffs']} (POSTed {f['posted']}), offered {f['offered']}, accepted {f['accepted']} by {AGENTS} agents "
           f"(capacity {CAPACITY}, accept after {ACCEPT_DELAY_S[0]}-{ACCEPT_DELAY_S[1]} s)")
     print(f"handoff -> offer:  p50 {f['offer_p50_ms']:.0f} ms, p95 {f['offer_p95_ms']:.0f} ms (target p95 < 1000 ms)")

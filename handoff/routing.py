@@ -26,6 +26,7 @@ log = logging.getLogger("handoff.routing")
 TOPIC_BY_REASON = {"complaint": "complaints", "clause": "clauses", "identity_lockout": "identity"}
 DISPATCH_MIN_INTERVAL_S = 0.05
 BOT_SWEEP_S = 5.0
+MAX_TRIES = 5  # agents tried in turn for one request before it waits for the dispatcher
 CLAIM_WORDS = ("理赔", "报案", "赔付", "claim")
 
 
@@ -142,6 +143,8 @@ class Router:
             self._refresh_agents_soon()
         if any(a.free for a in self._agents):
             await self._offer(rid, req, set(), set(), self._agents)
+        if not req.get("first_offered"):
+            self.hub.wake.set()  # not placed here: the dispatcher looks at once, with fresh loads
 
     async def _refresh_agents(self) -> None:
         """One look at the agents' loads shared by every handoff that wants it now: under a burst,
@@ -203,15 +206,20 @@ class Router:
         if not candidates:
             return
         topics = topics_for(req)
-        targets = candidates if escalated else [min(candidates, key=lambda a: rank(a, topics))]
+        # Escalated: every free agent at once. Otherwise the best one; if the offer script finds them full
+        # (another hub worker, or a load older than this list, got there first), the next best.
+        targets = candidates if escalated else sorted(candidates, key=lambda a: rank(a, topics))[:MAX_TRIES]
         now = time.time()
         deadline = now + self.hub.settings.reservation_s
         for agent in targets:
             if not await self.state.offer(rid, agent.username, uuid.uuid4().hex[:10], deadline):
+                agent.offers = max(agent.offers, agent.capacity - agent.conversations)  # full, as far as we know
                 continue
             agent.offers += 1
             if not req.get("first_offered"):
                 req["first_offered"] = f"{now:.3f}"
                 self.hub.records.update_request(rid, first_offered_at=ts(now))
             await self.hub.bus.publish(f"user:{agent.username}", self.hub.offer_event(req, deadline))
+            if not escalated:
+                return
 

@@ -28,7 +28,8 @@ if ! .venv/bin/python -c "import redis, os; redis.Redis.from_url(os.environ.get(
   echo "The handoff hub needs Redis (REDIS_URL, default redis://127.0.0.1:6379/0): start redis-server first." >&2
   exit 1
 fi
-.venv/bin/python -m handoff > var/log/handoff.log 2>&1 & pids+=($!)
+# Two hub processes (state and events are in Redis): a burst of handoffs gets both cores.
+HANDOFF_WORKERS="${HANDOFF_WORKERS:-2}" .venv/bin/python -m handoff > var/log/handoff.log 2>&1 & pids+=($!)
 .venv-rasa/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" -m models/current.tar.gz \
   --endpoints "$endpoints" --credentials bot/credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
 
