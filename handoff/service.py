@@ -105,7 +105,7 @@ class Hub:
         try:
             while await self.redis.set(lock, token, nx=True, px=BOT_LOCK_MS):
                 try:
-                    await self._relay_queued(cid, lock, token)
+                    await self._relay_queued(cid, lock)
                 finally:
                     await self._release_lock(lock, token)
                 if not await self.redis.llen(self.keys.bot_queue(cid)):
@@ -118,7 +118,7 @@ class Hub:
             if self._bot_workers.get(cid) is asyncio.current_task():
                 del self._bot_workers[cid]
 
-    async def _relay_queued(self, cid: str, lock: str, token: str) -> None:
+    async def _relay_queued(self, cid: str, lock: str) -> None:
         queue = self.keys.bot_queue(cid)
         while True:
             seq = await self.redis.lindex(queue, 0)
