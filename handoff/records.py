@@ -26,6 +26,8 @@ class _NewRequest:
 
     def __call__(self, session: Session) -> None:  # _run_batch batches it; this keeps it a plain job too
         session.execute(insert(HandoffRecord), [self.row])
+
+
 T = TypeVar("T")
 
 

@@ -169,8 +169,8 @@ class Router:
         rids = pending + sorted(escalated - set(pending))
         if not rids:
             return
-        agents = [a for a in await self.state.agent_loads() if a.role == "agent" and a.state == "available"]
-        self._agents, self._agents_at = agents, time.monotonic()
+        await self._load_agents()  # its own look, not one already under way: loads as of now
+        agents = self._agents
         if not any(a.free for a in agents):
             return
         async with self.redis.pipeline(transaction=False) as pipe:

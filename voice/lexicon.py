@@ -87,16 +87,20 @@ class Lexicon:
         return "".join(out)
 
 
+def nlu_examples(path: Path) -> list[tuple[str, str]]:
+    """(text, intent) of a Rasa NLU file, entity annotations reduced to their words."""
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    examples = []
+    for block in data.get("nlu") or []:
+        for line in str(block.get("examples") or "").splitlines():
+            text = _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip())
+            if text:
+                examples.append((text, block.get("intent", "")))
+    return examples
+
+
 def training_sentences(folder: Path) -> list[str]:
-    sentences = []
-    for path in sorted(folder.glob("*.yml")):
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
-        for block in data.get("nlu") or []:
-            for line in str(block.get("examples") or "").splitlines():
-                text = _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip())
-                if text:
-                    sentences.append(text)
-    return sentences
+    return [text for path in sorted(folder.glob("*.yml")) for text, _ in nlu_examples(path)]
 
 
 @lru_cache(maxsize=1)

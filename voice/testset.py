@@ -24,9 +24,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from voice.asr import CACHE_DIR
+from voice.lexicon import nlu_examples
 from voice.settings import ROOT
 
 PER_INTENT = 7
@@ -40,7 +40,6 @@ EXTRAS = {
     "zh": [("我的手机号是13800138000", "inform"), ("帮我查一下保单HL20240001", "query_policy")],
     "en": [("my phone number is 13900139000", "inform"), ("what is the status of claim CL20250002", "claim_status")],
 }
-_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
 
 
 @dataclass
@@ -56,14 +55,7 @@ class Utterance:
 
 
 def _heldout(language: str) -> list[tuple[str, str]]:
-    data = yaml.safe_load((ROOT / "tests" / "nlu" / f"{language}_heldout.yml").read_text("utf-8"))
-    out = []
-    for block in data["nlu"]:
-        for line in block["examples"].splitlines():
-            text = _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip())
-            if text:
-                out.append((text, block["intent"]))
-    return out
+    return nlu_examples(ROOT / "tests" / "nlu" / f"{language}_heldout.yml")
 
 
 def _speakable(text: str, language: str) -> bool:

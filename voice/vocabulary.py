@@ -1,7 +1,8 @@
 """Cleaning what speech recognition hears before the assistant reads it.
 
-Pure functions (the Mandarin vocabulary loads once). Whisper slips on insurance words (宝单 for 保单, 礼赔 for 理赔), writes Traditional
-characters, spells numbers as words ("one three eight", 幺三八) and spaces them out ("H L 2 0 2 4").
+Pure functions (the Mandarin vocabulary loads once). Whisper slips on insurance words (宝单 for 保单,
+礼赔 for 理赔), writes Traditional characters, spells numbers as words ("one three eight", 幺三八) and
+spaces them out ("H L 2 0 2 4").
 The assistant's parsers want 保单, 理赔, HL20240001 and 13800138000.
 """
 
