@@ -126,10 +126,13 @@ def test_auto_claim_fast_track_needs_single_party(client: httpx.Client) -> None:
     assert client.post("/v1/claims", json=_claim(**base)).json()["fast_track"] is False
 
 
+TOMORROW = object()  # resolved inside the test
+
+
 @pytest.mark.parametrize(
     ("overrides", "status", "code"),
     [
-        ({"incident_date": (date.today() + timedelta(days=1)).isoformat()}, 422, "invalid_incident_date"),
+        ({"incident_date": TOMORROW}, 422, "invalid_incident_date"),
         ({"incident_date": "2000-01-01"}, 422, "invalid_incident_date"),  # before the policy started
         ({"incident_date": "not-a-date"}, 422, "invalid_request"),
         ({"amount": 1_000_000.01}, 422, "invalid_amount"),
@@ -145,6 +148,8 @@ def test_auto_claim_fast_track_needs_single_party(client: httpx.Client) -> None:
     ],
 )
 def test_claim_rejections(client: httpx.Client, overrides: dict, status: int, code: str) -> None:
+    # Tomorrow as of when the test runs, not when it was collected (a run that crosses midnight).
+    overrides = {k: (date.today() + timedelta(days=1)).isoformat() if v is TOMORROW else v for k, v in overrides.items()}
     r = client.post("/v1/claims", json=_claim(**overrides))
     assert r.status_code == status, r.text
     assert error_code(r) == code
