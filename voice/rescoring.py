@@ -1,0 +1,69 @@
+"""Choosing among Whisper's beam-search hypotheses with the domain language model (voice/domain_lm.py).
+
+faster-whisper keeps only the best hypothesis of its beam. `RescoringDecoder` stands in for the
+CTranslate2 model inside a `WhisperModel`: it asks the beam search for all of its hypotheses, scores
+each as Whisper's per-token log-probability plus a weight times the domain model's per-unit
+log-probability of the cleaned text, and hands faster-whisper the results best first, so the rest of
+faster-whisper (its VAD, segments, thresholds) runs unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from voice.domain_lm import domain_model, units
+from voice.vocabulary import clean_transcript
+
+logger = logging.getLogger(__name__)
+
+# A hypothesis much shorter than the beam's best has dropped words; a language model of short
+# requests would like it for being short (…算不算意外，条款我看不懂 -> …算不算意外).
+MIN_LENGTH_RATIO = 0.75
+
+
+@dataclass
+class Ranked:
+    """The fields faster-whisper reads from a CTranslate2 WhisperGenerationResult, best first."""
+
+    sequences: list[list[str]]
+    sequences_ids: list[list[int]]
+    scores: list[float]
+    no_speech_prob: float
+
+
+class RescoringDecoder:
+    def __init__(self, inner: Any, tokenizer: Any, weight: float) -> None:
+        self.inner = inner
+        self.tokenizer = tokenizer  # faster_whisper.tokenizer.Tokenizer factory: language -> Tokenizer
+        self.weight = weight
+        self.language: str | None = None  # set per transcription (one worker thread transcribes)
+        self._tokenizers: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def generate(self, encoder_output: Any, prompts: list[list[int]], **kwargs: Any) -> Any:
+        beam = int(kwargs.get("beam_size", 1))
+        if self.language is None or beam < 2 or self.weight <= 0:
+            return self.inner.generate(encoder_output, prompts, **kwargs)
+        results = self.inner.generate(encoder_output, prompts, **{**kwargs, "num_hypotheses": beam})
+        return [self.rerank(result, self.language) for result in results]
+
+    def rerank(self, result: Any, language: str) -> Ranked:
+        tokenizer = self._tokenizers.get(language) or self._tokenizers.setdefault(language, self.tokenizer(language))
+        texts = [clean_transcript(tokenizer.decode(ids).strip(), language) for ids in result.sequences_ids]
+        lengths = [len(units(text, language)) for text in texts]
+        model = domain_model(language)
+
+        def combined(i: int) -> float:
+            if not texts[i] or lengths[i] < MIN_LENGTH_RATIO * lengths[0]:
+                return float("-inf") if i else float(result.scores[0]) - 1e6  # the first stays a fallback
+            return float(result.scores[i]) + self.weight * model.mean_logprob(units(texts[i], language))
+
+        order = sorted(range(len(texts)), key=combined, reverse=True)
+        if order[0] != 0:
+            logger.debug("domain model chose %r over %r", texts[order[0]], texts[0])
+        return Ranked([result.sequences[i] for i in order], [result.sequences_ids[i] for i in order],
+                      [result.scores[i] for i in order], result.no_speech_prob)
