@@ -116,3 +116,12 @@ def test_the_recogniser_hears_clear_test_sentences_with_the_short_window():
             errors += edit_distance(said, units(heard, language))
             total += len(said)
         assert errors / total <= 0.2, (language, errors, total)
+
+
+def test_a_caller_who_speaks_before_choosing_on_the_menu_gets_the_language_spoken():
+    """The language comes from the multilingual model's first look at the (short-window) encoding."""
+    recognizer = SpeechRecognizer()
+    for language in ("zh", "en"):
+        heard = [recognizer.detect_language(to_whisper(ulaw_decode(testset.audio(u))))
+                 for u in testset.load(language)[:8]]
+        assert heard.count(language) >= 7, (language, heard)
