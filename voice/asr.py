@@ -39,7 +39,6 @@ CACHE_DIR = Path(os.environ.get("INSURANCE_DESK_CACHE", Path.home() / ".cache" /
 # correction (voice/lexicon.py) now brings the domain words back. On the spoken test set, same intent
 # as the text path: prompt 0.84, no prompt 0.88. VOICE_ZH_PROMPT sets one (its leaks are then filtered).
 ZH_PROMPT = os.environ.get("VOICE_ZH_PROMPT", "")
-# Whisper's well-known inventions on noise and silence; never a caller's request.
 # Beam width: its hypotheses are what the domain language model chooses among (voice/rescoring.py).
 # Weight measured on the spoken test set (Mandarin, same intent as text / CER): 0 -> 0.89 / 0.18,
 # 0.1 -> 0.92 / 0.16, 0.2 -> 0.91-0.92 / 0.15, 0.3 -> 0.90-0.92 / 0.14; English unchanged at 0.97.
@@ -47,6 +46,7 @@ BEAM_SIZE = int(os.environ.get("VOICE_BEAM_SIZE", "10"))
 DOMAIN_LM_WEIGHT = float(os.environ.get("VOICE_DOMAIN_LM_WEIGHT", "0.1"))
 # "short": the encoder sees the utterance plus 3 s, not 30 s (voice/short_window.py); "full" restores 30 s.
 ENCODER_WINDOW = os.environ.get("VOICE_ENCODER_WINDOW", "short")
+# Whisper's well-known inventions on noise and silence; never a caller's request.
 HALLUCINATIONS = {"谢谢观看", "谢谢大家", "请不吝点赞订阅转发打赏支持明镜与点点栏目", "字幕由amara.org社区提供",
                   "thank you", "thanks for watching", "you", "bye", "the end"}
 
@@ -114,10 +114,9 @@ class SpeechRecognizer:
 
     def _load(self, path: Path) -> Any:
         from faster_whisper import WhisperModel
-
-        start = time.perf_counter()
         from faster_whisper.tokenizer import Tokenizer
 
+        start = time.perf_counter()
         model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=self.threads, num_workers=1)
         multilingual = model.model.is_multilingual
         inner = ShortWindowEncoder(model.model) if ENCODER_WINDOW == "short" else model.model
@@ -139,8 +138,7 @@ class SpeechRecognizer:
         """Load the models and run each once on speech (the first run is slow), before the first call comes."""
         mandarin_lexicon()  # the sound-alike index of the training data (under a second)
         for language in ("zh", "en"):
-            domain_model(language)
-        for language in ("zh", "en"):
+            domain_model(language)  # the rescoring model of that language's training sentences
             audio = (speech or {}).get(language)
             self.transcribe(audio if audio is not None else np.zeros(16000, dtype=np.float32), language)
 

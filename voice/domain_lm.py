@@ -20,7 +20,6 @@ from voice.settings import ROOT
 
 ORDER = 3
 BOS, EOS = "<s>", "</s>"
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _EN_WORD = re.compile(r"[a-z0-9']+")
 _ZH_UNIT = re.compile(r"[\u4e00-\u9fff]|[a-z]+|\d+")
 

@@ -10,6 +10,7 @@ faster-whisper (its VAD, segments, thresholds) runs unchanged.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,9 +35,9 @@ class Ranked:
 
 
 class RescoringDecoder:
-    def __init__(self, inner: Any, tokenizer: Any, weight: float) -> None:
+    def __init__(self, inner: Any, tokenizer_for: Callable[[str], Any], weight: float) -> None:
         self.inner = inner
-        self.tokenizer = tokenizer  # faster_whisper.tokenizer.Tokenizer factory: language -> Tokenizer
+        self.tokenizer_for = tokenizer_for  # language -> faster_whisper.tokenizer.Tokenizer
         self.weight = weight
         self.language: str | None = None  # set per transcription (one worker thread transcribes)
         self._tokenizers: dict[str, Any] = {}
@@ -52,15 +53,17 @@ class RescoringDecoder:
         return [self.rerank(result, self.language) for result in results]
 
     def rerank(self, result: Any, language: str) -> Ranked:
-        tokenizer = self._tokenizers.get(language) or self._tokenizers.setdefault(language, self.tokenizer(language))
+        if language not in self._tokenizers:
+            self._tokenizers[language] = self.tokenizer_for(language)
+        tokenizer = self._tokenizers[language]
         texts = [clean_transcript(tokenizer.decode(ids).strip(), language) for ids in result.sequences_ids]
-        lengths = [len(units(text, language)) for text in texts]
+        tokens = [units(text, language) for text in texts]
         model = domain_model(language)
 
         def combined(i: int) -> float:
-            if not texts[i] or lengths[i] < MIN_LENGTH_RATIO * lengths[0]:
+            if not texts[i] or len(tokens[i]) < MIN_LENGTH_RATIO * len(tokens[0]):
                 return float("-inf") if i else float(result.scores[0]) - 1e6  # the first stays a fallback
-            return float(result.scores[i]) + self.weight * model.mean_logprob(units(texts[i], language))
+            return float(result.scores[i]) + self.weight * model.mean_logprob(tokens[i])
 
         order = sorted(range(len(texts)), key=combined, reverse=True)
         if order[0] != 0:
