@@ -13,7 +13,7 @@ RASA_VENV := .venv-rasa
 APP_VENV := .venv
 RASA_PKGS := --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 
-.PHONY: run test bench simulate lint venvs train seed clean voice-testset
+.PHONY: run test bench simulate lint venvs train seed clean voice-testset voice-slips
 
 venvs: $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
 
@@ -51,6 +51,11 @@ simulate: train
 # The spoken test set (voice/testset.py), cached in ~/.cache/insurance-desk; tests and bench build it when missing.
 voice-testset: venvs
 	$(APP_VENV)/bin/python -m voice.testset
+
+# The recogniser's Mandarin slips, learned from the training sentences spoken through the line
+# (voice/slip_mining.py, about 20 minutes); writes voice/data/zh_heard_slips.json, which is committed.
+voice-slips: venvs
+	$(APP_VENV)/bin/python -m voice.slip_mining
 
 lint: venvs
 	$(APP_VENV)/bin/ruff check .

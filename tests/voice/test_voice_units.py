@@ -138,6 +138,8 @@ def test_a_correct_mandarin_transcript_is_left_alone(heard):
     ("Thanks a bunch.", "Thanks a bunch"),  # Whisper's punctuation made the model read "inform"
     ("About 3.5 thousand, or 1,200 dollars.", "About 3.5 thousand or 1,200 dollars"),  # numbers keep theirs
     ("I have one claim", "I have one claim"),  # a lone number word stays a word
+    ("Okay that's everything by.", "Okay that's everything bye"),  # a goodbye, not "affirm"
+    ("Can I pay by", "Can I pay by"),  # unfinished: the caller is still choosing how
     ("Ｇ＠", ""),
     ("...", ""),
 ])
