@@ -11,6 +11,8 @@ COPY knowledge knowledge
 # The voice gateway: voice/ plus the pure helpers it shares with the action server (parsing, masking).
 COPY actions actions
 COPY voice voice
+# Its sound-alike lexicon and the language model that rescores recognition are built from the training sentences.
+COPY nlu_data nlu_data
 COPY handoff handoff
 # Reminder tables (the policy API creates them) and the reminder scheduler.
 COPY outreach outreach

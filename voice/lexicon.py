@@ -11,6 +11,7 @@ they are, so a correct transcript is not touched.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from pathlib import Path
 import yaml
 
 from voice.settings import ROOT
+
+logger = logging.getLogger(__name__)
 
 LENGTHS = (4, 3, 2)  # longest first
 MIN_COUNT = 2  # a sound-alike replacement must occur at least this often in the training data
@@ -100,7 +103,10 @@ def nlu_examples(path: Path) -> list[tuple[str, str]]:
 
 
 def training_sentences(folder: Path) -> list[str]:
-    return [text for path in sorted(folder.glob("*.yml")) for text, _ in nlu_examples(path)]
+    sentences = [text for path in sorted(folder.glob("*.yml")) for text, _ in nlu_examples(path)]
+    if not sentences:  # e.g. an image built without nlu_data/: recognition works, uncorrected
+        logger.warning("no training sentences in %s: no sound-alike correction or rescoring", folder)
+    return sentences
 
 
 @lru_cache(maxsize=1)
