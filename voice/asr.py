@@ -5,7 +5,9 @@ joined into one model.bin in a cache folder); English uses `tiny.en` (meeting-no
 `base`. Transcription runs on one worker thread: on a small host two at once only slow both down.
 Inside each model two stand-ins wrap CTranslate2: the encoder sees the utterance plus 3 s, not 30 s
 (voice/short_window.py), and the beam's hypotheses are rescored by a model of the training sentences
-(voice/rescoring.py).
+(voice/rescoring.py). Each hypothesis is cleaned first (voice/vocabulary.py: the hand-made slips, the
+sound-alike lexicon, then the slips learned from the training sentences spoken through the line,
+voice/heard_slips.py).
 """
 
 from __future__ import annotations
