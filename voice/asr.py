@@ -5,7 +5,8 @@ joined into one model.bin in a cache folder); English uses `tiny.en` (meeting-no
 `base`. Transcription runs on one worker thread: on a small host two at once only slow both down.
 Inside each model two stand-ins wrap CTranslate2: the encoder sees the utterance plus 3 s, not 30 s
 (voice/short_window.py), and the beam's hypotheses are rescored by a model of the training sentences
-(voice/rescoring.py). Each hypothesis is cleaned first (voice/vocabulary.py: the hand-made slips, the
+(voice/rescoring.py); for Mandarin, sound-alike sentences in the assistant's words are then read against
+the audio (voice/acoustic_check.py). Each hypothesis is cleaned first (voice/vocabulary.py: the hand-made slips, the
 sound-alike lexicon, then the slips learned from the training sentences spoken through the line,
 voice/heard_slips.py).
 """
@@ -26,11 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from voice.acoustic_check import AcousticCheck
 from voice.domain_lm import domain_model
 from voice.heard_slips import heard_slips
 from voice.lexicon import mandarin_lexicon
 from voice.rescoring import RescoringDecoder
 from voice.short_window import ShortWindowEncoder
+from voice.sound_alike_search import proposals as sound_alike_proposals
 from voice.vocabulary import clean_transcript
 
 logger = logging.getLogger(__name__)
@@ -49,6 +52,9 @@ BEAM_SIZE = int(os.environ.get("VOICE_BEAM_SIZE", "10"))
 DOMAIN_LM_WEIGHT = float(os.environ.get("VOICE_DOMAIN_LM_WEIGHT", "0.1"))
 # "short": the encoder sees the utterance plus 3 s, not 30 s (voice/short_window.py); "full" restores 30 s.
 ENCODER_WINDOW = os.environ.get("VOICE_ENCODER_WINDOW", "short")
+# "on": Mandarin sound-alike sentences in the assistant's words, confirmed against the audio
+# (voice/acoustic_check.py); "off" leaves the beam's choice.
+ACOUSTIC_CHECK = os.environ.get("VOICE_ACOUSTIC_CHECK", "on")
 # Whisper's well-known inventions on noise and silence; never a caller's request.
 HALLUCINATIONS = {"谢谢观看", "谢谢大家", "请不吝点赞订阅转发打赏支持明镜与点点栏目", "字幕由amara.org社区提供",
                   "thank you", "thanks for watching", "you", "bye", "the end"}
@@ -123,9 +129,13 @@ class SpeechRecognizer:
         model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=self.threads, num_workers=1)
         multilingual = model.model.is_multilingual
         inner = ShortWindowEncoder(model.model) if ENCODER_WINDOW == "short" else model.model
+        check = None
+        if multilingual and ACOUSTIC_CHECK == "on":
+            def check(decoder: RescoringDecoder) -> AcousticCheck:
+                return AcousticCheck(inner, decoder.tokenizer_for("zh"))
         model.model = RescoringDecoder(
             inner, lambda language: Tokenizer(model.hf_tokenizer, multilingual, "transcribe", language),
-            DOMAIN_LM_WEIGHT)
+            DOMAIN_LM_WEIGHT, check)
         logger.info("loaded whisper %s in %.1fs", path.name, time.perf_counter() - start)
         return model
 
@@ -141,6 +151,7 @@ class SpeechRecognizer:
         """Load the models and run each once on speech (the first run is slow), before the first call comes."""
         mandarin_lexicon()  # the sound-alike index of the training data (under a second)
         heard_slips()  # the slips learned from the training sentences spoken through the line
+        sound_alike_proposals("他楼在不")  # the sound-alike index of the training characters (about a second)
         for language in ("zh", "en"):
             domain_model(language)  # the rescoring model of that language's training sentences
             audio = (speech or {}).get(language)

@@ -5,6 +5,10 @@ CTranslate2 model inside a `WhisperModel`: it asks the beam search for all of it
 each as Whisper's per-token log-probability plus a weight times the domain model's per-unit
 log-probability of the cleaned text, and hands faster-whisper the results best first, so the rest of
 faster-whisper (its VAD, segments, thresholds) runs unchanged.
+
+For Mandarin an `AcousticCheck` (voice/acoustic_check.py) may then put a sound-alike sentence in the
+assistant's words first, when Whisper, reading it against the same encoder output, and the domain model
+together prefer it to the chosen hypothesis.
 """
 
 from __future__ import annotations
@@ -35,12 +39,16 @@ class Ranked:
 
 
 class RescoringDecoder:
-    def __init__(self, inner: Any, tokenizer_for: Callable[[str], Any], weight: float) -> None:
+    def __init__(self, inner: Any, tokenizer_for: Callable[[str], Any], weight: float,
+                 check: Callable[[Any], Any] | None = None) -> None:
         self.inner = inner
         self.tokenizer_for = tokenizer_for  # language -> faster_whisper.tokenizer.Tokenizer
         self.weight = weight
         self.language: str | None = None  # set per transcription (one worker thread transcribes)
         self._tokenizers: dict[str, Any] = {}
+        # Builds the Mandarin AcousticCheck from this decoder (None: no check), on first use.
+        self._make_check = check
+        self._check: Any = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -50,7 +58,24 @@ class RescoringDecoder:
         if self.language is None or beam < 2 or self.weight <= 0:
             return self.inner.generate(encoder_output, prompts, **kwargs)
         results = self.inner.generate(encoder_output, prompts, **{**kwargs, "num_hypotheses": beam})
-        return [self.rerank(result, self.language) for result in results]
+        ranked = [self.rerank(result, self.language) for result in results]
+        if self.language == "zh" and self._make_check is not None and len(ranked) == 1:
+            ranked[0] = self.checked(ranked[0], encoder_output, list(prompts[0]))
+        return ranked
+
+    def checked(self, ranked: Ranked, encoder_output: Any, prompt: list[int]) -> Ranked:
+        """The sound-alike sentence the audio confirms first (with the chosen hypothesis's score), if any."""
+        if self._check is None:
+            self._check = self._make_check(self)  # type: ignore[misc]
+        tokenizer = self._tokenizers["zh"]
+        heard = clean_transcript(tokenizer.decode(ranked.sequences_ids[0]).strip(), "zh")
+        better = self._check.better_sentence(encoder_output, prompt, heard)
+        if better is None:
+            return ranked
+        logger.debug("the audio confirms %r over %r", better, heard)
+        ids = tokenizer.encode(better)
+        return Ranked([[str(i) for i in ids], *ranked.sequences], [ids, *ranked.sequences_ids],
+                      [ranked.scores[0], *ranked.scores], ranked.no_speech_prob)
 
     def rerank(self, result: Any, language: str) -> Ranked:
         if language not in self._tokenizers:

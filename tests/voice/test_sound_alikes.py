@@ -1,0 +1,63 @@
+"""Sound-alike sentences in the assistant's words, and Whisper reading them against the caller's audio:
+a slip the audio supports is corrected, a likelier sentence the audio does not support is not."""
+
+from __future__ import annotations
+
+import pytest
+from faster_whisper.audio import pad_or_trim
+from faster_whisper.tokenizer import Tokenizer
+
+from voice import testset
+from voice.acoustic_check import AcousticCheck
+from voice.asr import SpeechRecognizer
+from voice.codec import to_whisper, ulaw_decode
+from voice.sound_alike_search import proposals, sound_cost, syllable
+
+
+def test_close_syllables_cost_less_than_distant_ones():
+    assert sound_cost(syllable("洗"), syllable("洗")) == 0
+    assert sound_cost(syllable("站"), syllable("张")) == 0.5  # an/ang, a commonly confused pair
+    assert sound_cost(syllable("洗"), syllable("续")) == 1  # xi/xu
+    assert sound_cost(syllable("洗"), syllable("保")) > 1.5  # nothing alike: never proposed
+
+
+def test_a_slip_gets_the_assistants_sentence_proposed():
+    assert "我要续一下保单" in proposals("我要洗一下保单")
+    assert "交一下费" in proposals("交一下肺")
+
+
+def test_a_sentence_in_the_assistants_own_words_gets_no_proposals():
+    for said in ("我想查一下我的保单", "理赔进度怎么查", "你好", "转人工"):
+        assert proposals(said) == [], said
+
+
+def test_numbers_latin_words_and_spaces_stay_as_they_were_heard():
+    for candidate in proposals("保单HL20240001我要洗一下 ok"):
+        assert "HL20240001" in candidate and candidate.endswith(" ok"), candidate
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> SpeechRecognizer:
+    return SpeechRecognizer()
+
+
+def check_against(recognizer: SpeechRecognizer, said: str, heard: str) -> str | None:
+    """What the acoustic check makes of `heard` for the test set's recording of `said`."""
+    [utterance] = [u for u in testset.load("zh") if u.text == said]
+    model = recognizer.base
+    features = model.feature_extractor(to_whisper(ulaw_decode(testset.audio(utterance))))
+    encoder_output = model.encode(pad_or_trim(features))  # 30 s as faster-whisper pads it, then cut short
+    tokenizer = Tokenizer(model.hf_tokenizer, True, "transcribe", "zh")
+    check = AcousticCheck(model.model.inner, tokenizer)
+    return check.better_sentence(encoder_output, [*tokenizer.sot_sequence, tokenizer.no_timestamps], heard)
+
+
+def test_the_audio_confirms_the_renewal_the_recogniser_misheard(recognizer):
+    # 续 (xu) written as 洗 (xi, "wash"): the assistant would look the policy up instead of renewing it.
+    assert check_against(recognizer, "我要续一下保单", "我要洗一下保单") == "我要续一下保单"
+
+
+def test_a_likelier_sentence_the_audio_does_not_support_is_not_taken(recognizer):
+    # Whisper wrote 保休洗澡戴啥 for 报销需要带啥; the domain model would like 报销需要多少, which was not said.
+    assert proposals("保休洗澡戴啥")
+    assert check_against(recognizer, "报销需要带啥", "保休洗澡戴啥") is None

@@ -1,0 +1,139 @@
+"""Sentences the assistant's callers say that sound like what the recogniser wrote (Mandarin).
+
+The sound-alike lexicon (voice/lexicon.py) replaces a stretch only by one with exactly the same
+syllables. Whisper base on a phone line slips further: 他楼在不 for 哈喽在不 (t/h), 我要洗一下保单 for
+我要续一下保单 (xi/xu), 交一下肺 for 交一下费. This proposes the likeliest sentences, under the model of the
+training sentences (voice/domain_lm.py), whose every character sounds like the one heard: same
+syllable, or one whose initial and final are close (a commonly confused pair like zh/z or an/ang costs
+half, any other near one a whole point, at most MAX_COST a character). Characters inside a stretch the
+training data contains are trusted and stay, so a transcript in the assistant's own words has no
+proposals at all. Whether a proposal is what was said is for the audio to decide: voice/acoustic_check.py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import cache, lru_cache
+
+from voice.domain_lm import BOS, EOS, domain_model, units
+from voice.lexicon import mandarin_lexicon, training_sentences
+from voice.settings import ROOT
+
+MAX_COST = 1.5  # per character; 2 let 小姐姐 become 在不在 on the spoken test set
+COST_WEIGHT = 2.0  # natural-log units of the language model per point of sound difference
+BEAM = 30
+MIN_CHARACTER_COUNT = 2  # characters the training data has only once are not proposed
+CONFUSED_INITIALS = [{"z", "zh"}, {"c", "ch"}, {"s", "sh"}, {"n", "l"}, {"f", "h"}, {"r", "l"}, {"", "y"}, {"", "w"}]
+CONFUSED_FINALS = [{"an", "ang"}, {"en", "eng"}, {"in", "ing"}, {"ian", "iang"}, {"uan", "uang"}, {"e", "ei"},
+                   {"o", "uo"}, {"e", "en"}]
+
+
+_PIECE = re.compile(r"[\u4e00-\u9fff]|[^\u4e00-\u9fff]+")
+
+
+def _is_han(unit: str) -> bool:
+    return len(unit) == 1 and "\u4e00" <= unit <= "\u9fff"
+
+
+@lru_cache(maxsize=8192)
+def syllable(character: str) -> tuple[str, str]:
+    """(initial, final), toneless: 续 -> ("x", "u"); 要 -> ("y", "ao")."""
+    from pypinyin import Style, lazy_pinyin
+
+    initial = lazy_pinyin(character, style=Style.INITIALS, strict=False)[0]
+    final = lazy_pinyin(character, style=Style.FINALS, strict=False)[0]
+    return initial, final
+
+
+def _letters_apart(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def _part_cost(a: str, b: str, confused: list[set[str]]) -> float:
+    if a == b:
+        return 0.0
+    if any(a in pair and b in pair for pair in confused):
+        return 0.5
+    return 1.0 if _letters_apart(a, b) <= 2 else 2.0
+
+
+@cache
+def sound_cost(heard: tuple[str, str], other: tuple[str, str]) -> float:
+    return _part_cost(heard[0], other[0], CONFUSED_INITIALS) + _part_cost(heard[1], other[1], CONFUSED_FINALS)
+
+
+@lru_cache(maxsize=1)
+def _characters_by_syllable() -> dict[tuple[str, str], list[str]]:
+    counts = Counter(unit for sentence in training_sentences(ROOT / "nlu_data" / "zh")
+                     for unit in units(sentence, "zh") if _is_han(unit))
+    by_syllable: dict[tuple[str, str], list[str]] = {}
+    for character, count in counts.items():
+        if count >= MIN_CHARACTER_COUNT:
+            by_syllable.setdefault(syllable(character), []).append(character)
+    return by_syllable
+
+
+@lru_cache(maxsize=8192)
+def _sound_alikes(character: str) -> tuple[tuple[str, float], ...]:
+    heard = syllable(character)
+    found = [(character, 0.0)]
+    for other, characters in _characters_by_syllable().items():
+        cost = sound_cost(heard, other)
+        if cost <= MAX_COST:
+            found += [(c, cost) for c in characters if c != character]
+    return tuple(found)
+
+
+def pieces(text: str) -> list[str]:
+    """Each Chinese character alone, everything else (numbers, Latin words, spaces) in runs kept as is."""
+    return _PIECE.findall(text)
+
+
+def trusted(parts: list[str]) -> list[bool]:
+    """Per piece: not a Chinese character, or inside a 2-4 character stretch the training data has."""
+    known = mandarin_lexicon().known
+    han = [_is_han(p) for p in parts]
+    trust = [not h for h in han]
+    for length in (4, 3, 2):
+        for start in range(len(parts) - length + 1):
+            if all(han[start:start + length]) and "".join(parts[start:start + length]) in known:
+                trust[start:start + length] = [True] * length
+    return trust
+
+
+def proposals(text: str, limit: int = 6) -> list[str]:
+    """Up to `limit` sentences that sound like `text`, likeliest first; none if every character is trusted."""
+    parts = pieces(text)
+    trust = trusted(parts)
+    if all(trust):
+        return []
+    model = domain_model("zh")
+    # Beam search over the pieces: state = the last two units (the trigram's context) -> (score, pieces so far).
+    states: dict[tuple[str, ...], tuple[float, list[str]]] = {(BOS, BOS): (0.0, [])}
+    for part, keep in zip(parts, trust, strict=True):
+        choices = ((part, 0.0),) if keep else _sound_alikes(part)
+        grown: dict[tuple[str, ...], tuple[float, list[str]]] = {}
+        for context, (score, sentence) in states.items():
+            for choice, cost in choices:
+                new, state = score - COST_WEIGHT * cost, context
+                for unit in units(choice, "zh"):  # a character, or the units of a run kept as is (none for a space)
+                    new += math.log(model.probability(state, unit))
+                    state = (state[1], unit)
+                if state not in grown or grown[state][0] < new:
+                    grown[state] = (new, [*sentence, choice])
+        states = dict(sorted(grown.items(), key=lambda item: -item[1][0])[:BEAM])
+    finished = sorted(((score + math.log(model.probability(context, EOS)), "".join(sentence))
+                       for context, (score, sentence) in states.items()), reverse=True)
+    out: list[str] = []
+    for _, candidate in finished:
+        if candidate != text and candidate not in out:
+            out.append(candidate)
+    return out[:limit]
