@@ -61,3 +61,19 @@ def test_a_likelier_sentence_the_audio_does_not_support_is_not_taken(recognizer)
     # Whisper wrote 保休洗澡戴啥 for 报销需要带啥; the domain model would like 报销需要多少, which was not said.
     assert proposals("保休洗澡戴啥")
     assert check_against(recognizer, "报销需要带啥", "保休洗澡戴啥") is None
+
+
+def test_characters_whisper_was_sure_of_are_not_rewritten(recognizer):
+    # 算了算了 ("forget it") written 站了上雷: the domain model would make it 怎么样了 (a claim-status
+    # question), rewriting a 了 Whisper heard with near certainty; the caller is not sent to claim status.
+    assert proposals("站了上雷")[0] == "怎么样了"
+    assert check_against(recognizer, "算了算了", "站了上雷") is None
+
+
+def test_each_character_gets_the_probability_of_the_tokens_that_spell_it(recognizer):
+    model = recognizer.base
+    check = AcousticCheck(model.model.inner, Tokenizer(model.hf_tokenizer, True, "transcribe", "zh"))
+    text = "我要续一下保单 ok"
+    tokens = check.tokenizer.encode(text)
+    per_character = check.character_probabilities(text, [0.5] * len(tokens))
+    assert len(per_character) == len(text) and all(0 < p <= 0.5 for p in per_character)
