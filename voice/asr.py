@@ -116,9 +116,11 @@ def _is_hallucination(text: str) -> bool:
 
 
 class SpeechRecognizer:
-    def __init__(self, english_model: str = "tiny.en", threads: int = 2) -> None:
+    def __init__(self, english_model: str = "tiny.en", threads: int = 2,
+                 acoustic_check: bool = ACOUSTIC_CHECK == "on") -> None:
         self.english_model = english_model
         self.threads = threads
+        self.acoustic_check = acoustic_check
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
 
     def _load(self, path: Path) -> Any:
@@ -130,7 +132,7 @@ class SpeechRecognizer:
         multilingual = model.model.is_multilingual
         inner = ShortWindowEncoder(model.model) if ENCODER_WINDOW == "short" else model.model
         check = None
-        if multilingual and ACOUSTIC_CHECK == "on":
+        if multilingual and self.acoustic_check:
             def check(decoder: RescoringDecoder) -> AcousticCheck:
                 return AcousticCheck(inner, decoder.tokenizer_for("zh"))
         model.model = RescoringDecoder(

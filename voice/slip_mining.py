@@ -134,7 +134,9 @@ def main() -> None:
     os.environ["VOICE_HEARD_SLIPS"] = "off"  # mine what the recogniser hears without the table it makes
     heard_slips.cache_clear()
     sentences = training_sentences()
-    recognizer = SpeechRecognizer()
+    # The slips are applied before the acoustic check (it reads the corrected transcript), so they are
+    # mined without it.
+    recognizer = SpeechRecognizer(acoustic_check=False)
     speculate_after_ms = Settings().speculate_after_ms
     pairs = []
     for name, speed, pitch, noisy in VARIANTS:
