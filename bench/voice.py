@@ -25,17 +25,8 @@ from tests import services
 from tests.voice.conftest import voice_service
 from voice import testset
 from voice.carrier import one_utterance_call
+from voice.edit_distance import edit_distance
 from voice.vocabulary import to_simplified
-
-
-def edit_distance(a: list[str], b: list[str]) -> int:
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
 
 
 def units(text: str, language: str) -> list[str]:

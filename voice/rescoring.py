@@ -36,6 +36,7 @@ class Ranked:
     sequences_ids: list[list[int]]
     scores: list[float]
     no_speech_prob: float
+    best_text: str = ""  # the first hypothesis cleaned (voice/vocabulary.py), as the domain model read it
 
 
 class RescoringDecoder:
@@ -67,15 +68,14 @@ class RescoringDecoder:
         """The sound-alike sentence the audio confirms first (with the chosen hypothesis's score), if any."""
         if self._check is None:
             self._check = self._make_check(self)  # type: ignore[misc]
-        tokenizer = self._tokenizers["zh"]
-        heard = clean_transcript(tokenizer.decode(ranked.sequences_ids[0]).strip(), "zh")
+        heard = ranked.best_text
         better = self._check.better_sentence(encoder_output, prompt, heard)
         if better is None:
             return ranked
         logger.debug("the audio confirms %r over %r", better, heard)
-        ids = tokenizer.encode(better)
+        ids = self._tokenizers["zh"].encode(better)
         return Ranked([[str(i) for i in ids], *ranked.sequences], [ids, *ranked.sequences_ids],
-                      [ranked.scores[0], *ranked.scores], ranked.no_speech_prob)
+                      [ranked.scores[0], *ranked.scores], ranked.no_speech_prob, better)
 
     def rerank(self, result: Any, language: str) -> Ranked:
         if language not in self._tokenizers:
@@ -94,4 +94,4 @@ class RescoringDecoder:
         if order[0] != 0:
             logger.debug("domain model chose %r over %r", texts[order[0]], texts[0])
         return Ranked([result.sequences[i] for i in order], [result.sequences_ids[i] for i in order],
-                      [result.scores[i] for i in order], result.no_speech_prob)
+                      [result.scores[i] for i in order], result.no_speech_prob, texts[order[0]])

@@ -18,6 +18,7 @@ from collections import Counter
 from functools import cache, lru_cache
 
 from voice.domain_lm import BOS, EOS, domain_model, units
+from voice.edit_distance import edit_distance
 from voice.lexicon import mandarin_lexicon, training_sentences
 from voice.settings import ROOT
 
@@ -47,22 +48,12 @@ def syllable(character: str) -> tuple[str, str]:
     return initial, final
 
 
-def _letters_apart(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
-
-
 def _part_cost(a: str, b: str, confused: list[set[str]]) -> float:
     if a == b:
         return 0.0
     if any(a in pair and b in pair for pair in confused):
         return 0.5
-    return 1.0 if _letters_apart(a, b) <= 2 else 2.0
+    return 1.0 if edit_distance(a, b) <= 2 else 2.0
 
 
 @cache

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from bench.voice import edit_distance
 from voice import testset
 from voice.asr import SpeechRecognizer
 from voice.codec import to_whisper, ulaw_decode
 from voice.domain_lm import units
+from voice.edit_distance import edit_distance
 from voice.heard_slips import TABLE, HeardSlips, Slip, heard_slips, load_table, sentence_log_likelihood
 from voice.lexicon import nlu_examples
 from voice.settings import ROOT

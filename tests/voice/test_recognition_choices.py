@@ -10,11 +10,11 @@ import pytest
 import tokenizers
 from faster_whisper.tokenizer import Tokenizer
 
-from bench.voice import edit_distance
 from voice import testset
 from voice.asr import SpeechRecognizer, base_model_dir
 from voice.codec import to_whisper, ulaw_decode
 from voice.domain_lm import domain_model, units
+from voice.edit_distance import edit_distance
 from voice.rescoring import RescoringDecoder
 from voice.short_window import ShortWindowEncoder
 
