@@ -62,15 +62,20 @@ class Lexicon:
     def correct(self, text: str) -> str:
         return _HAN_RUN.sub(lambda m: self._correct_run(m.group()), text)
 
-    def _correct_run(self, run: str) -> str:
-        syllables = _syllables(run)
-        # Characters inside a stretch the training data has are trusted; only the others may change
-        # (so 保单状太查询 becomes 保单状态查询, not 保单状太差询).
+    def trusted(self, run: str) -> list[bool]:
+        """Per character of a run of Chinese characters: inside a stretch the training data has."""
         trusted = [False] * len(run)
         for length in LENGTHS:
             for start in range(len(run) - length + 1):
                 if run[start:start + length] in self.known:
                     trusted[start:start + length] = [True] * length
+        return trusted
+
+    def _correct_run(self, run: str) -> str:
+        syllables = _syllables(run)
+        # Characters inside a stretch the training data has are trusted; only the others may change
+        # (so 保单状太查询 becomes 保单状态查询, not 保单状太差询).
+        trusted = self.trusted(run)
         out: list[str] = []
         i = 0
         while i < len(run):

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from functools import cache, lru_cache
 
 from voice.domain_lm import BOS, EOS, domain_model, units
 from voice.edit_distance import edit_distance
-from voice.lexicon import mandarin_lexicon, training_sentences
-from voice.settings import ROOT
+from voice.lexicon import mandarin_lexicon
 
 MAX_COST = 1.5  # per character; 2 let 小姐姐 become 在不在 on the spoken test set
 COST_WEIGHT = 2.0  # natural-log units of the language model per point of sound difference
@@ -63,11 +61,10 @@ def sound_cost(heard: tuple[str, str], other: tuple[str, str]) -> float:
 
 @lru_cache(maxsize=1)
 def _characters_by_syllable() -> dict[tuple[str, str], list[str]]:
-    counts = Counter(unit for sentence in training_sentences(ROOT / "nlu_data" / "zh")
-                     for unit in units(sentence, "zh") if _is_han(unit))
+    unigrams = domain_model("zh").counts[0]  # (unit,) -> how often the training sentences have it
     by_syllable: dict[tuple[str, str], list[str]] = {}
-    for character, count in counts.items():
-        if count >= MIN_CHARACTER_COUNT:
+    for (character,), count in unigrams.items():
+        if _is_han(character) and count >= MIN_CHARACTER_COUNT:
             by_syllable.setdefault(syllable(character), []).append(character)
     return by_syllable
 
@@ -89,14 +86,18 @@ def pieces(text: str) -> list[str]:
 
 
 def trusted(parts: list[str]) -> list[bool]:
-    """Per piece: not a Chinese character, or inside a 2-4 character stretch the training data has."""
-    known = mandarin_lexicon().known
-    han = [_is_han(p) for p in parts]
-    trust = [not h for h in han]
-    for length in (4, 3, 2):
-        for start in range(len(parts) - length + 1):
-            if all(han[start:start + length]) and "".join(parts[start:start + length]) in known:
-                trust[start:start + length] = [True] * length
+    """Per piece: not a Chinese character, or inside a stretch the training data has (voice/lexicon.py)."""
+    trust = [not _is_han(p) for p in parts]
+    start = 0
+    while start < len(parts):
+        if trust[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(parts) and not trust[end]:
+            end += 1
+        trust[start:end] = mandarin_lexicon().trusted("".join(parts[start:end]))  # one run of characters
+        start = end
     return trust
 
 
