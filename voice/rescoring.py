@@ -93,5 +93,10 @@ class RescoringDecoder:
         order = sorted(range(len(texts)), key=combined, reverse=True)
         if order[0] != 0:
             logger.debug("domain model chose %r over %r", texts[order[0]], texts[0])
+        # faster-whisper judges whether there was speech at all by the first score (with no_speech_prob > 0.6,
+        # an average log-probability under -1 drops the segment): that is Whisper's confidence in what it
+        # heard, its beam's best, not the lower score of the hypothesis the domain model preferred (不是不是
+        # on the phone line vanished when 不需不需要 was chosen over 不是不秀).
+        scores = [result.scores[0], *(result.scores[i] for i in order[1:])]
         return Ranked([result.sequences[i] for i in order], [result.sequences_ids[i] for i in order],
-                      [result.scores[i] for i in order], result.no_speech_prob, texts[order[0]])
+                      scores, result.no_speech_prob, texts[order[0]])

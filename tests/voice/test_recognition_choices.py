@@ -65,7 +65,9 @@ def test_the_beam_hypothesis_in_the_assistants_words_comes_first(tokenizer):
                               ("麻烦给我接个人工作习", -0.388)])
     ranked = RescoringDecoder(None, lambda language: tokenizer, weight=0.1).rerank(result, "zh")
     assert tokenizer.decode(ranked.sequences_ids[0]) == "麻烦给我接个人工坐席"
-    assert sorted(ranked.scores) == sorted(result.scores) and ranked.no_speech_prob == result.no_speech_prob
+    # faster-whisper decides whether anyone spoke from the first score (with no_speech_prob): that stays Whisper's
+    # confidence in its own best hypothesis, or a short request the domain model preferred could vanish.
+    assert ranked.scores[0] == max(result.scores) and ranked.no_speech_prob == result.no_speech_prob
 
 
 def test_a_much_likelier_sound_alike_still_loses_and_a_shortened_hypothesis_is_never_chosen(tokenizer):

@@ -36,6 +36,20 @@ def test_numbers_latin_words_and_spaces_stay_as_they_were_heard():
         assert "HL20240001" in candidate and candidate.endswith(" ok"), candidate
 
 
+def test_a_doubtful_character_before_trusted_ones_still_gets_several_readings():
+    # 傻 is doubtful, 情况 after it is trusted: every reading ends in the same two characters, and the search must
+    # not keep only the likeliest one (Whisper, not the text model, tells 啥 from 把).
+    readings = proposals("我的理赔现在傻情况", 3)
+    assert len(readings) == 3 and all(r.startswith("我的理赔现在") and r.endswith("情况") for r in readings)
+
+
+def test_a_long_monologue_piece_is_not_searched():
+    # Each piece of a 10-minute monologue pays the search once; past MAX_UNTRUSTED it would cost seconds.
+    slips = "我要洗一下保单" * 2
+    assert proposals(slips)
+    assert proposals(slips * 25) == []  # 50 untrusted characters
+
+
 @pytest.fixture(scope="module")
 def recognizer() -> SpeechRecognizer:
     return SpeechRecognizer()
