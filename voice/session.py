@@ -297,6 +297,10 @@ class CallSession:
         elif (speculation and not utterance.cut and speculation.language == self.language
                 and speculation.last_voiced_frame == utterance.last_voiced_frame):
             transcript = await speculation.task  # nobody spoke after the pause it started at
+            if not transcript.text:
+                # The speculative run heard only up to the first short pause; Whisper may judge a short reply that
+                # ends there no speech (不是不是 did). The whole utterance, with its trailing quiet, gets a run.
+                transcript = await self.services.asr.transcribe_async(audio, self.language)
         else:
             transcript = await self.services.asr.transcribe_async(audio, self.language)
         metrics = {"audio_s": round(utterance.seconds, 2), "asr_ms": round(transcript.seconds * 1000),

@@ -85,6 +85,15 @@ def test_spoken_requests_reach_the_same_intent_and_answer_as_typed_ones(voice, l
     assert same_answer >= 0.9 * agree, results
 
 
+def test_a_short_reply_ending_at_the_first_pause_still_reaches_the_assistant(voice):
+    # Recognition starts at the first 100 ms pause; on that cut Whisper took 不是不是 for no speech. The whole
+    # utterance then gets its own run, so the caller's "no" is not lost (the assistant reads a refusal).
+    utterance = next(u for u in testset.load("zh") if u.text == "不是不是")
+    turn = asyncio.run(one_utterance_call(voice.ws_url, testset.audio(utterance), utterance.speech_end, "zh"))
+    said = [t["text"] for t in caller_turns(voice.call_record(turn.call_sid)) if t["source"] == "speech"]
+    assert said and parse_intent(voice.rasa_url, said[0]) == "deny", said
+
+
 def test_keypad_menu_language_number_entry_with_read_back_and_masked_transcript(voice):
     """No language given: the caller presses 2 for English, keys a phone number, confirms the read-back
     with 1; the assistant gets the number and asks for the ID digits; the stored transcript masks it."""
