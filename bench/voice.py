@@ -75,7 +75,7 @@ def run_language(voice_url: str, ws_url: str, rasa_url: str, language: str) -> d
                 client_to_audio.append((turn.first_audio_at - turn.speech_end_at) * 1000)
     for miss in misses:
         print(f"  [{language}] disagreement: {miss}")
-    return {"error_rate": errors / total, "agreement": agree / len(items), "n": len(items),
+    return {"error_rate": errors / total, "agreement": agree / len(items), "agree": agree, "n": len(items),
             "rtf": asr_s / audio_s if audio_s else 0.0, "asr_s": asr_s, "audio_s": audio_s,
             "to_transcript_p50": statistics.median(to_transcript), "to_audio_p50": statistics.median(to_audio),
             "client_to_audio_p50": statistics.median(client_to_audio) if client_to_audio else 0.0,
@@ -99,7 +99,7 @@ def main() -> None:
     for language, f in figures.items():
         unit = "CER" if language == "zh" else "WER"
         print(f"voice [{language}] {f['n']} utterances: {unit} {f['error_rate']:.3f}, intent agreement with text "
-              f"{f['agreement']:.3f} (target >= 0.95), RTF {f['rtf']:.3f}, end of speech -> transcript p50 "
+              f"{f['agreement']:.4f} ({f['agree']}/{f['n']}; target >= 0.95), RTF {f['rtf']:.3f}, end of speech -> transcript p50 "
               f"{f['to_transcript_p50']:.0f} ms (target < 1000), -> first reply audio p50 {f['to_audio_p50']:.0f} ms "
               f"(target < 1500; as the carrier saw it {f['client_to_audio_p50']:.0f} ms)")
     rtf = sum(f["asr_s"] for f in figures.values()) / sum(f["audio_s"] for f in figures.values())
@@ -111,8 +111,9 @@ def main() -> None:
     merge_results({
         "voice_cer_zh": round(figures["zh"]["error_rate"], 4),
         "voice_wer_en": round(figures["en"]["error_rate"], 4),
-        "voice_intent_agreement_zh": round(figures["zh"]["agreement"], 3),
-        "voice_intent_agreement_en": round(figures["en"]["agreement"], 3),
+        # Four places: 113 of 119 is 0.9496, which three would show as 0.95.
+        "voice_intent_agreement_zh": round(figures["zh"]["agreement"], 4),
+        "voice_intent_agreement_en": round(figures["en"]["agreement"], 4),
         "voice_rtf": round(rtf, 3),
         # The median over both languages' calls, and each language's own.
         "voice_eos_to_transcript_p50_ms": round(to_transcript),
