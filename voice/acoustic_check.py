@@ -69,12 +69,17 @@ class AcousticCheck:
             done, pending = len(prefix), 1.0
         return out
 
-    def better_sentence(self, encoder_output: Any, prompt: list[int], heard: str) -> str | None:
-        """The proposal the audio and the domain model together prefer to `heard`, or None."""
+    def better_sentence(self, encoder_output: Any, prompt: list[int], heard: str,
+                        readings: list[str] | None = None) -> str | None:
+        """The candidate the audio and the domain model together prefer to `heard`, or None. Candidates are the
+        sound-alike proposals and `readings`: Whisper's own other readings of the audio, one character for
+        one, taken only if the domain model likes them better than `heard`."""
         candidates = proposals(heard, PROPOSALS) if heard else []
-        if not candidates:
+        own = [r for r in readings or [] if r not in candidates and r != heard
+               and sentence_log_likelihood(r) > sentence_log_likelihood(heard)]
+        if not candidates and not own:
             return None
-        texts = [heard, *candidates]
+        texts = [heard, *candidates, *own]
         token_probs = self.token_probabilities(encoder_output, prompt, texts)
         scores = [sum(math.log(max(p, 1e-12)) for p in probs) + self.weight * sentence_log_likelihood(text)
                   for text, probs in zip(texts, token_probs, strict=True)]
@@ -83,6 +88,8 @@ class AcousticCheck:
         for i in sorted(range(1, len(texts)), key=lambda i: -scores[i]):
             if scores[i] <= scores[0] + self.margin:
                 break
+            if i > len(candidates):
+                return texts[i]  # Whisper's own reading: acoustic evidence, not the text model's guess
             # Proposals change characters one for one; one Whisper was sure of stays (站了上雷 -> 怎么样了 would
             # rewrite a 了 heard at 0.96).
             if not any(sure[j] and a != b for j, (a, b) in enumerate(zip(heard, texts[i], strict=True))):
