@@ -85,7 +85,7 @@ class RescoringDecoder:
             self._check = self._make_check(self)  # type: ignore[misc]
         heard = ranked.best_text
         readings = []
-        if len(units(heard, "zh")) <= SHORT_REPLY:
+        if heard and len(units(heard, "zh")) <= SHORT_REPLY:  # silence and noise pay no second reading
             reading = self.reply_reading(encoder_output, prompt, kwargs)
             if len(reading) == len(heard.replace(" ", "")) and reading != heard:
                 readings.append(reading)
