@@ -84,11 +84,9 @@ class RescoringDecoder:
         if self._check is None:
             self._check = self._make_check(self)  # type: ignore[misc]
         heard = ranked.best_text
-        readings = []
-        if heard and len(units(heard, "zh")) <= SHORT_REPLY:  # silence and noise pay no second reading
-            reading = self.reply_reading(encoder_output, prompt, kwargs)
-            if len(reading) == len(heard.replace(" ", "")) and reading != heard:
-                readings.append(reading)
+        # Silence and noise pay no second reading.
+        short = bool(heard) and len(units(heard, "zh")) <= SHORT_REPLY
+        readings = [self.reply_reading(encoder_output, prompt, kwargs)] if short else []
         better = self._check.better_sentence(encoder_output, prompt, heard, readings)
         if better is None:
             return ranked
