@@ -13,7 +13,7 @@ RASA_VENV := .venv-rasa
 APP_VENV := .venv
 RASA_PKGS := --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 
-.PHONY: run test bench simulate lint venvs train seed clean voice-testset voice-slips
+.PHONY: run test bench simulate lint venvs train seed clean voice-testset voice-testset-rebuild voice-hashes voice-slips
 
 venvs: $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
 
@@ -48,9 +48,17 @@ SEED ?= 2026
 simulate: train
 	$(APP_VENV)/bin/python -m bench.simulate --customers $(CUSTOMERS) --seed $(SEED)
 
-# The spoken test set (voice/testset.py), cached in ~/.cache/insurance-desk; tests and bench build it when missing.
+# The spoken test set (voice/testset.py), shipped as bytes in tests/voice/testset: check it and print its hash.
 voice-testset: venvs
 	$(APP_VENV)/bin/python -m voice.testset
+
+# A new draw of the spoken test set, in place (TTS is random: figures change; commit it only on purpose).
+voice-testset-rebuild: venvs
+	$(APP_VENV)/bin/python -m voice.testset --rebuild
+
+# This host, the test set's hash and the hash of what the recogniser hears on it (compare across hosts).
+voice-hashes: venvs
+	$(APP_VENV)/bin/python -m voice.reproducibility
 
 # The recogniser's Mandarin slips, learned from the training sentences spoken through the line
 # (voice/slip_mining.py, about 20 minutes); writes voice/data/zh_heard_slips.json, which is committed.
