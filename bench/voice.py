@@ -26,6 +26,7 @@ from tests.voice.conftest import voice_service
 from voice import testset
 from voice.carrier import one_utterance_call
 from voice.edit_distance import edit_distance
+from voice.reproducibility import host_description, transcripts_hash
 from voice.vocabulary import to_simplified
 
 
@@ -49,12 +50,14 @@ def run_language(voice_url: str, ws_url: str, rasa_url: str, language: str) -> d
     asr_s = audio_s = 0.0
     to_transcript, to_audio, client_to_audio = [], [], []
     misses = []
+    heard: dict[str, str] = {}
     with httpx.Client(timeout=60) as client:
         for u in items:
             turn = asyncio.run(one_utterance_call(ws_url, testset.audio(u), u.speech_end, language))
             record = client.get(f"{voice_url}/calls/{turn.call_sid}").json()
             said = [t for t in record["turns"] if t["speaker"] == "caller" and t["source"] == "speech"]
             transcript = said[0]["text"] if said else ""
+            heard[u.id] = transcript
             metrics = (said[0].get("metrics") or {}) if said else {}
             reference = units(u.text, language)
             errors += edit_distance(reference, units(transcript, language))
@@ -79,11 +82,11 @@ def run_language(voice_url: str, ws_url: str, rasa_url: str, language: str) -> d
             "rtf": asr_s / audio_s if audio_s else 0.0, "asr_s": asr_s, "audio_s": audio_s,
             "to_transcript_p50": statistics.median(to_transcript), "to_audio_p50": statistics.median(to_audio),
             "client_to_audio_p50": statistics.median(client_to_audio) if client_to_audio else 0.0,
-            "to_transcript": to_transcript, "to_audio": to_audio}
+            "to_transcript": to_transcript, "to_audio": to_audio, "transcripts_hash": transcripts_hash(heard)}
 
 
 def main() -> None:
-    testset.ensure()
+    testset.ensure()  # checked against its manifest before anything starts
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         database_url = f"sqlite:///{Path(tmp) / 'policy.db'}"
         services.seed(database_url)
@@ -108,6 +111,9 @@ def main() -> None:
     print(f"voice: end of speech -> transcript p50 {to_transcript:.0f} ms, -> first reply audio p50 {to_audio:.0f} ms "
           "(both languages)")
     print(f"voice: RTF {rtf:.3f}, peak RSS of the voice service {peak:.0f} MB, {elapsed:.0f} s for the set")
+    host = host_description()
+    print(f"voice: measured on {host['cpu']} ({host['cpu_isa']}, CTranslate2 on {host['ct2_gemm']}), test set "
+          f"{testset.shipped_hash()}, transcripts zh {figures['zh']['transcripts_hash']} en {figures['en']['transcripts_hash']}")
     merge_results({
         "voice_cer_zh": round(figures["zh"]["error_rate"], 4),
         "voice_wer_en": round(figures["en"]["error_rate"], 4),
@@ -123,6 +129,14 @@ def main() -> None:
         "voice_eos_to_first_audio_p50_ms_zh": round(figures["zh"]["to_audio_p50"]),
         "voice_eos_to_first_audio_p50_ms_en": round(figures["en"]["to_audio_p50"]),
         "voice_peak_rss_mb": round(peak),
+        # What the figures came from: hosts with the same test set and transcripts hashes heard the same words.
+        "voice_cpu": host["cpu"],
+        "voice_cpu_isa": host["cpu_isa"],
+        "voice_kernels": f"CTranslate2 on {host['ct2_gemm']} {host['onednn_isa']}, OpenBLAS {host['openblas']}, "
+                         f"numpy AVX-512 {host['numpy_avx512']}",
+        "voice_testset_sha256": testset.shipped_hash(),
+        "voice_transcripts_sha256_zh": figures["zh"]["transcripts_hash"],
+        "voice_transcripts_sha256_en": figures["en"]["transcripts_hash"],
     })
 
 

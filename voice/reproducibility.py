@@ -14,6 +14,7 @@ import platform
 from pathlib import Path
 
 from voice import testset
+from voice.numerics import numpy_pinned
 
 # Instruction sets CTranslate2 and oneDNN choose kernels by, best first.
 _ISA_FLAGS = (("avx512_vnni", "AVX512-VNNI"), ("avx512f", "AVX512"), ("avx2", "AVX2"), ("avx", "AVX"))
@@ -39,7 +40,7 @@ def cpu_isa() -> str:
 
 def gemm_backend() -> str:
     """The library CTranslate2's int8 matrix products run on: its own rule (src/cpu/backend.cc) is MKL on
-    Intel CPUs and oneDNN on any other unless CT2_USE_MKL says otherwise; the voice gateway pins oneDNN."""
+    Intel CPUs and oneDNN on any other unless CT2_USE_MKL says otherwise (voice/numerics.py pins oneDNN)."""
     forced = os.environ.get("CT2_USE_MKL", "").strip().lower()
     if forced:
         return "MKL" if forced in ("1", "true", "on", "yes") else "oneDNN"
@@ -52,8 +53,11 @@ def transcripts_hash(transcripts: dict[str, str]) -> str:
 
 
 def host_description() -> dict[str, str]:
+    """The CPU and the kernels recognition runs on (pinned by voice/numerics.py unless VOICE_NUMERICS=native)."""
     return {"cpu": cpu_model(), "cpu_isa": cpu_isa(), "ct2_gemm": gemm_backend(),
-            "ct2_isa": os.environ.get("CT2_FORCE_CPU_ISA", "auto")}
+            "onednn_isa": os.environ.get("ONEDNN_MAX_CPU_ISA", "auto"),
+            "openblas": os.environ.get("OPENBLAS_CORETYPE", "auto"),
+            "numpy_avx512": "off" if numpy_pinned() else "on"}
 
 
 def offline_transcripts(language: str) -> dict[str, str]:

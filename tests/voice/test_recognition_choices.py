@@ -106,18 +106,26 @@ def test_the_encoder_sees_the_speech_and_three_seconds_of_silence_not_thirty():
     assert inner.seen.shape == (1, 80, 3000)  # a 30 s stretch of a long recording is left whole
 
 
+# Errors per character (zh) or word (en) on the first 20 clean utterances of each language, measured on one AMD
+# EPYC host with eight kernel choices (pinned AVX2, as every host runs by default now; its native AVX-512 VNNI;
+# MKL; AVX-512 without VNNI; numpy and OpenBLAS each on their own kernels; voice/numerics.py): Mandarin
+# 12/94-16/94 (pinned 13/94), English 6/69-7/69. The bounds leave room above the worst of them; a recogniser
+# gone wrong (the 30 s window cut badly, the wrong language) misses most words.
+CLEAR_SPEECH_ERROR_BOUND = {"zh": 0.25, "en": 0.2}
+
+
 def test_the_recogniser_hears_clear_test_sentences_with_the_short_window():
     """Real Whisper, real CTranslate2: clean (noise-free) spoken sentences come back nearly word for word."""
     recognizer = SpeechRecognizer()
     for language in ("zh", "en"):
-        clean = [u for u in testset.load(language) if not u.noisy][:6]
+        clean = [u for u in testset.load(language) if not u.noisy][:20]
         errors = total = 0
         for utterance in clean:
             heard = recognizer.transcribe(to_whisper(ulaw_decode(testset.audio(utterance))), language).text
             said = units(utterance.text, language)
             errors += edit_distance(said, units(heard, language))
             total += len(said)
-        assert errors / total <= 0.2, (language, errors, total)
+        assert errors / total <= CLEAR_SPEECH_ERROR_BOUND[language], (language, errors, total)
 
 
 def test_a_caller_who_speaks_before_choosing_on_the_menu_gets_the_language_spoken():

@@ -1,0 +1,67 @@
+"""One arithmetic for speech recognition on every x86-64 host, so a transcript heard here is heard everywhere.
+
+Whisper's beam search on int8 weights turns the smallest difference in its input into different words, and
+four libraries choose their kernels by the CPU they find: numpy (the log-mel features: its AVX-512 or AVX2
+loops), OpenBLAS inside numpy (the mel filter product: SkylakeX, Haswell or Zen kernels), CTranslate2 (Intel
+MKL on Intel CPUs, oneDNN on any other: src/cpu/backend.cc) and oneDNN (AVX-512 VNNI, AVX-512 or AVX2
+kernels). On the 234 test utterances (tests/voice/testset), one AMD EPYC host, the other kernels forced by
+these variables, each choice alone changed transcripts: numpy's 15 of 119 Mandarin ones, OpenBLAS's 12, oneDNN's
+16, MKL against oneDNN 8 (CTranslate2's own kernels none). Pinned here, every host with AVX2 (any x86-64
+server of the last decade) runs the same AVX2 kernels of all four and hears the same words.
+
+Cost on that host: the whole set offline in about the same time pinned as not (77.5 s against 72–79 s); MKL
+instead of oneDNN took 523 s there. On an Intel host the pin gives up MKL, which could not be measured here.
+VOICE_NUMERICS=native leaves every library its own choice (each host's fastest kernels, and its own words).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import sys
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# Read when each library loads: numpy's and OpenBLAS's at `import numpy`, oneDNN's and CTranslate2's at
+# the first model. The numpy names are its dispatch targets above AVX2 (X86_V4 is AVX-512).
+PINNED = {
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
+    "OPENBLAS_CORETYPE": "Haswell",
+    "CT2_USE_MKL": "0",
+    "CT2_FORCE_CPU_ISA": "AVX2",
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+}
+_LOADED_WITH_NUMPY = ("NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE")
+
+
+def _has_avx2() -> bool:
+    cpuinfo = Path("/proc/cpuinfo")
+    return cpuinfo.exists() and " avx2" in cpuinfo.read_text()
+
+
+def pin_recognition_numerics() -> dict[str, str]:
+    """Set the pinned kernels where the environment does not choose (VOICE_NUMERICS=native: none).
+
+    Runs when the voice package is imported, so before numpy in every process that starts with it
+    (`python -m voice`, the bench, the tests); a process that loaded numpy first is told."""
+    if os.environ.get("VOICE_NUMERICS", "pinned") == "native":
+        return {}
+    if platform.machine() not in ("x86_64", "AMD64") or not _has_avx2():
+        logger.warning("recognition numerics not pinned: %s without AVX2 uses its own kernels", platform.machine())
+        return {}
+    late = "numpy" in sys.modules and any(name not in os.environ for name in _LOADED_WITH_NUMPY)
+    for name, value in PINNED.items():
+        os.environ.setdefault(name, value)
+    if late:
+        logger.warning("numpy was loaded before the recognition numerics were pinned: its kernels are this "
+                       "host's own and transcripts may differ from other hosts' (import voice first)")
+    return {name: os.environ[name] for name in PINNED}
+
+
+def numpy_pinned() -> bool:
+    """Whether numpy in this process runs without its AVX-512 loops (it was loaded after the pin)."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    return not any(__cpu_features__.get(target) for target in __cpu_dispatch__ if target != "X86_V3")
