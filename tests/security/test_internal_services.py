@@ -8,6 +8,7 @@ demo customers. They do not have the install's secrets.
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import uuid
 from typing import Any
@@ -153,3 +154,16 @@ def test_verified_customer_still_gets_her_policies_through_rasa(chat):
     chat.say("查一下我的保单")
     reply = chat.say("13800138000 后四位1234")
     assert "验证成功" in reply and "HL20240001" in reply and "LF20230007" not in reply
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "endpoints.docker.yml"])
+def test_rasa_sends_the_action_secret_from_the_projects_own_endpoints(endpoints):
+    """tests/services rewrites endpoints.yml for each run; this reads the shipped files as Rasa does
+    (a quoted "${VAR}" is sent literally, and every action call would be refused)."""
+    script = ("import sys; from rasa.utils.endpoints import read_endpoint_config; "
+              "print(read_endpoint_config(sys.argv[1], 'action_endpoint').headers['X-Desk-Action-Secret'])")
+    env = {"PATH": "/usr/bin:/bin", "ACTION_SERVER_SECRET": services.ACTION_SERVER_SECRET, "POSTGRES_PASSWORD": "p"}
+    result = subprocess.run([services.RASA_PYTHON, "-c", script, str(services.ROOT / "bot" / endpoints)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == services.ACTION_SERVER_SECRET
