@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def customer_from_token(metadata: dict[str, Any]) -> str | None:
     token = metadata.get("token") or metadata.get("app_token")
-    if not token:
+    if not token or not settings.APP_JWT_SECRET:  # an empty key would accept tokens anyone can sign
         return None
     try:
         claims = jwt.decode(token, settings.APP_JWT_SECRET, algorithms=["HS256"],

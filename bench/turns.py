@@ -68,7 +68,7 @@ async def user(client: httpx.AsyncClient, turn: Turn, turns: int, latencies: lis
 async def measure(turn: Turn, users: int, turns_per_user: int) -> dict[str, float]:
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=users + 5)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=60, limits=limits, auth=services.rasa_auth("bench")) as client:
         await user(client, turn, 3, [])  # warm-up
         start = time.perf_counter()
         await asyncio.gather(*(user(client, turn, turns_per_user, latencies) for _ in range(users)))

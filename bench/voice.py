@@ -51,7 +51,7 @@ def run_language(voice_url: str, ws_url: str, rasa_url: str, language: str) -> d
     to_transcript, to_audio, client_to_audio = [], [], []
     misses = []
     heard: dict[str, str] = {}
-    with httpx.Client(timeout=60) as client:
+    with httpx.Client(timeout=60, auth=services.rasa_auth("bench")) as client:
         for u in items:
             turn = asyncio.run(one_utterance_call(ws_url, testset.audio(u), u.speech_end, language))
             record = client.get(f"{voice_url}/calls/{turn.call_sid}").json()

@@ -6,6 +6,8 @@ RUN pip install --no-cache-dir -r requirements/app-lock.txt
 # espeak-ng speaks the voice line's Mandarin replies.
 RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng && rm -rf /var/lib/apt/lists/*
 COPY policy_api policy_api
+# Secrets and credentials between services (every service imports it).
+COPY service_auth service_auth
 # The policy API's knowledge search: the FAQ and clause data and the encoders.
 COPY knowledge knowledge
 # The voice gateway: voice/ plus the pure helpers it shares with the action server (parsing, masking).

@@ -8,7 +8,10 @@ COPY config.yml ./
 COPY bot bot
 COPY nlu_data nlu_data
 COPY actions actions
-ENV RASA_TELEMETRY_ENABLED=false
+# Secrets and credentials between services (the channel, the action server's secret check).
+COPY service_auth service_auth
+ENV RASA_TELEMETRY_ENABLED=false PYTHONPATH=/app
 RUN rasa train --config config.yml --domain bot/domain --data nlu_data bot/data --out models --fixed-model-name current
 EXPOSE 5005 5055
-CMD ["rasa", "run", "--enable-api", "-m", "models/current.tar.gz", "--endpoints", "bot/endpoints.docker.yml", "--credentials", "bot/credentials.yml"]
+# bot.server: `rasa run --enable-api` behind a JWT (RASA_JWT_SECRET), no CORS; reachable on the internal network only.
+CMD ["python", "-m", "bot.server", "-i", "0.0.0.0", "-m", "models/current.tar.gz", "--endpoints", "bot/endpoints.docker.yml", "--credentials", "bot/credentials.yml"]

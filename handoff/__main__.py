@@ -11,10 +11,12 @@ import os
 
 import uvicorn
 
-from handoff.settings import Settings
+from handoff.settings import SECRETS, Settings
+from service_auth.env_secrets import require_secrets
 
 
 def main() -> None:
+    require_secrets(*SECRETS)
     settings = Settings()
     workers = max(1, int(os.environ.get("HANDOFF_WORKERS", "1")))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

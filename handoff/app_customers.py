@@ -15,8 +15,8 @@ def is_app_conversation(cid: str) -> bool:
 
 def token_opens(cid: str, token: object, secret: str) -> bool:
     """True when the token is valid, unexpired and signed for the customer this conversation belongs to."""
-    if not isinstance(token, str) or not 0 < len(token) <= 4096:
-        return False
+    if not secret or not isinstance(token, str) or not 0 < len(token) <= 4096:
+        return False  # no secret configured: an empty HMAC key would accept tokens anyone can sign
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]})
     except jwt.PyJWTError:

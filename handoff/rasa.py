@@ -1,4 +1,5 @@
-"""Talking to Rasa: the REST channel for the bot's turns, the tracker events API to pause/resume."""
+"""Talking to Rasa: the REST channel for the bot's turns, the tracker events API to pause/resume.
+Every call carries the hub's credentials (a Rasa API token and the channel signature)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from typing import Any
 
 import httpx
 
+from service_auth.rasa_auth import RasaAuth
+
 log = logging.getLogger("handoff.rasa")
 
 
 class RasaClient:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, auth: RasaAuth) -> None:
         self.base_url = base_url
-        self.client = httpx.AsyncClient(timeout=httpx.Timeout(60, connect=5),
+        self.client = httpx.AsyncClient(auth=auth, timeout=httpx.Timeout(60, connect=5),
                                         limits=httpx.Limits(max_connections=50))
 
     async def close(self) -> None:

@@ -23,6 +23,7 @@ from handoff.records import Records, ts
 from handoff.settings import Settings
 from handoff.state import AppendResult, State
 from handoff.texts import guess_language, t, wait_words
+from service_auth.rasa_auth import RasaAuth
 
 log = logging.getLogger("handoff")
 # A worker relaying a conversation to the bot holds its lock this long past the last message it took;
@@ -50,7 +51,8 @@ class Hub:
         self.keys = self.state.keys
         self.bus = EventBus(redis, self.keys)
         self.records = records
-        self.rasa = RasaClient(settings.rasa_url)
+        rasa_auth = RasaAuth(settings.rasa_jwt_secret, settings.rasa_channel_secret, "hub")
+        self.rasa = RasaClient(settings.rasa_url, rasa_auth)
         self.policy = PolicyContext(settings.policy_api_url, settings.policy_api_key)
         self.wake = asyncio.Event()  # the router dispatches soon after this is set
         self._bot_workers: dict[str, asyncio.Task] = {}

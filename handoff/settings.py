@@ -10,6 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'policy.db'}"
 
 
+# Checked when the hub starts (handoff/__main__.py).
+SECRETS = ("POLICY_API_KEY", "APP_JWT_SECRET", "RASA_JWT_SECRET", "RASA_CHANNEL_SECRET")
+
+
 def _float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
@@ -24,11 +28,14 @@ class Settings:
     rasa_url: str = field(default_factory=lambda: os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"))
     policy_api_url: str = field(
         default_factory=lambda: os.environ.get("POLICY_API_URL", "http://127.0.0.1:8001").rstrip("/"))
-    policy_api_key: str = field(default_factory=lambda: os.environ.get("POLICY_API_KEY", "dev-policy-api-key"))
+    # Secrets have no defaults: `python -m handoff` refuses to start without them (SECRETS below).
+    policy_api_key: str = field(default_factory=lambda: os.environ.get("POLICY_API_KEY", ""))
     api_key: str | None = field(default_factory=lambda: os.environ.get("HANDOFF_API_KEY") or None)
     # Verifies the app tokens that open `app-<customer_id>` chats (handoff/app_customers.py).
-    app_jwt_secret: str = field(default_factory=lambda: os.environ.get(
-        "APP_JWT_SECRET", "dev-app-jwt-secret-change-me-in-production"))
+    app_jwt_secret: str = field(default_factory=lambda: os.environ.get("APP_JWT_SECRET", ""))
+    # Rasa's HTTP API token (HS256) and its channel's body signature (service_auth.rasa_auth).
+    rasa_jwt_secret: str = field(default_factory=lambda: os.environ.get("RASA_JWT_SECRET", ""))
+    rasa_channel_secret: str = field(default_factory=lambda: os.environ.get("RASA_CHANNEL_SECRET", ""))
     reservation_s: float = field(default_factory=lambda: _float("HANDOFF_RESERVATION_S", 10))
     escalate_s: float = field(default_factory=lambda: _float("HANDOFF_ESCALATE_S", 30))
     session_ttl_s: int = field(default_factory=lambda: int(_float("HANDOFF_SESSION_TTL_S", 8 * 3600)))

@@ -5,9 +5,11 @@ import logging
 import uvicorn
 
 from policy_api.settings import get_settings
+from service_auth.env_secrets import require_secrets
 
 
 def main() -> None:
+    require_secrets("POLICY_API_KEY")
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run("policy_api.main:app", host=settings.host, port=settings.port, log_level="info")

@@ -22,7 +22,7 @@ def get_app_settings(request: Request) -> Settings:
 
 def require_api_key(request: Request, key: Annotated[str | None, Security(_api_key_header)]) -> None:
     expected: str = request.app.state.settings.api_key
-    if key is None or not hmac.compare_digest(key.encode(), expected.encode()):
+    if not expected or key is None or not hmac.compare_digest(key.encode(), expected.encode()):
         raise Unauthorized()
 
 

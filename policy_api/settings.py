@@ -14,7 +14,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     database_url: str = Field(default=f"sqlite:///{DEFAULT_DB_PATH}", validation_alias="DATABASE_URL")
-    api_key: str = Field(default="dev-policy-api-key", validation_alias="POLICY_API_KEY")
+    # No default: `python -m policy_api` refuses to start without a real key (service_auth.env_secrets).
+    api_key: str = Field(default="", validation_alias="POLICY_API_KEY")
     host: str = Field(default="127.0.0.1", validation_alias="POLICY_API_HOST")
     port: int = Field(default=8001, validation_alias="POLICY_API_PORT")
     public_url: str = Field(default="http://localhost:8001", validation_alias="POLICY_API_PUBLIC_URL")

@@ -15,16 +15,32 @@ from typing import Iterator
 import httpx
 import yaml
 
+from service_auth.env_secrets import DEMO_MODE_VAR
+from service_auth.rasa_auth import RasaAuth
+from service_auth.signing import ACTION_SECRET_HEADER
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_PYTHON = str(ROOT / ".venv" / "bin" / "python")
 RASA_PYTHON = str(ROOT / ".venv-rasa" / "bin" / "python")
 RASA = str(ROOT / ".venv-rasa" / "bin" / "rasa")
 MODEL = ROOT / "models" / "current.tar.gz"
 LOG_DIR = ROOT / "test-artifacts" / "logs"
-API_KEY = "test-policy-api-key"
+# Services run as in production (no demo mode): every secret is a fresh random one per test run.
+API_KEY = secrets.token_urlsafe(32)
 # One TensorFlow thread each: on 2 cores Rasa then leaves room for the action server and the API.
 RASA_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
 JWT_SECRET = "test-app-jwt-secret-0123456789abcdef"
+# What the hub and the voice gateway present to Rasa: its API token secret and its channel signature.
+RASA_SECRETS = {"RASA_JWT_SECRET": secrets.token_urlsafe(32), "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32)}
+ACTION_SERVER_SECRET = secrets.token_urlsafe(32)
+ACTION_SECRET = {ACTION_SECRET_HEADER: ACTION_SERVER_SECRET}  # the header Rasa sends the action server
+# Rasa and the action server import bot/ and service_auth/ from the repository.
+PYTHONPATH = {"PYTHONPATH": str(ROOT)}
+
+
+def rasa_auth(username: str = "tests") -> RasaAuth:
+    """Credentials for calling the test run's Rasa as our services do (API token + channel signature)."""
+    return RasaAuth(RASA_SECRETS["RASA_JWT_SECRET"], RASA_SECRETS["RASA_CHANNEL_SECRET"], username)
 
 
 def free_port() -> int:
@@ -33,14 +49,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float, log: Path) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float, log: Path,
+                  auth: httpx.Auth | None = None) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{url}: process exited with {process.returncode}; see {log}:\n"
                                + log.read_text(errors="replace")[-3000:])
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=2).status_code < 500:
+            if httpx.get(url, timeout=2, auth=auth).status_code < 500:
                 return
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not come up in {timeout_s}s; see {log}")
@@ -48,15 +65,17 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float, log: Pa
 
 @contextlib.contextmanager
 def service(name: str, cmd: list[str], health_url: str, env: dict | None = None,
-            timeout_s: float = 60) -> Iterator[subprocess.Popen]:
+            timeout_s: float = 60, health_auth: httpx.Auth | None = None) -> Iterator[subprocess.Popen]:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = LOG_DIR / f"{name}.log"
     full_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
                 **(env or {})}
+    if DEMO_MODE_VAR not in (env or {}):  # a developer's demo shell must not relax the checks under test
+        full_env.pop(DEMO_MODE_VAR, None)
     with open(log, "w") as out:
         process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        wait_until_up(health_url, process, timeout_s, log)
+        wait_until_up(health_url, process, timeout_s, log, health_auth)
         yield process
     finally:
         process.terminate()
@@ -101,8 +120,8 @@ def wait_for_knowledge(api_url: str, api_key: str = API_KEY, timeout_s: float = 
 def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterator[str]:
     port = free_port()
     env = {"POLICY_API_URL": policy_api_url, "POLICY_API_KEY": API_KEY, "APP_JWT_SECRET": JWT_SECRET,
-           **(extra_env or {})}
-    with service(f"actions_{port}", [RASA_PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+           "ACTION_SERVER_SECRET": ACTION_SERVER_SECRET, **PYTHONPATH, **(extra_env or {})}
+    with service(f"actions_{port}", [RASA_PYTHON, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(port)],
                  f"http://127.0.0.1:{port}/health", env, timeout_s=90):
         yield f"http://127.0.0.1:{port}"
 
@@ -111,7 +130,7 @@ def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterato
 def hub(port: int, env: dict, name: str = "hub") -> Iterator[str]:
     """The handoff hub (`python -m handoff`) on a given port; env carries HANDOFF_REDIS_PREFIX and the rest."""
     full_env = {"HANDOFF_HOST": "127.0.0.1", "HANDOFF_PORT": str(port), "POLICY_API_KEY": API_KEY,
-                "APP_JWT_SECRET": JWT_SECRET, **env}
+                "APP_JWT_SECRET": JWT_SECRET, **RASA_SECRETS, **env}
     with service(f"{name}_{port}", [APP_PYTHON, "-m", "handoff"], f"http://127.0.0.1:{port}/health", full_env):
         yield f"http://127.0.0.1:{port}"
 
@@ -126,11 +145,14 @@ def rasa_server(actions_url: str, workdir: Path) -> Iterator[str]:
     # This run's conversation record (the SQL event broker), next to its other files.
     config["event_broker"]["db"] = str(workdir / "rasa-events.db")
     endpoints.write_text(yaml.safe_dump(config))
-    cmd = [RASA, "run", "--enable-api", "--port", str(port), "-m", str(MODEL),
+    # bot.server: `rasa run --enable-api` with the JWT secret, no CORS (bot/server.py).
+    cmd = [RASA_PYTHON, "-m", "bot.server", "-i", "127.0.0.1", "--port", str(port), "-m", str(MODEL),
            "--endpoints", str(endpoints), "--credentials", str(ROOT / "bot" / "credentials.yml")]
+    env = {**RASA_ENV, **RASA_SECRETS, "ACTION_SERVER_SECRET": ACTION_SERVER_SECRET, **PYTHONPATH}
     # Loading the model takes ~1 min on an idle 2-core host, several on a busy one (RASA_START_TIMEOUT_S).
     timeout_s = float(os.environ.get("RASA_START_TIMEOUT_S", "420"))
-    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", RASA_ENV, timeout_s=timeout_s):
+    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", env, timeout_s=timeout_s,
+                 health_auth=rasa_auth("health-check")):
         yield f"http://127.0.0.1:{port}"
 
 

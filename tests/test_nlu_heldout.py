@@ -51,7 +51,7 @@ def test_heldout_set_is_not_in_training(language):
 def heldout_accuracy(rasa_url: str, language: str) -> tuple[float, collections.Counter]:
     """Intent accuracy of the running model on the held-out set, and its (wanted, got) confusions."""
     examples = heldout(language)
-    with httpx.Client(timeout=30) as client, ThreadPoolExecutor(4) as pool:
+    with httpx.Client(timeout=30, auth=services.rasa_auth()) as client, ThreadPoolExecutor(4) as pool:
         predicted = list(pool.map(
             lambda text: client.post(f"{rasa_url}/model/parse", json={"text": text}).json()["intent"]["name"],
             [text for text, _ in examples]))
@@ -77,7 +77,7 @@ def test_capital_letters_do_not_change_the_intent(stack):
     """Customers type "What Insurance Am I Holding" and Whisper writes "What insurance am I holding";
     both are the question the lower-case training data teaches."""
     examples = [text for text, _ in heldout("en")][:60]
-    with httpx.Client(timeout=30) as client:
+    with httpx.Client(timeout=30, auth=services.rasa_auth()) as client:
         def intent(text: str) -> str:
             return client.post(f"{stack.rasa_url}/model/parse", json={"text": text}).json()["intent"]["name"]
         changed = [(text, intent(text), intent(as_written(text))) for text in examples]

@@ -7,12 +7,16 @@ import os
 
 import uvicorn
 
-from voice.app import create_app
-from voice.media_streams import MAX_MESSAGE_BYTES
-from voice.settings import Settings
+from service_auth.env_secrets import require_secrets
 
 
 def main() -> None:
+    require_secrets("RASA_JWT_SECRET", "RASA_CHANNEL_SECRET")
+    # Imported after the check: loading the recognisers takes seconds, a refusal should not.
+    from voice.app import create_app
+    from voice.media_streams import MAX_MESSAGE_BYTES
+    from voice.settings import Settings
+
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # models come from PyPI packages; nothing is downloaded
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per utterance otherwise

@@ -24,6 +24,7 @@ from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile, Web
 from fastapi.responses import Response
 from starlette.websockets import WebSocketState
 
+from service_auth.rasa_auth import RasaAuth
 from voice import media_streams as ms
 from voice.asr import SpeechRecognizer
 from voice.assistant import Assistant, AssistantUnavailable
@@ -56,8 +57,9 @@ def memory_mb() -> dict[str, float]:
 
 
 def build_services(settings: Settings) -> Services:
+    rasa_auth = RasaAuth(settings.rasa_jwt_secret, settings.rasa_channel_secret, "voice")
     return Services(settings=settings, asr=SpeechRecognizer(settings.english_model, settings.whisper_threads),
-                    tts=SpeechSynthesizer(), assistant=Assistant(settings.rasa_url), hub=make_hub(settings.hub_url),
+                    tts=SpeechSynthesizer(), assistant=Assistant(settings.rasa_url, rasa_auth), hub=make_hub(settings.hub_url),
                     store=TranscriptStore(settings.database_url))
 
 

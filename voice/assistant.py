@@ -1,4 +1,4 @@
-"""The same Rasa assistant the chat uses, over its REST channel and HTTP API."""
+"""The same Rasa assistant the chat uses, over its REST channel and HTTP API, with the gateway's credentials."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from service_auth.rasa_auth import RasaAuth
 
 
 @dataclass
@@ -26,9 +28,9 @@ class AssistantUnavailable(Exception):
 
 
 class Assistant:
-    def __init__(self, rasa_url: str, timeout_s: float = 30) -> None:
+    def __init__(self, rasa_url: str, auth: RasaAuth, timeout_s: float = 30) -> None:
         self.rasa_url = rasa_url.rstrip("/")
-        self.client = httpx.AsyncClient(timeout=timeout_s)
+        self.client = httpx.AsyncClient(auth=auth, timeout=timeout_s)
 
     async def close(self) -> None:
         await self.client.aclose()

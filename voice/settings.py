@@ -24,6 +24,9 @@ class Settings:
     host: str = field(default_factory=lambda: os.environ.get("VOICE_HOST", "127.0.0.1"))
     port: int = field(default_factory=lambda: int(os.environ.get("VOICE_PORT", "8002")))
     rasa_url: str = field(default_factory=lambda: os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"))
+    # Rasa's HTTP API token (HS256) and its channel's body signature; no defaults (voice/__main__.py checks).
+    rasa_jwt_secret: str = field(default_factory=lambda: os.environ.get("RASA_JWT_SECRET", ""))
+    rasa_channel_secret: str = field(default_factory=lambda: os.environ.get("RASA_CHANNEL_SECRET", ""))
     hub_url: str | None = field(default_factory=lambda: (os.environ.get("HANDOFF_HUB_URL") or "").rstrip("/") or None)
     database_url: str = field(default_factory=lambda: os.environ.get(
         "DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'policy.db'}"))

@@ -1,6 +1,7 @@
 """The custom actions over real HTTP: the rasa-sdk action server calling the running policy API.
 
-Rasa is not involved here: each test posts the tracker Rasa would post to /webhook.
+Rasa is not involved here: each test posts the tracker Rasa would post to /webhook, with the shared
+secret Rasa sends (tests/security shows the action server refuses the same call without it).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def call(actions_url: str, action: str, text: str = "", intent: str = "inform",
         "events": events or [], "paused": False, "followup_action": None,
         "active_loop": {}, "latest_action_name": "action_listen",
     }
-    response = httpx.post(f"{actions_url}/webhook", timeout=20, json={
+    response = httpx.post(f"{actions_url}/webhook", timeout=20, headers=services.ACTION_SECRET, json={
         "next_action": action, "sender_id": "action-test", "tracker": tracker,
         "domain": DOMAIN, "version": "3.6.2",
     })

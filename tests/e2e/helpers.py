@@ -15,7 +15,8 @@ def app_token(customer_id: str, secret: str = services.JWT_SECRET, ttl_s: int = 
 
 
 def slot(stack: Any, chat: Any, name: str) -> Any:
-    tracker = httpx.get(f"{stack.rasa_url}/conversations/{chat.sender}/tracker", timeout=10).json()
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{chat.sender}/tracker", timeout=10,
+                        auth=services.rasa_auth()).json()
     return tracker["slots"].get(name)
 
 

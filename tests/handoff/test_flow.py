@@ -9,11 +9,12 @@ import time
 import httpx
 from sqlalchemy import create_engine, text
 
+from tests import services
 from tests.handoff.clients import Agent, Customer
 
 
 def rasa_paused(stack, cid: str) -> bool:
-    return httpx.get(f"{stack.rasa_url}/conversations/{cid}/tracker", timeout=10).json()["paused"]
+    return httpx.get(f"{stack.rasa_url}/conversations/{cid}/tracker", timeout=10, auth=services.rasa_auth()).json()["paused"]
 
 
 def test_bot_hands_over_agent_answers_hands_back_bot_answers_again(stack, hub):
@@ -179,7 +180,8 @@ def test_signed_in_app_customer_is_known_to_the_bot_and_the_token_stays_private(
         assert "王芳" in greeting and "HL20240001" in greeting and "验证身份" not in greeting
         customer.send_raw(json.dumps({"type": "auth", "token": ""}))
         customer.error("invalid_token")
-        log = httpx.get(f"{stack.rasa_url}/conversations/{customer.cid}/tracker", timeout=10).text
+        log = httpx.get(f"{stack.rasa_url}/conversations/{customer.cid}/tracker", timeout=10,
+                        auth=services.rasa_auth()).text
         assert token in log  # Rasa got it as metadata (the actions checked it) ...
         assert token not in json.dumps(customer.events())  # ... the customer-visible log never has it
     finally:

@@ -7,13 +7,14 @@ import time
 
 import httpx
 
+from tests import services
 from tests.handoff.clients import Customer, new_cid
 
 MESSAGES = ["你好", "查一下我的保单", "谢谢"]
 
 
 def rasa_user_texts(stack, cid: str) -> list[str]:
-    tracker = httpx.get(f"{stack.rasa_url}/conversations/{cid}/tracker", timeout=10).json()
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{cid}/tracker", timeout=10, auth=services.rasa_auth()).json()
     return [e.get("text") for e in tracker["events"] if e["event"] == "user"]
 
 

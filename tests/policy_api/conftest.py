@@ -38,7 +38,7 @@ def _postgres_database() -> AbstractContextManager[str]:
 
 @contextmanager
 def _running_server(backend: str, database_url: str) -> Iterator[ApiServer]:
-    api_key = f"test-key-{secrets.token_urlsafe(12)}"
+    api_key = secrets.token_urlsafe(32)  # python -m policy_api refuses keys shorter than 32 characters
     with services.policy_api(database_url, api_key=api_key, name=f"policy_api_{backend}") as base_url:
         yield ApiServer(backend, base_url, api_key, database_url)
 

@@ -35,7 +35,7 @@ def voice_service(rasa_url: str, database_url: str, extra_env: dict[str, str] | 
                   hub_url: str | None = None) -> Iterator[VoiceService]:
     port = services.free_port()
     env = {"VOICE_HOST": "127.0.0.1", "VOICE_PORT": str(port), "RASA_URL": rasa_url, "DATABASE_URL": database_url,
-           "HF_HUB_OFFLINE": "1", "VOICE_WHISPER_THREADS": "2", **(extra_env or {})}
+           "HF_HUB_OFFLINE": "1", "VOICE_WHISPER_THREADS": "2", **services.RASA_SECRETS, **(extra_env or {})}
     if hub_url:
         env["HANDOFF_HUB_URL"] = hub_url
     with services.service(f"voice_{port}", [services.APP_PYTHON, "-m", "voice"], f"http://127.0.0.1:{port}/health",

@@ -18,6 +18,7 @@ import httpx
 import numpy as np
 import pytest
 
+from tests import services
 from voice import testset
 from voice.carrier import FakeCarrier, one_utterance_call
 from voice.codec import ulaw_decode
@@ -36,12 +37,13 @@ def subset(language: str) -> list[testset.Utterance]:
 
 
 def parse_intent(rasa_url: str, text: str) -> str:
-    return httpx.post(f"{rasa_url}/model/parse", json={"text": text}, timeout=30).json()["intent"]["name"]
+    return httpx.post(f"{rasa_url}/model/parse", json={"text": text}, timeout=30, auth=services.rasa_auth()).json()["intent"]["name"]
 
 
 def text_path_reply(rasa_url: str, text: str) -> str:
     sender = f"text-{time.monotonic_ns()}"
-    replies = httpx.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60).json()
+    replies = httpx.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60,
+                         auth=services.rasa_auth()).json()
     return "\n".join(r["text"] for r in replies if r.get("text"))
 
 
@@ -117,7 +119,7 @@ def test_keypad_menu_language_number_entry_with_read_back_and_masked_transcript(
     assert any(source == "prompt" and "1 3 9 0 0 1 3 9 0 0 0" in text for _, source, text in texts)
     assert ("caller", "confirmed", "139****9000") in texts  # stored masked
     assert not any("13900139000" in text for _, _, text in texts)
-    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10).json()
+    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10, auth=services.rasa_auth()).json()
     assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["13900139000"]
     last_bot = [t for t in record["turns"] if t["speaker"] == "bot"][-1]["text"]
     assert "last 4" in last_bot.lower() or "id" in last_bot.lower(), last_bot
@@ -142,7 +144,7 @@ def test_a_spoken_phone_number_is_read_back_before_the_assistant_gets_it(voice):
     assert len(read_back) == 1, record["turns"]
     digits = "".join(str("零幺二三四五六七八九".index(c)) for c in read_back[0] if c in "零幺二三四五六七八九")
     assert len(digits) >= 6  # recognition may miss a digit: that is what the read-back is for
-    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10).json()
+    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10, auth=services.rasa_auth()).json()
     user_texts = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     # Confirmed with 1: the assistant gets exactly the number that was read back (masked in the transcript).
     assert len(user_texts) == 1 and digits in user_texts[0], (user_texts, digits)
@@ -190,7 +192,7 @@ def test_a_silent_or_noisy_line_invents_no_text_and_the_call_ends(voice):
     assert record["end_reason"] == "silence" and close_code == 1000
     prompts = [t["text"] for t in record["turns"] if t["speaker"] == "bot"]
     assert any("您还在吗" in p for p in prompts) and any("再见" in p for p in prompts)
-    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10).json()
+    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10, auth=services.rasa_auth()).json()
     assert not [e for e in tracker["events"] if e["event"] == "user"]
 
 

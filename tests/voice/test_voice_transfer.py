@@ -18,6 +18,7 @@ import httpx
 import pytest
 import redis
 
+from tests import services
 from tests.voice.conftest import voice_service
 from voice import testset
 from voice.carrier import FakeCarrier
@@ -99,7 +100,7 @@ def _call_is_transferred(voice, hub, agent) -> None:
     assert any("您是下一位" in p or "前面还有" in p for p in prompts), prompts  # the place in the queue
     assert any("人工客服已接入" in p for p in prompts)
     assert record["handoff_request_id"]
-    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10).json()
+    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10, auth=services.rasa_auth()).json()
     assert tracker["paused"]  # the assistant stays quiet while a person has the call
 
 

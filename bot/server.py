@@ -1,0 +1,53 @@
+"""`python -m bot.server [rasa run options]`: Rasa with its HTTP API behind a JWT, and no CORS.
+
+The secrets are checked before Rasa is imported (a bad one is refused in a second, not after the
+model loads), and the JWT secret is handed to Rasa's own `--jwt-secret` inside this process rather
+than on the command line, where any local user could read it in the process list.
+RASA_CHANNEL_SECRET is read by bot/channels.py, ACTION_SERVER_SECRET by bot/endpoints.yml.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from service_auth.env_secrets import require_secrets
+
+
+def _answer_bad_tokens_with_401() -> None:
+    """Some forged tokens (`alg: none`, another algorithm) make sanic-jwt raise instead of saying "not
+    valid", and Rasa then answers 500. They are refused either way; this makes the answer the same 401
+    as for a missing token. Rasa's own create_app is wrapped, the way bot/rasa_speedups.py patches."""
+    import jwt
+    import rasa.server
+    from sanic import response
+
+    create_app = rasa.server.create_app
+
+    def create_app_answering_bad_tokens(*args: Any, **kwargs: Any) -> Any:
+        app = create_app(*args, **kwargs)
+
+        @app.exception(jwt.exceptions.PyJWTError)
+        async def bad_token(request: Any, exception: Exception) -> Any:
+            error = rasa.server.ErrorResponse(401, "NotAuthenticated", "User is not authenticated.")
+            return response.json(error.error_info, status=401)
+
+        return app
+
+    rasa.server.create_app = create_app_answering_bad_tokens
+
+
+def main() -> None:
+    secrets = require_secrets("RASA_JWT_SECRET", "RASA_CHANNEL_SECRET", "ACTION_SERVER_SECRET")
+    if any(arg == "--cors" or arg.startswith("--cors=") for arg in sys.argv[1:]):
+        raise SystemExit("refusing to start: Rasa is internal, it gets no CORS (drop --cors)")
+    sys.argv = ["rasa", "run", "--enable-api", *sys.argv[1:],
+                "--jwt-secret", secrets["RASA_JWT_SECRET"], "--jwt-method", "HS256"]
+    _answer_bad_tokens_with_401()
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
