@@ -15,6 +15,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# Before anything loads numpy: the voice package pins the kernels recognition runs on (voice/numerics.py),
+# so the recogniser tests in this process hear what the gateway hears.
+import voice  # noqa: E402, F401, I001
 from tests import services  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
