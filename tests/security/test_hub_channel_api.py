@@ -5,12 +5,16 @@ the legitimate calls still work."""
 
 from __future__ import annotations
 
+import subprocess
+
 import httpx
+import pytest
 
 from tests import services
 from tests.e2e.helpers import app_token
 from tests.handoff.clients import Customer, new_cid
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
+from tests.security.test_secrets import clean_env
 
 KEY = services.HUB_KEY
 
@@ -64,3 +68,13 @@ def test_channel_api_with_key_cannot_open_app_conversation(hub):  # noqa: F811
         assert not [e for e in again.events() if e.get("sender") == "customer"]
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("value", [None, "", "hub-key", "changethis"])
+def test_hub_without_a_channel_key_refuses_to_start(value):
+    """The key is no longer optional: an unset (the old default, also compose's), short or published one
+    stops the hub with one line naming it, instead of leaving the channel API open."""
+    result = subprocess.run([services.APP_PYTHON, "-m", "handoff"], cwd=services.ROOT,
+                            env=clean_env(HANDOFF_API_KEY=value), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
+    assert result.stderr.strip().splitlines()[-1].startswith("refusing to start: HANDOFF_API_KEY ")
