@@ -60,7 +60,7 @@ def test_reminder_reply_leads_to_payment_and_renewal(stack, hub) -> None:
         assert [b["title"] for b in renewal["buttons"]] == ["续保", "退订"]
 
         # A retry of a delivery (same idempotency key) shows nothing twice.
-        again = httpx.post(f"{hub.url}/api/conversations/{CID}/external", timeout=60,
+        again = httpx.post(f"{hub.url}/api/conversations/{CID}/external", timeout=60, headers=services.HUB_KEY,
                            json={"intent": "EXTERNAL_premium_reminder", "idempotency_key": f"reminder-{app[0]['reminder_id']}-app",
                                  "entities": {"reminder_id": str(app[0]["reminder_id"])}})
         assert again.status_code == 200 and again.json()["duplicate"] is True
