@@ -1,5 +1,8 @@
 """HTTP API for channels: handoffs from the action server, status, and messages/events for channels
-that are not the chat page (the voice gateway). See docs/handoff_api.md."""
+that are not the chat page (the voice gateway). See docs/handoff_api.md.
+
+Only our own services call it, with HANDOFF_API_KEY (a required secret). Even they cannot open an
+`app-<customer>` conversation here: those belong to the customer's app token (chat_routes.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from handoff.app_customers import is_app_conversation
 from handoff.errors import HubError
 from handoff.service import Hub
 
@@ -28,13 +32,22 @@ HubDep = Annotated[Hub, Depends(get_hub)]
 
 async def channel_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
     expected = request.app.state.hub.settings.api_key
-    if expected and not (x_api_key and hmac.compare_digest(x_api_key.encode(), expected.encode())):
+    # No key configured refuses everyone (`python -m handoff` does not start without one anyway).
+    if not (expected and x_api_key and hmac.compare_digest(x_api_key.encode(), expected.encode())):
         raise HubError(401, "unauthorized", "Missing or invalid X-API-Key header.")
 
 
 def check_cid(cid: str) -> str:
     if not CID_RE.fullmatch(cid):
         raise HubError(422, "invalid_conversation_id", "Conversation ids are 8-64 characters [A-Za-z0-9_.:-].")
+    return cid
+
+
+def check_channel_cid(cid: str) -> str:
+    """A conversation the channel API may read or write: not an app customer's (their token opens it)."""
+    if is_app_conversation(check_cid(cid)):
+        raise HubError(403, "app_conversation", "App conversations open only with the customer's app token "
+                                                "(the chat WebSocket), not through the channel API.")
     return cid
 
 
@@ -57,6 +70,8 @@ class HandoffIn(BaseModel):
     reason: str = Field(default="request", pattern=r"^[a-z_]{1,32}$")
     language: Literal["zh", "en"] = "zh"
     channel: Literal["chat", "voice"] = "chat"
+    # A claim, kept as `claimed_customer_id`: the request's customer is what the conversation proved
+    # (Hub.verified_customer), never this field.
     customer_id: str | None = Field(default=None, max_length=32)
     summary: list[SummaryLine] = Field(default_factory=list, max_length=50)
     # A clause question's closest clause sections, from the knowledge search (actions/knowledge.py).
@@ -79,12 +94,12 @@ async def create_handoff(body: HandoffIn, hub: HubDep, response: Response) -> di
 
 @router.get("/api/conversations/{cid}/status")
 async def conversation_status(cid: str, hub: HubDep) -> dict[str, Any]:
-    return await hub.status(check_cid(cid))
+    return await hub.status(check_channel_cid(cid))
 
 
 @router.post("/api/conversations/{cid}/messages", status_code=202)
 async def channel_message(cid: str, body: MessageIn, hub: HubDep) -> dict[str, Any]:
-    check_cid(cid)
+    check_channel_cid(cid)
     text = body.text.strip()
     if not text:
         raise HubError(422, "empty_message", "The message is empty.")
@@ -98,7 +113,7 @@ async def channel_message(cid: str, body: MessageIn, hub: HubDep) -> dict[str, A
 @router.get("/api/conversations/{cid}/events")
 async def channel_events(cid: str, hub: HubDep, after: Annotated[int, Query(ge=0)] = 0,
                          wait: Annotated[float, Query(ge=0, le=30)] = 25) -> dict[str, Any]:
-    check_cid(cid)
+    check_channel_cid(cid)
     async with hub.bus.subscribe(f"conv:{cid}") as sub:
         entries = await hub.state.log_after(cid, after)
         deadline = time.monotonic() + wait

@@ -13,7 +13,15 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from handoff import api_routes, chat_routes, console_routes, external_routes, figures_routes, socketio_routes
+from handoff import (
+    api_routes,
+    chat_routes,
+    chat_sessions,
+    console_routes,
+    external_routes,
+    figures_routes,
+    socketio_routes,
+)
 from handoff.errors import install_error_handlers
 from handoff.records import Records
 from handoff.routing import Router
@@ -37,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         records = Records(settings.database_url)
         records.start()
         hub = Hub(settings, redis, records)
+        hub.chat_key = await chat_sessions.load_key(redis, hub.keys.chat_key)
         await hub.bus.start()
         router = Router(hub)
         hub.router = router

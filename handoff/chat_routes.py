@@ -1,5 +1,9 @@
 """The customer's side: the chat page and its WebSocket.
 
+The hub names the conversation (POST /api/chat/session: a random id, its resume secret in an
+HttpOnly cookie); the WebSocket replays and continues only the conversation that cookie proves, or an
+`app-<customer>` conversation whose first frame is that customer's app token.
+
 On (re)connect the client sends the last seq it saw; it gets everything after it, then live
 entries, skipping any seq it already has: no gap, no duplicate. Messages carry a client_msg_id,
 so a resend after a dropped connection is stored once.
@@ -12,12 +16,14 @@ import contextlib
 import json
 from typing import Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
-from handoff.api_routes import CID_RE
-from handoff.app_customers import is_app_conversation, token_opens
+from handoff import chat_sessions
+from handoff.api_routes import CID_RE, HubDep
+from handoff.app_customers import APP_PREFIX, is_app_conversation, token_customer, token_opens
 from handoff.errors import HubError
 from handoff.service import Hub
 from handoff.settings import ROOT
@@ -29,6 +35,33 @@ router = APIRouter()
 @router.get("/chat", include_in_schema=False)
 async def chat_page() -> FileResponse:
     return FileResponse(STATIC / "chat.html")
+
+
+class SessionIn(BaseModel):
+    # The app's token and `app: true` ask for the signed-in customer's own app conversation.
+    token: str | None = Field(default=None, max_length=4096)
+    app: bool = False
+
+
+@router.post("/api/chat/session")
+async def chat_session(request: Request, response: Response, hub: HubDep,
+                       body: SessionIn | None = None) -> dict[str, Any]:
+    """The conversation this browser may open: the one its cookie proves, else a new one."""
+    body = body or SessionIn()
+    if body.app:
+        customer = token_customer(body.token, hub.settings.app_jwt_secret)
+        if customer is None:
+            raise HubError(401, "invalid_token", "The app token is invalid or expired.")
+        # No cookie: the token itself opens this conversation on every connect (first frame).
+        return {"conversation_id": APP_PREFIX + customer, "resumed": True}
+    cid = chat_sessions.cookie_conversation(hub.chat_key, request.cookies.get(chat_sessions.COOKIE))
+    if cid is not None and cid.startswith(chat_sessions.WEB_PREFIX):
+        return {"conversation_id": cid, "resumed": True}
+    cid, cookie = chat_sessions.mint(hub.chat_key)
+    response.headers["Set-Cookie"] = chat_sessions.set_cookie_header(cookie, hub.settings.conversation_ttl_s,
+                                                                     hub.settings.cookie_secure)
+    response.headers["Cache-Control"] = "no-store"
+    return {"conversation_id": cid, "resumed": False}
 
 
 class Socket:
@@ -58,9 +91,16 @@ async def chat_socket(websocket: WebSocket, cid: str, last_seq: int = 0) -> None
         await socket.error("invalid_conversation_id", "Conversation ids are 8-64 characters [A-Za-z0-9_.:-].")
         await websocket.close(code=1008)
         return
-    if is_app_conversation(cid) and not await _app_customer_signed_in(hub, cid, socket):
-        await socket.error("auth_required", "This conversation opens with the customer's app token: "
-                                            'send {"type": "auth", "token": ...} first.')
+    if is_app_conversation(cid):
+        if not await _app_customer_signed_in(hub, cid, socket):
+            await socket.error("auth_required", "This conversation opens with the customer's app token: "
+                                                'send {"type": "auth", "token": ...} first.')
+            await websocket.close(code=1008)
+            return
+    elif chat_sessions.cookie_conversation(hub.chat_key, websocket.cookies.get(chat_sessions.COOKIE)) != cid:
+        # Nothing is replayed or accepted on an id alone: ids travel in links and logs, the secret does not.
+        await socket.error("resume_secret_required", "This conversation continues only in the browser that "
+                                                     "started it; POST /api/chat/session for a new one.")
         await websocket.close(code=1008)
         return
     async with hub.bus.subscribe(f"conv:{cid}") as sub:
@@ -93,7 +133,7 @@ async def _app_customer_signed_in(hub: Hub, cid: str, socket: Socket, wait_s: fl
         return False
     if not token_opens(cid, frame.get("token"), hub.settings.app_jwt_secret):
         return False
-    await hub.set_app_token(cid, frame["token"])
+    await hub.set_app_token(cid, frame["token"], cid[len(APP_PREFIX):].upper())
     await socket.send({"type": "auth_ok"})
     return True
 
@@ -181,10 +221,16 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any]) -> 
             raise HubError(422, "invalid_choice", "The choice is callback, message or wait.")
         await hub.customer_choice(cid, choice)
     elif kind == "auth":
-        token = frame.get("token")
-        if not isinstance(token, str) or not 0 < len(token) <= 4096:
-            raise HubError(422, "invalid_token", "The token is a non-empty string of at most 4096 characters.")
-        await hub.set_app_token(cid, token)
+        # Checked here, not only by the actions: the hub names this customer to agents on a handoff.
+        customer = token_customer(frame.get("token"), hub.settings.app_jwt_secret)
+        if customer is None:
+            raise HubError(422, "invalid_token", "The app token is invalid or expired.")
+        if is_app_conversation(cid) and customer != cid[len(APP_PREFIX):].upper():
+            raise HubError(403, "not_your_conversation", "This token is for another customer.")
+        signed_in = await hub.redis.hget(hub.keys.conv(cid), "app_customer")
+        if signed_in and signed_in != customer:
+            raise HubError(403, "not_your_conversation", "Another customer is signed in to this conversation.")
+        await hub.set_app_token(cid, frame["token"], customer)
         await socket.send({"type": "auth_ok"})
     elif kind == "ping":
         await socket.send({"type": "pong"})

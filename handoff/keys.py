@@ -73,6 +73,11 @@ class Keys:
     def agents(self) -> str:
         return f"{self.prefix}:agents"
 
+    @property
+    def chat_key(self) -> str:
+        """The install's key for chat resume secrets (handoff/chat_sessions.py)."""
+        return f"{self.prefix}:chatkey"
+
     def session(self, token: str) -> str:
         return f"{self.prefix}:s:{token}"
 

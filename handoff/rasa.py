@@ -46,6 +46,20 @@ class RasaClient:
     async def resume(self, sender: str) -> bool:
         return await self._event(sender, "resume")
 
+    async def verified_customer(self, sender: str) -> str | None:
+        """The customer the bot verified in this conversation (its slots), or None. Rasa's API takes
+        only our token, so these slots were set by the bot's own actions, not by a caller."""
+        try:
+            response = await self.client.get(f"{self.base_url}/conversations/{sender}/tracker",
+                                             params={"include_events": "NONE"}, timeout=5)
+            response.raise_for_status()
+            slots = response.json().get("slots") or {}
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("rasa tracker of %s unreadable, customer unverified: %r", sender, exc)
+            return None
+        customer = slots.get("customer_id")
+        return str(customer) if slots.get("verified") is True and customer else None
+
     async def paused(self, sender: str) -> bool | None:
         response = await self.client.get(f"{self.base_url}/conversations/{sender}/tracker",
                                          params={"include_events": "NONE"})

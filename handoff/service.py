@@ -59,6 +59,7 @@ class Hub:
         self._tasks: set[asyncio.Task] = set()
         self.router: Any = None  # handoff.routing.Router, set by the app
         self._estimate_cache: tuple[float, int, int, float] = (0.0, 0, 0, 0.0)
+        self.chat_key = b""  # the chat resume key, loaded from Redis by the app (handoff/chat_sessions.py)
 
     def _background(self, coroutine: Any) -> None:
         """Run without making the caller wait (kept referenced until done)."""
@@ -199,8 +200,10 @@ class Hub:
     # --- handoff requests --------------------------------------------------------------------------
     async def handoff(self, payload: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
         cid = payload["conversation_id"]
+        # The caller's customer_id is a claim: agents see only the identity this conversation proved.
         fields = {"reason": payload["reason"], "language": payload["language"], "channel": payload["channel"],
-                  "customer_id": payload.get("customer_id") or "",
+                  "customer_id": await self.verified_customer(cid) or "",
+                  "claimed_customer_id": payload.get("customer_id") or "",
                   "summary": json.dumps(payload.get("summary") or [], ensure_ascii=False),
                   "clause_excerpts": json.dumps(payload.get("clause_excerpts") or [], ensure_ascii=False)}
         created, rid, now, position = await self.state.create_request(cid, fields)
@@ -258,10 +261,17 @@ class Hub:
         await self.say(cid, f"choice_{choice}", language)
         await self.publish_status(cid)
 
-    async def set_app_token(self, cid: str, token: str) -> None:
-        """The insurer's app signed the customer in: its token goes to Rasa with each message (never
-        into the transcript), so the assistant knows who they are without asking again."""
-        await self.redis.hset(self.keys.conv(cid), "app_token", token)
+    async def set_app_token(self, cid: str, token: str, customer_id: str) -> None:
+        """The insurer's app signed the customer in (the caller checked the token): it goes to Rasa with
+        each message (never into the transcript), and the hub remembers whose it is, so a handoff
+        names the customer the token proved, not one a caller claims."""
+        await self.redis.hset(self.keys.conv(cid), mapping={"app_token": token, "app_customer": customer_id})
+
+    async def verified_customer(self, cid: str) -> str | None:
+        """Who this conversation proved to be: the customer of a checked app token, else what the bot
+        verified (its tracker's `verified`/`customer_id`, read with the hub's Rasa credentials)."""
+        customer = await self.redis.hget(self.keys.conv(cid), "app_customer")
+        return customer or await self.rasa.verified_customer(cid)
 
     async def csat(self, cid: str, score: int) -> None:
         key = self.keys.conv(cid)
@@ -408,6 +418,7 @@ class Hub:
                 "channel": conv.get("channel"),
                 "request": {"request_id": req.get("rid"), "reason": req.get("reason"), "state": req.get("state"),
                             "customer_id": req.get("customer_id") or None, "created": float(req.get("created", 0)),
+                            "claimed_customer_id": req.get("claimed_customer_id") or None,
                             "escalated": req.get("escalated") == "1",
                             "summary": json.loads(req.get("summary") or "[]"),
                             "clause_excerpts": json.loads(req.get("clause_excerpts") or "[]")},

@@ -11,7 +11,8 @@ DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'policy.db'}"
 
 
 # Checked when the hub starts (handoff/__main__.py).
-SECRETS = ("POLICY_API_KEY", "APP_JWT_SECRET", "RASA_JWT_SECRET", "RASA_CHANNEL_SECRET")
+# HANDOFF_API_KEY: the channel API (handoffs, voice messages, reminders) answers only our own services.
+SECRETS = ("POLICY_API_KEY", "APP_JWT_SECRET", "RASA_JWT_SECRET", "RASA_CHANNEL_SECRET", "HANDOFF_API_KEY")
 
 
 def _float(name: str, default: float) -> float:
@@ -30,7 +31,8 @@ class Settings:
         default_factory=lambda: os.environ.get("POLICY_API_URL", "http://127.0.0.1:8001").rstrip("/"))
     # Secrets have no defaults: `python -m handoff` refuses to start without them (SECRETS below).
     policy_api_key: str = field(default_factory=lambda: os.environ.get("POLICY_API_KEY", ""))
-    api_key: str | None = field(default_factory=lambda: os.environ.get("HANDOFF_API_KEY") or None)
+    # Required on every channel route; an empty one refuses every call (handoff/api_routes.py).
+    api_key: str = field(default_factory=lambda: os.environ.get("HANDOFF_API_KEY", ""))
     # Verifies the app tokens that open `app-<customer_id>` chats (handoff/app_customers.py).
     app_jwt_secret: str = field(default_factory=lambda: os.environ.get("APP_JWT_SECRET", ""))
     # Rasa's HTTP API token (HS256) and its channel's body signature (service_auth.rasa_auth).

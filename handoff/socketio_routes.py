@@ -5,6 +5,10 @@ default namespace); configure the widget with `transports: ["websocket"]` / sock
 Events as Rasa's SocketIOInput: `session_request` -> `session_confirm`, `user_uttered`
 {message, session_id} -> `bot_uttered` {text, quick_replies?} or a custom payload. Agent and
 system messages arrive as `bot_uttered` too, so the widget shows them like the bot's.
+
+The hub assigns the session's conversation at the handshake (the same HttpOnly cookie as the chat
+page's: a browser that has one continues its conversation, any other gets a new one); a
+`session_id` the client sends is ignored, so nobody joins another's conversation by naming it.
 """
 
 from __future__ import annotations
@@ -17,8 +21,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from handoff.api_routes import CID_RE
-from handoff.app_customers import is_app_conversation
+from handoff import chat_sessions
 from handoff.errors import HubError
 from handoff.service import Hub
 
@@ -40,7 +43,13 @@ def bot_uttered(entry: dict[str, Any]) -> dict[str, Any]:
 async def socketio(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
     eio = websocket.query_params.get("EIO", "4")
-    await websocket.accept()
+    cid = chat_sessions.cookie_conversation(hub.chat_key, websocket.cookies.get(chat_sessions.COOKIE))
+    headers = []
+    if cid is None:
+        cid, cookie = chat_sessions.mint(hub.chat_key, chat_sessions.SOCKETIO_PREFIX)
+        headers.append((b"set-cookie", chat_sessions.set_cookie_header(
+            cookie, hub.settings.conversation_ttl_s, hub.settings.cookie_secure).encode()))
+    await websocket.accept(headers=headers)
     send_lock = asyncio.Lock()
 
     async def send(packet: str) -> None:
@@ -57,7 +66,7 @@ async def socketio(websocket: WebSocket) -> None:
                                  "pingTimeout": 20000, "maxPayload": hub.settings.max_frame_bytes}))
     if eio == "3":
         await send("40")
-    session: dict[str, Any] = {"cid": None, "task": None}
+    session: dict[str, Any] = {"cid": None, "task": None, "assigned": cid}
     pinger = asyncio.create_task(_ping(send)) if eio != "3" else None
     try:
         while True:
@@ -99,19 +108,14 @@ async def _event(hub: Hub, body: str, session: dict[str, Any], emit: Any) -> Non
         await emit("error", {"code": "malformed_frame", "message": "Not a socket.io event."})
         return
     data = data if isinstance(data, dict) else {}
+    # The client's session_id is not read: the conversation is the one assigned at the handshake.
     if name == "session_request":
-        cid = data.get("session_id")
-        # App conversations open only over /ws/chat with the customer's token.
-        if not isinstance(cid, str) or not CID_RE.fullmatch(cid) or is_app_conversation(cid):
-            cid = uuid.uuid4().hex
-        await _follow(hub, cid, session, emit)
-        await emit("session_confirm", cid)
+        await _follow(hub, session["assigned"], session, emit)
+        await emit("session_confirm", session["assigned"])
     elif name == "user_uttered":
         text = data.get("message")
         if session["cid"] is None:
-            sid = data.get("session_id")
-            usable = isinstance(sid, str) and CID_RE.fullmatch(sid) and not is_app_conversation(sid)
-            await _follow(hub, sid if usable else uuid.uuid4().hex, session, emit)
+            await _follow(hub, session["assigned"], session, emit)
         if not isinstance(text, str) or not text.strip() or len(text) > hub.settings.max_text_chars:
             await emit("error", {"code": "message_too_long" if isinstance(text, str) and text.strip() else "empty_message",
                                  "message": "Messages are 1-2000 characters."})

@@ -33,6 +33,9 @@ JWT_SECRET = "test-app-jwt-secret-0123456789abcdef"
 # What the hub and the voice gateway present to Rasa: its API token secret and its channel signature.
 RASA_SECRETS = {"RASA_JWT_SECRET": secrets.token_urlsafe(32), "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32)}
 ACTION_SERVER_SECRET = secrets.token_urlsafe(32)
+# The hub's channel API key: the hub requires it, the action server (and outreach, voice) send it.
+HUB_API_KEY = secrets.token_urlsafe(32)
+HUB_KEY = {"X-API-Key": HUB_API_KEY}
 ACTION_SECRET = {ACTION_SECRET_HEADER: ACTION_SERVER_SECRET}  # the header Rasa sends the action server
 # Rasa and the action server import bot/ and service_auth/ from the repository.
 PYTHONPATH = {"PYTHONPATH": str(ROOT)}
@@ -120,7 +123,8 @@ def wait_for_knowledge(api_url: str, api_key: str = API_KEY, timeout_s: float = 
 def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterator[str]:
     port = free_port()
     env = {"POLICY_API_URL": policy_api_url, "POLICY_API_KEY": API_KEY, "APP_JWT_SECRET": JWT_SECRET,
-           "ACTION_SERVER_SECRET": ACTION_SERVER_SECRET, **PYTHONPATH, **(extra_env or {})}
+           "ACTION_SERVER_SECRET": ACTION_SERVER_SECRET, "HANDOFF_API_KEY": HUB_API_KEY, **PYTHONPATH,
+           **(extra_env or {})}
     with service(f"actions_{port}", [RASA_PYTHON, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(port)],
                  f"http://127.0.0.1:{port}/health", env, timeout_s=90):
         yield f"http://127.0.0.1:{port}"
@@ -130,7 +134,7 @@ def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterato
 def hub(port: int, env: dict, name: str = "hub") -> Iterator[str]:
     """The handoff hub (`python -m handoff`) on a given port; env carries HANDOFF_REDIS_PREFIX and the rest."""
     full_env = {"HANDOFF_HOST": "127.0.0.1", "HANDOFF_PORT": str(port), "POLICY_API_KEY": API_KEY,
-                "APP_JWT_SECRET": JWT_SECRET, **RASA_SECRETS, **env}
+                "APP_JWT_SECRET": JWT_SECRET, "HANDOFF_API_KEY": HUB_API_KEY, **RASA_SECRETS, **env}
     with service(f"{name}_{port}", [APP_PYTHON, "-m", "handoff"], f"http://127.0.0.1:{port}/health", full_env):
         yield f"http://127.0.0.1:{port}"
 

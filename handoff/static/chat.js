@@ -1,14 +1,16 @@
 // The customer's chat: one WebSocket to the hub. Every server entry has a seq; on reconnect we send
 // the last seq we saw and get only what we missed. Outgoing messages carry a client_msg_id and stay
 // in localStorage until acknowledged, so a drop or reload resends them and the hub stores them once.
+// The hub names the conversation (POST /api/chat/session) and keeps its resume secret in an HttpOnly
+// cookie: this page never reads an id from its link, so a link cannot plant or take over a conversation.
 (function () {
   const params = new URLSearchParams(location.search);
   // An app that signed the customer in opens /chat?token=<its JWT>: sent once per connection, kept in memory only.
+  // With ?c=app-... as well it opens the customer's app conversation (reminders), which only that token opens.
   const appToken = params.get("token");
-  let cid = params.get("c") || localStorage.getItem("hub_cid");
-  if (!cid) { cid = "web-" + crypto.randomUUID().replace(/-/g, "").slice(0, 20); }
-  localStorage.setItem("hub_cid", cid);
-  const pendingKey = "hub_pending_" + cid;
+  const appChat = Boolean(appToken) && (params.get("c") || "").startsWith("app-");
+  // Messages typed before the hub named the conversation wait under this key, then move to the conversation's.
+  let cid = null, pendingKey = "hub_pending_new";
   const messages = document.getElementById("messages");
   const statusBox = document.getElementById("status");
   const conn = document.getElementById("conn");
@@ -135,8 +137,26 @@
     sendFrame(msg);
   }
 
-  function connect() {
+  // The conversation this browser may open: its cookie's, a new one, or (app) the token's customer's.
+  async function session() {
+    const response = await fetch("/api/chat/session", {
+      method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(appChat ? { token: appToken, app: true } : {}),
+    });
+    if (!response.ok) throw new Error((await response.json()).error?.message || response.status);
+    const body = await response.json();
+    if (cid !== body.conversation_id) { cid = body.conversation_id; lastSeq = 0; seen.clear(); }
+    const waiting = pending();
+    localStorage.removeItem(pendingKey);
+    pendingKey = "hub_pending_" + cid;
+    savePending([...pending(), ...waiting.filter((m) => !pending().some((p) => p.client_msg_id === m.client_msg_id))]);
+  }
+
+  async function connect() {
     conn.textContent = retry ? tr("reconnecting") : tr("connecting");
+    if (!cid) {
+      try { await session(); } catch (e) { conn.textContent = tr("session_failed"); retry += 1; setTimeout(connect, 3000); return; }
+    }
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     socket = new WebSocket(`${scheme}://${location.host}/ws/chat/${encodeURIComponent(cid)}?last_seq=${lastSeq}`);
     socket.onopen = () => {
@@ -154,6 +174,9 @@
       if (frame.type === "event") render(frame);
       else if (frame.type === "status") showStatus(frame);
       else if (frame.type === "ack") savePending(pending().filter((m) => m.client_msg_id !== frame.client_msg_id));
+      else if (frame.type === "error" && (frame.code === "resume_secret_required" || frame.code === "auth_required")) {
+        cid = null;  // the cookie expired or was cleared: ask the hub again on the reconnect below
+      }
       else if (frame.type === "error") {
         messages.append(el("div", { class: "msg system error" }, frame.message));
         if (frame.client_msg_id) savePending(pending().filter((m) => m.client_msg_id !== frame.client_msg_id));
@@ -174,7 +197,7 @@
     input.value = "";
     send(text);
   });
-  window.hubChat = { cid, lastSeq: () => lastSeq, drop: () => socket && socket.close() };
+  window.hubChat = { cid: () => cid, lastSeq: () => lastSeq, drop: () => socket && socket.close() };
   applyI18n();
   connect();
 })();

@@ -2,7 +2,7 @@
 const I18N = {
   zh: {
     chat_title: "保险智能客服", send: "发送", placeholder: "请输入您的问题…", connecting: "连接中…",
-    reconnecting: "网络中断，正在重新连接…", queued: "正在为您转接人工客服：您前面排第 {position} 位，预计等待约 {wait} 秒",
+    reconnecting: "网络中断，正在重新连接…", session_failed: "暂时无法开始会话，正在重试…", queued: "正在为您转接人工客服：您前面排第 {position} 位，预计等待约 {wait} 秒",
     escalated_banner: "人工客服繁忙，您可以继续等待、选择回电或留言", with_agent: "人工客服 {name} 正在为您服务",
     you: "您", bot: "智能助手", customer_sender: "客户", agent: "人工客服", lang: "English",
     console: "坐席工作台", supervisor_console: "主管看板", username: "用户名", password: "密码", sign_in: "登录",
@@ -25,7 +25,7 @@ const I18N = {
   },
   en: {
     chat_title: "Insurance Service Desk", send: "Send", placeholder: "Type your question…", connecting: "Connecting…",
-    reconnecting: "Connection lost, reconnecting…", queued: "Connecting you to an agent: you are number {position} in the queue, about {wait} s",
+    reconnecting: "Connection lost, reconnecting…", session_failed: "Cannot start a conversation right now, retrying…", queued: "Connecting you to an agent: you are number {position} in the queue, about {wait} s",
     escalated_banner: "Our agents are busy: keep waiting, ask for a call back or leave a message", with_agent: "{name} is helping you",
     you: "You", bot: "Assistant", customer_sender: "Customer", agent: "Agent", lang: "中文",
     console: "Agent console", supervisor_console: "Supervisor view", username: "Username", password: "Password", sign_in: "Sign in",

@@ -48,12 +48,19 @@ class HubRun:
         self.start()
 
     def handoff(self, cid: str, **fields: Any) -> httpx.Response:
+        """As the action server posts one, with the hub's channel API key."""
         body = {"conversation_id": cid, "reason": "request", "language": "zh", "channel": "chat",
                 "customer_id": None, "summary": [{"speaker": "customer", "text": "转人工"}], **fields}
-        return httpx.post(f"{self.url}/api/handoffs", json=body, timeout=10)
+        return httpx.post(f"{self.url}/api/handoffs", json=body, headers=services.HUB_KEY, timeout=10)
 
     def status(self, cid: str) -> dict[str, Any]:
-        return httpx.get(f"{self.url}/api/conversations/{cid}/status", timeout=10).json()
+        return httpx.get(f"{self.url}/api/conversations/{cid}/status", headers=services.HUB_KEY, timeout=10).json()
+
+    def chat_session(self) -> tuple[str, str]:
+        """A new conversation as the chat page gets one: (its id, the resume cookie's value)."""
+        response = httpx.post(f"{self.url}/api/chat/session", timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()["conversation_id"], response.cookies["hub_chat"]
 
 
 def open_ws(url: str, **options: Any) -> ClientConnection:
@@ -126,10 +133,18 @@ def _short(frame: dict[str, Any]) -> str:
 
 
 class Customer:
-    def __init__(self, hub: HubRun, cid: str | None = None, last_seq: int = 0, token: str | None = None) -> None:
+    """The chat page's customer. Without a cid the hub mints a conversation and its resume cookie;
+    reconnect with `cid` and that `cookie` (Customer.cookie); app conversations take the `token`."""
+
+    def __init__(self, hub: HubRun, cid: str | None = None, last_seq: int = 0, token: str | None = None,
+                 cookie: str | None = None) -> None:
         self.hub = hub
-        self.cid = cid or new_cid("cust")
-        ws = open_ws(f"{hub.ws_url}/ws/chat/{self.cid}?last_seq={last_seq}", max_size=2**22)
+        if cid is None:
+            cid, cookie = hub.chat_session()
+        self.cid, self.cookie = cid, cookie
+        headers = {"Cookie": f"hub_chat={cookie}"} if cookie else {}
+        ws = open_ws(f"{hub.ws_url}/ws/chat/{self.cid}?last_seq={last_seq}", max_size=2**22,
+                     additional_headers=headers)
         if token is not None:  # as the app does when it opens the chat of a signed-in customer
             ws.send(json.dumps({"type": "auth", "token": token}))
         self.frames = Frames(ws)

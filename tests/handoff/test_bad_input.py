@@ -9,6 +9,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from tests import services
 from tests.handoff.clients import Agent, Customer, new_cid
 
 
@@ -70,8 +71,11 @@ def test_forged_or_missing_session_is_refused(hub):
 def test_agent_cannot_touch_a_conversation_that_is_not_theirs(hub):
     agent1, agent2 = Agent(hub, "agent1"), Agent(hub, "agent2", available=False)
     supervisor = Agent(hub, "supervisor", available=False)
-    customer = Customer(hub)
+    from tests.e2e.helpers import app_token
+
+    customer = Customer(hub, token=app_token("C0001"))  # signed in by the app: the hub knows it is her
     try:
+        customer.frames.wait_for(lambda f: f.get("type") == "auth_ok", 10, "auth_ok")
         hub.handoff(customer.cid, customer_id="C0001")
         assert agent1.accept(agent1.offer()["request_id"]).status_code == 200
         before = agent1.conversation(customer.cid)["transcript"]
@@ -105,12 +109,13 @@ def test_agent_cannot_touch_a_conversation_that_is_not_theirs(hub):
 
 def test_malformed_handoff_requests_are_refused(hub):
     url = f"{hub.url}/api/handoffs"
-    assert httpx.post(url, content=b"{oops", headers={"Content-Type": "application/json"}).status_code == 400
-    response = httpx.post(url, json={"conversation_id": "x", "reason": "request"})
+    json_key = {"Content-Type": "application/json", **services.HUB_KEY}
+    assert httpx.post(url, content=b"{oops", headers=json_key).status_code == 400
+    response = httpx.post(url, json={"conversation_id": "x", "reason": "request"}, headers=services.HUB_KEY)
     assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_request"
-    assert httpx.post(url, json={"conversation_id": new_cid(), "channel": "fax"}).status_code == 422
-    assert httpx.post(url, content=b"{" + b" " * 70000 + b"}",
-                      headers={"Content-Type": "application/json"}).status_code == 413
+    assert httpx.post(url, json={"conversation_id": new_cid(), "channel": "fax"},
+                      headers=services.HUB_KEY).status_code == 422
+    assert httpx.post(url, content=b"{" + b" " * 70000 + b"}", headers=json_key).status_code == 413
     cid = new_cid()
     first, again = hub.handoff(cid), hub.handoff(cid)
     assert (first.status_code, again.status_code) == (201, 200)

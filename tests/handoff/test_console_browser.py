@@ -4,7 +4,6 @@ test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -41,12 +40,13 @@ def test_full_handoff_in_the_browser(stack, hub, browser):
     agent.select_option("#state", "available")
     expect(agent.locator("#me")).to_have_text("李娜")
 
-    cid = f"browser-{uuid.uuid4().hex[:12]}"
     customer = browser.new_context(viewport={"width": 720, "height": 900}).new_page()
-    customer.goto(f"{hub.url}/chat?c={cid}")
+    customer.goto(f"{hub.url}/chat")
     customer.fill("#input", "你好")
     customer.click("#send")
     expect(customer.locator(".msg.bot").first).to_contain_text("智能客服", timeout=60_000)
+    cid = customer.evaluate("window.hubChat.cid()")  # the hub named it
+    assert cid.startswith("web-")
     customer.fill("#input", "我要转人工")
     customer.press("#input", "Enter")
     expect(customer.locator("#status")).to_contain_text("排第 1 位", timeout=60_000)
@@ -111,7 +111,7 @@ def test_signed_in_customer_sees_greeting_and_policy_summary_card(stack, hub, br
     from tests.e2e.helpers import app_token
 
     page = browser.new_context(viewport={"width": 760, "height": 1000}).new_page()
-    page.goto(f"{hub.url}/chat?c=web-summary-{uuid.uuid4().hex[:10]}&token={app_token('C0001')}")
+    page.goto(f"{hub.url}/chat?token={app_token('C0001')}")
     page.fill("#input", "你好")
     page.click("#send")
     greeting = page.locator(".msg.bot").first

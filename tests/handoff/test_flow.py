@@ -91,7 +91,7 @@ def test_reconnect_restores_without_loss_or_duplicates(stack, hub):
 
         for n in range(3):  # the agent keeps writing meanwhile
             assert agent.reply(cid, f"回复{n}").status_code == 200
-        back = Customer(hub, cid, last_seq=last_seq)
+        back = Customer(hub, cid, last_seq=last_seq, cookie=customer.cookie)
         got = [back.event(lambda e, n=n: e.get("text") == f"回复{n}")["seq"] for n in range(3)]
         assert got == sorted(got) and got[0] > last_seq
         # A resend of an already stored message (same client_msg_id) is acknowledged, not stored again.
@@ -105,7 +105,7 @@ def test_reconnect_restores_without_loss_or_duplicates(stack, hub):
         assert texts.count("第一条") == 1 and all(texts.count(f"回复{n}") == 1 for n in range(3))
 
         # A page reload (last_seq=0) gets the whole conversation once.
-        reload = Customer(hub, cid, last_seq=0)
+        reload = Customer(hub, cid, last_seq=0, cookie=customer.cookie)
         reload.frames.drain(1.0)
         all_seqs = [e["seq"] for e in reload.events()]
         assert all_seqs == list(range(1, max(all_seqs) + 1))

@@ -9,6 +9,7 @@ import time
 import httpx
 from sqlalchemy import create_engine, text
 
+from tests import services
 from tests.handoff.clients import Agent, Customer, new_cid
 
 
@@ -118,7 +119,8 @@ def test_hub_restart_mid_queue_loses_no_request_timer_or_message(start_hub):
     rids = [hub.handoff(cid).json()["request_id"] for cid in cids]
     for n, cid in enumerate(cids):
         response = httpx.post(f"{hub.url}/api/conversations/{cid}/messages",
-                              json={"text": f"还在吗{n}", "client_msg_id": f"m{n}"}, timeout=10)
+                              json={"text": f"还在吗{n}", "client_msg_id": f"m{n}"}, headers=services.HUB_KEY,
+                              timeout=10)
         assert response.status_code == 202 and response.json()["owner"] == "queued"
     before = [hub.status(cid) for cid in cids]
     assert [s["position"] for s in before] == [1, 2, 3]
@@ -132,7 +134,7 @@ def test_hub_restart_mid_queue_loses_no_request_timer_or_message(start_hub):
         time.sleep(0.2)
     for cid in cids:
         events = httpx.get(f"{hub.url}/api/conversations/{cid}/events", params={"after": 0, "wait": 0},
-                           timeout=10).json()["events"]
+                           headers=services.HUB_KEY, timeout=10).json()["events"]
         assert [e.get("kind") for e in events].count("escalated") == 1, events
 
     agent = Agent(hub, "agent1")  # capacity 3: all three are offered, oldest first

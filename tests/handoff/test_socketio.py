@@ -23,15 +23,16 @@ def recv_event(ws, name: str, timeout: float = 60) -> object:
 
 
 def test_rasa_webchat_protocol_reaches_bot_and_agent(stack, hub):
-    session_id = uuid.uuid4().hex
     agent = Agent(hub, "agent1")
     try:
         with connect(f"{hub.ws_url}/socket.io/?EIO=4&transport=websocket") as ws:
             assert json.loads(ws.recv(timeout=10)[1:])["sid"]  # Engine.IO open packet
             ws.send("40")
             assert ws.recv(timeout=10).startswith("40")
-            ws.send("42" + json.dumps(["session_request", {"session_id": session_id}]))
-            assert recv_event(ws, "session_confirm") == session_id
+            # The widget proposes an id; the hub assigns its own (and the cookie to continue it).
+            ws.send("42" + json.dumps(["session_request", {"session_id": uuid.uuid4().hex}]))
+            session_id = recv_event(ws, "session_confirm")
+            assert session_id.startswith("sio-") and "hub_chat" in ws.response.headers.get("set-cookie", "")
             ws.send("42" + json.dumps(["user_uttered", {"message": "你好", "session_id": session_id}]))
             greeting = recv_event(ws, "bot_uttered")
             assert "智能客服" in greeting["text"] and greeting["quick_replies"][0]["content_type"] == "text"

@@ -8,7 +8,7 @@ import time
 import httpx
 
 from tests import services
-from tests.handoff.clients import Customer, new_cid
+from tests.handoff.clients import Customer
 
 MESSAGES = ["你好", "查一下我的保单", "谢谢"]
 
@@ -25,10 +25,11 @@ def test_two_workers_relay_each_message_to_the_bot_once_and_in_order(stack, star
 
     # Each message comes over a connection of its own, as a flaky mobile network does, so the messages
     # of one conversation land on both workers while the bot is still busy with the one before.
-    cids = [new_cid("workers") for _ in range(4)]
+    sessions = dict(hub.chat_session() for _ in range(4))  # conversation id -> its resume cookie
+    cids = list(sessions)
     for text in MESSAGES:
         for cid in cids:
-            customer = Customer(hub, cid)
+            customer = Customer(hub, cid, cookie=sessions[cid])
             customer.send(text)
             customer.event(lambda e, t=text: e.get("sender") == "customer" and e.get("text") == t)
             customer.close()
@@ -43,6 +44,7 @@ def test_two_workers_relay_each_message_to_the_bot_once_and_in_order(stack, star
     time.sleep(2)  # a duplicate relay would show up by now
     for cid in cids:
         assert rasa_user_texts(stack, cid) == MESSAGES, f"{cid}: the bot got {seen.get(cid)}"
-        transcript = httpx.get(f"{hub.url}/api/conversations/{cid}/events", params={"wait": 0}, timeout=10).json()["events"]
+        transcript = httpx.get(f"{hub.url}/api/conversations/{cid}/events", params={"wait": 0},
+                               headers=services.HUB_KEY, timeout=10).json()["events"]
         bot_turns = [e for e in transcript if e.get("sender") == "bot"]
         assert bot_turns and bot_turns[-1]["seq"] > max(e["seq"] for e in transcript if e.get("sender") == "customer")

@@ -26,7 +26,8 @@ def run_once(stack, hub_url: str) -> dict:
     now = datetime.combine(date.today(), time(8, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
     result = subprocess.run([services.APP_PYTHON, "-m", "outreach.run_once", "--now", now.isoformat(),
                              "--database-url", stack.database_url], cwd=services.ROOT, capture_output=True, text=True,
-                            env={**os.environ, "OUTREACH_HUB_URL": hub_url}, timeout=180)
+                            env={**os.environ, "OUTREACH_HUB_URL": hub_url, "HANDOFF_API_KEY": services.HUB_API_KEY},
+                            timeout=180)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -59,7 +60,7 @@ def test_reminder_reply_leads_to_payment_and_renewal(stack, hub) -> None:
         assert [b["title"] for b in renewal["buttons"]] == ["续保", "退订"]
 
         # A retry of a delivery (same idempotency key) shows nothing twice.
-        again = httpx.post(f"{hub.url}/api/conversations/{CID}/external", timeout=60,
+        again = httpx.post(f"{hub.url}/api/conversations/{CID}/external", timeout=60, headers=services.HUB_KEY,
                            json={"intent": "EXTERNAL_premium_reminder", "idempotency_key": f"reminder-{app[0]['reminder_id']}-app",
                                  "entities": {"reminder_id": str(app[0]["reminder_id"])}})
         assert again.status_code == 200 and again.json()["duplicate"] is True
@@ -100,11 +101,11 @@ def test_reminder_reply_leads_to_payment_and_renewal(stack, hub) -> None:
 
 
 def test_hub_refuses_bad_events_and_a_down_assistant_leaves_the_delivery_pending(stack, start_hub) -> None:
-    hub = start_hub(RASA_URL="http://127.0.0.1:9", HANDOFF_API_KEY="hub-key")
+    hub = start_hub(RASA_URL="http://127.0.0.1:9")
     url = f"{hub.url}/api/conversations/{CID}/external"
     body = {"intent": "EXTERNAL_premium_reminder", "entities": {"reminder_id": "1"}, "idempotency_key": "k-1"}
     assert httpx.post(url, json=body, timeout=10).status_code == 401
-    key = {"X-API-Key": "hub-key"}
+    key = services.HUB_KEY
     assert httpx.post(url, json={**body, "intent": "greet"}, headers=key, timeout=10).status_code == 422
     bad_cid = httpx.post(f"{hub.url}/api/conversations/x/external", json=body, headers=key, timeout=10)
     assert bad_cid.json()["error"]["code"] == "invalid_conversation_id"
@@ -115,7 +116,8 @@ def test_hub_refuses_bad_events_and_a_down_assistant_leaves_the_delivery_pending
     now = datetime.combine(date.today(), time(8, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
     result = subprocess.run([services.APP_PYTHON, "-m", "outreach.run_once", "--now", now.isoformat(),
                              "--database-url", stack.database_url], cwd=services.ROOT, capture_output=True, text=True,
-                            env={**os.environ, "OUTREACH_HUB_URL": hub.url, "HANDOFF_API_KEY": "hub-key"}, timeout=180)
+                            env={**os.environ, "OUTREACH_HUB_URL": hub.url, "HANDOFF_API_KEY": services.HUB_API_KEY},
+                            timeout=180)
     report = json.loads(result.stdout)
     assert {d["status"] for d in report["deliveries"] if d["channel"] == "app"} == {"pending"}
     assert {d["status"] for d in report["deliveries"] if d["channel"] == "sms"} == {"sent"}

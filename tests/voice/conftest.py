@@ -38,6 +38,7 @@ def voice_service(rasa_url: str, database_url: str, extra_env: dict[str, str] | 
            "HF_HUB_OFFLINE": "1", "VOICE_WHISPER_THREADS": "2", **services.RASA_SECRETS, **(extra_env or {})}
     if hub_url:
         env["HANDOFF_HUB_URL"] = hub_url
+        env["HANDOFF_API_KEY"] = services.HUB_API_KEY  # the hub's channel API requires it
     with services.service(f"voice_{port}", [services.APP_PYTHON, "-m", "voice"], f"http://127.0.0.1:{port}/health",
                           env, timeout_s=180) as process:
         yield VoiceService(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/media", process.pid, rasa_url)

@@ -1,0 +1,61 @@
+"""Attack on the hub (issue #16, item 5): a handoff posted with a `customer_id` of the caller's choosing
+used to show agents a "verified" customer nobody verified, and let them open her policies. The hub
+now names only the customer the conversation proved (a checked app token, or the bot's own
+verification read from Rasa with the hub's credentials); the claim is kept apart, labelled."""
+
+from __future__ import annotations
+
+from tests.e2e.helpers import app_token
+from tests.handoff.clients import Agent, Customer
+from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
+
+
+def test_handoff_with_forged_customer_id_is_not_shown_verified(stack, hub):  # noqa: F811
+    agent = Agent(hub, "agent1")
+    stranger = Customer(hub)
+    try:
+        assert hub.handoff(stranger.cid, customer_id="C0001").status_code == 201
+        offer = agent.offer()
+        assert offer["customer_id"] is None
+        assert agent.accept(offer["request_id"]).status_code == 200
+        request = agent.conversation(stranger.cid)["request"]
+        assert request["customer_id"] is None and request["claimed_customer_id"] == "C0001"
+        opened = agent.http.get("/api/console/customers/C0001", params={"conversation_id": stranger.cid})
+        assert opened.status_code == 403 and opened.json()["error"]["code"] == "not_your_customer"
+        assert agent.http.post(f"/api/console/conversations/{stranger.cid}/close").status_code == 200
+    finally:
+        stranger.close()
+        agent.close()
+
+
+def test_customer_verified_by_the_bot_is_shown_verified(stack, hub):  # noqa: F811
+    """The legitimate path: she verifies with the bot (phone + last 4), asks for a person; the action
+    posts the handoff and the hub reads who she is from Rasa, not from the request."""
+    agent = Agent(hub, "agent1")
+    customer = Customer(hub)
+    try:
+        for text, expect in (("查一下我的保单", "验证身份"), ("13800138000", "后4位"), ("1234", "王芳")):
+            customer.send(text)
+            customer.event(lambda e, x=expect: e.get("sender") == "bot" and x in (e.get("text") or ""), 90, expect)
+        customer.send("转人工")
+        offer = agent.offer(timeout=90)
+        assert offer["customer_id"] == "C0001"
+        assert agent.accept(offer["request_id"]).status_code == 200
+        data = agent.http.get("/api/console/customers/C0001", params={"conversation_id": customer.cid})
+        assert data.status_code == 200 and data.json()["profile"]["phone_masked"] == "138****8000"
+    finally:
+        customer.close()
+        agent.close()
+
+
+def test_customer_signed_in_by_the_app_is_shown_verified(hub):  # noqa: F811
+    """A checked app token is the hub's own proof: the handoff names its customer, whatever is claimed."""
+    agent = Agent(hub, "agent1")
+    customer = Customer(hub, token=app_token("C0002"))
+    try:
+        customer.frames.wait_for(lambda f: f.get("type") == "auth_ok", 10, "auth_ok")
+        assert hub.handoff(customer.cid, customer_id="C0001").status_code == 201
+        assert agent.offer()["customer_id"] == "C0002"
+    finally:
+        customer.close()
+        agent.close()
