@@ -53,6 +53,7 @@ WORKERS = int(os.environ.get("BENCH_HUB_WORKERS", "2"))
 @dataclass
 class Conversation:
     cid: str
+    cookie: str  # the resume cookie the hub minted with the conversation (as for the chat page)
     sent_at: float = 0.0
     posted_at: float = 0.0
     offered_at: float | None = None
@@ -144,7 +145,8 @@ class Bench:
 
     async def customer(self, conv: Conversation, start: asyncio.Event, http: RawConnection,
                        connected: list[int], all_connected: asyncio.Event) -> None:
-        async with connect(f"{self.ws_url}/ws/chat/{conv.cid}", max_size=2**22, open_timeout=120) as ws:
+        async with connect(f"{self.ws_url}/ws/chat/{conv.cid}", max_size=2**22, open_timeout=120,
+                           additional_headers={"Cookie": f"hub_chat={conv.cookie}"}) as ws:
             connected[0] += 1
             if connected[0] == HANDOFFS:
                 all_connected.set()
@@ -152,7 +154,7 @@ class Bench:
             conv.sent_at = time.perf_counter()
             status, body = await http.request("POST", "/api/handoffs", {
                 "conversation_id": conv.cid, "reason": "request", "language": "zh", "channel": "chat",
-                "customer_id": None, "summary": [{"speaker": "customer", "text": "转人工"}]})
+                "customer_id": None, "summary": [{"speaker": "customer", "text": "转人工"}]}, services.HUB_KEY)
             if status >= 300:
                 raise RuntimeError(f"POST /api/handoffs: {status} {body}")
             conv.posted_at = time.perf_counter()
@@ -190,9 +192,13 @@ class Bench:
         try:
             if not await asyncio.to_thread(ready.wait, 120):
                 raise RuntimeError("the agents did not sign in within 120 s")
-            for _ in range(HANDOFFS):
-                cid = f"bench-{uuid.uuid4().hex[:16]}"
-                self.conversations[cid] = Conversation(cid)
+            async with httpx.AsyncClient(base_url=self.url, timeout=30) as client:
+                for _ in range(HANDOFFS):  # the hub mints each chat's id and resume cookie, before the clock runs
+                    client.cookies.clear()  # a request carrying a chat cookie resumes that chat
+                    response = await client.post("/api/chat/session")
+                    response.raise_for_status()
+                    cid = response.json()["conversation_id"]
+                    self.conversations[cid] = Conversation(cid, response.cookies["hub_chat"])
             host, port = self.url.removeprefix("http://").split(":")
             # Open the connections first (as a running action server keeps them): the figures are the
             # hub's, not TCP connection setup in this benchmark process.

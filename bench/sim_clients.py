@@ -147,10 +147,22 @@ class ChatSession:
             await self.reader
 
 
+async def chat_session(hub_url: str) -> tuple[str, str]:
+    """A new web conversation minted by the hub: (its id, the resume cookie's value)."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(f"{hub_url}/api/chat/session")
+        response.raise_for_status()
+        return response.json()["conversation_id"], response.cookies["hub_chat"]
+
+
 async def run_customer(ws_url: str, cid: str, plan: Plan, done_pattern: re.Pattern,
                        api_url: str | None = None) -> Outcome:
+    headers: dict[str, str] = {}
+    if not cid.startswith("app-"):  # web chats get their id and resume cookie from the hub, as the chat page does
+        cid, cookie = await chat_session(ws_url.replace("ws://", "http://", 1))
+        headers["Cookie"] = f"hub_chat={cookie}"
     out = Outcome(cid, plan.journey.name, plan.language)
-    async with connect(f"{ws_url}/ws/chat/{cid}", max_size=2**22, open_timeout=60) as ws:
+    async with connect(f"{ws_url}/ws/chat/{cid}", max_size=2**22, open_timeout=60, additional_headers=headers) as ws:
         if cid.startswith("app-"):  # the app opens its signed-in customer's chat with the customer's token
             await ws.send(json.dumps({"type": "auth", "token": app_token(cid.removeprefix("app-"))}))
         chat = ChatSession(ws)
