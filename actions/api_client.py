@@ -18,9 +18,10 @@ class ApiUnavailable(Exception):
 class ApiError(Exception):
     """The policy API refused the request with a code the caller can act on (404, 403, 409, 422...)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, retry_after_s: int | None = None) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status, self.code, self.message = status, code, message
+        self.retry_after_s = retry_after_s  # from Retry-After, when the API says when to try again
 
 
 _sessions: dict[int, aiohttp.ClientSession] = {}
@@ -50,7 +51,9 @@ async def request(method: str, path: str, *, json: Any = None, params: dict | No
                 raise ApiUnavailable(f"{method} {path} -> {response.status}")
             if response.status >= 400:
                 error = body.get("error", {}) if isinstance(body, dict) else {}
-                raise ApiError(response.status, error.get("code", "error"), error.get("message", ""))
+                retry = response.headers.get("Retry-After", "")
+                raise ApiError(response.status, error.get("code", "error"), error.get("message", ""),
+                               int(retry) if retry.isdigit() else None)
             return body
     except (TimeoutError, aiohttp.ClientError) as exc:
         raise ApiUnavailable(f"{method} {path}: {exc!r}") from exc

@@ -3,6 +3,9 @@
 Verified means one of: a valid app token (HS256 JWT, `sub` = customer id) in the message metadata,
 or a policy number / mobile number plus the last 4 characters of the ID number that the policy
 API confirms. Three failed attempts lock lookups for the conversation and hand over to a human.
+The policy API also counts failures per phone, policy number and customer across every
+conversation and channel, and locks verification for them (429 `identity_locked`): the customer
+is told so and offered a person. Verification does not outlive the session (actions/session.py).
 """
 
 from __future__ import annotations
@@ -61,14 +64,30 @@ def identity_key_parts(key: str) -> dict[str, str | None]:
     return {"policy_number": policy, "phone": None if policy else parsing.parse_phone(key)}
 
 
+class IdentityLocked(Exception):
+    """The policy API locked verification for these details (too many failures, any conversation)."""
+
+    def __init__(self, retry_after_s: int | None) -> None:
+        super().__init__(f"identity locked for {retry_after_s}s")
+        self.retry_after_s = retry_after_s
+
+
 async def check_identity(key: str, last4: str) -> dict | None:
-    """The customer if key + last4 match; None if they don't. ApiUnavailable propagates."""
+    """The customer if key + last4 match; None if they don't. IdentityLocked and ApiUnavailable propagate."""
     try:
         return await api_client.verify_identity(id_last4=last4, **identity_key_parts(key))
     except ApiError as exc:
         if exc.status in (401, 404, 422):
             return None
+        if exc.status == 429 and exc.code == "identity_locked":
+            raise IdentityLocked(exc.retry_after_s) from exc
         raise
+
+
+def say_locked(turn: Turn, locked: IdentityLocked) -> None:
+    """Plainly why, for how long, and a person right away."""
+    minutes = max(1, -(-(locked.retry_after_s or 30 * 60) // 60))
+    turn.say_offering_human("identity_locked_server", minutes=minutes)
 
 
 def identity_key_in(text: str) -> str | None:
@@ -120,6 +139,11 @@ class ValidateIdentityForm(FreeTextForm):
             # Not the customer's fault: no attempt counted; the form ends and offers a human.
             turn.say_offering_human("api_down")
             return events + [SlotSet("requested_slot", None), SlotSet("pending_request", None)]
+        except IdentityLocked as locked:
+            # Locked server side: asking again here cannot help; the form ends and offers a person.
+            say_locked(turn, locked)
+            return events + [SlotSet("identity_key", None), SlotSet("id_last4", None),
+                             SlotSet("requested_slot", None), SlotSet("pending_request", None)]
         if customer:
             turn.say("identity_ok", name=customer["name"])
             return events + verified_events(customer) + [SlotSet("requested_slot", None)]

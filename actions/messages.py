@@ -25,6 +25,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "验证失败次数过多，为保护您的信息，本次会话已暂停查询。我为您转人工客服。",
         "en": "Too many failed attempts: to protect your data, lookups are locked for this conversation. Let me get you a human agent.",
     },
+    "identity_locked_server": {
+        "zh": "这些身份信息近期验证失败次数过多，为保护您的信息，验证已暂时锁定（约 {minutes} 分钟后可再试，正确的信息在此期间也无法通过）。如需现在办理，我可以为您转人工客服。",
+        "en": "There have been too many failed checks for these details, so to protect your data verification is locked for about {minutes} minute(s); until then even the right answer can't get through. If you need help now, I can put you through to an agent.",
+    },
     "api_down": {
         "zh": "抱歉，保单系统暂时无法访问，请稍后再试。需要的话我可以为您转人工客服。",
         "en": "Sorry, our policy system is unavailable right now. Please try again later, or I can put you through to an agent.",

@@ -132,6 +132,9 @@ class ActionHandleRequest(Action):
         except ApiUnavailable:
             turn.say_offering_human("api_down")
             return [SlotSet("next_step", "done")]
+        except identity.IdentityLocked as locked:
+            identity.say_locked(turn, locked)
+            return [SlotSet("pending_request", None), SlotSet("next_step", "done")]
         if customer_id is None:
             return [SlotSet("pending_request", name), SlotSet("pending_text", turn.text[:500]),
                     SlotSet("next_step", "identity")]

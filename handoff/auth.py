@@ -1,18 +1,30 @@
-"""Console sign-in: bcrypt password hashes in the database, session tokens in Redis with expiry."""
+"""Console sign-in: bcrypt password hashes in the database, session tokens in Redis with expiry.
+
+Sign-in is throttled per user name and per client address (service_auth.lockout, in the hub's Redis
+under HANDOFF_REDIS_PREFIX): too many failures answer 429 with Retry-After, even for the right
+password. An unknown user name costs the same bcrypt check as a wrong password and gets the same
+answer, so neither the reply nor its timing tells which names exist.
+"""
 
 from __future__ import annotations
+
+import math
+import secrets
 
 import bcrypt
 from fastapi import Request, WebSocket
 
 from handoff.errors import HubError
 from handoff.service import Hub, User
+from handoff.settings import Settings
+from service_auth.lockout import Identifier, Lockout, LockoutPolicy, LockoutUnavailable
 
 COOKIE = "hub_session"
+BCRYPT_ROUNDS = 10
 
 
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=10)).decode()
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode()
 
 
 def check_password(password: str, hashed: str) -> bool:
@@ -20,6 +32,52 @@ def check_password(password: str, hashed: str) -> bool:
         return bcrypt.checkpw(password.encode()[:72], hashed.encode())
     except ValueError:
         return False
+
+
+# Checked against when the user name is unknown: same cost as a real user's hash, matches nothing.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(24))
+
+
+class SignInThrottle:
+    def __init__(self, settings: Settings) -> None:
+        # Keyed under a secret of the hub's: Redis holds no readable user names or addresses.
+        secret = f"console-sign-in:{settings.policy_api_key}"
+
+        def lockout(kind: str, max_failures: int) -> Lockout:
+            policy = LockoutPolicy(max_failures, settings.login_window_s, settings.login_lock_s)
+            return Lockout(settings.redis_url, f"{settings.prefix}:signin-{kind}", policy, secret)
+
+        self._by_name = lockout("name", settings.login_max_failures)
+        self._by_address = lockout("address", settings.login_max_failures_per_address)
+
+    def check(self, username: str, address: str, password: str, password_hash: str | None) -> None:
+        """Raise HubError unless the password is right and neither the name nor the address is locked.
+        Blocking (Redis and bcrypt): run it in a thread."""
+        name: list[Identifier] = [("name", username.strip().casefold())]
+        where: list[Identifier] = [("address", address)]
+        try:
+            wait = max(self._by_name.locked_for(name), self._by_address.locked_for(where))
+            if wait:
+                minutes = max(1, math.ceil(wait / 60))
+                raise HubError(429, "sign_in_locked",
+                               f"登录失败次数过多，请 {minutes} 分钟后再试。"
+                               f"Too many failed sign-ins: try again in {minutes} minute(s).",
+                               headers={"Retry-After": str(wait)})
+            ok = check_password(password, password_hash or _DUMMY_HASH) and password_hash is not None
+            if not ok:
+                self._by_name.failed(name)
+                self._by_address.failed(where)
+                raise HubError(401, "bad_credentials", "Wrong username or password.")
+            self._by_name.succeeded(name)
+        except LockoutUnavailable as exc:
+            raise HubError(503, "hub_unavailable", "The hub's live store is unavailable; try again shortly.") from exc
+
+
+def sign_in_throttle(request: Request) -> SignInThrottle:
+    throttle = getattr(request.app.state, "sign_in_throttle", None)
+    if throttle is None:
+        throttle = request.app.state.sign_in_throttle = SignInThrottle(request.app.state.hub.settings)
+    return throttle
 
 
 async def user_for_token(hub: Hub, token: str | None) -> User | None:

@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from handoff.api_routes import HubDep, check_cid
-from handoff.auth import COOKIE, check_password, current_user, supervisor, websocket_user
+from handoff.auth import COOKIE, current_user, sign_in_throttle, supervisor, websocket_user
 from handoff.chat_routes import STATIC, Socket
 from handoff.errors import HubError
 from handoff.records import _pct
@@ -56,8 +56,11 @@ class TextIn(BaseModel):
 @router.post("/api/console/login")
 async def login(body: LoginIn, request: Request, response: Response, hub: HubDep) -> dict[str, Any]:
     record = await hub.records.user(body.username)
-    # bcrypt is slow on purpose: keep it off the event loop.
-    if record is None or not await asyncio.to_thread(check_password, body.password, record.password_hash):
+    address = request.client.host if request.client else "unknown"
+    # bcrypt is slow on purpose and the throttle asks Redis: keep both off the event loop.
+    await asyncio.to_thread(sign_in_throttle(request).check, body.username, address, body.password,
+                            record.password_hash if record else None)
+    if record is None:  # check() already refused it; this keeps the type checker and -O honest
         raise HubError(401, "bad_credentials", "Wrong username or password.")
     await hub.state.register_agent(record)
     token = await hub.state.new_session(record.username)

@@ -48,4 +48,11 @@ class Settings:
     accept_target_s: float = 30.0
     max_text_chars: int = 2000
     max_frame_bytes: int = 16 * 1024
+    # Console sign-in (handoff/auth.py): failures within the window lock the user name, or the address,
+    # for lock_s. An address gets more room than a name: a contact centre's agents share one NAT address.
+    login_max_failures: int = field(default_factory=lambda: int(_float("HANDOFF_LOGIN_MAX_FAILURES", 5)))
+    login_max_failures_per_address: int = field(
+        default_factory=lambda: int(_float("HANDOFF_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)))
+    login_window_s: int = field(default_factory=lambda: int(_float("HANDOFF_LOGIN_WINDOW_S", 15 * 60)))
+    login_lock_s: int = field(default_factory=lambda: int(_float("HANDOFF_LOGIN_LOCK_S", 15 * 60)))
     cookie_secure: bool = field(default_factory=lambda: os.environ.get("HANDOFF_COOKIE_SECURE", "") == "1")

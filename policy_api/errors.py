@@ -15,6 +15,7 @@ class ApiError(Exception):
     status_code = 400
     code = "bad_request"
     message = "Bad request."
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.message)
@@ -36,6 +37,21 @@ class Unauthorized(ApiError):
 class IdentityMismatch(ApiError):
     status_code, code = 401, "identity_mismatch"
     message = "The identity details do not match our records."
+
+
+class IdentityLocked(ApiError):
+    status_code, code = 429, "identity_locked"
+    message = ("Too many failed identity checks for these details: verification is locked for them, "
+               "even with the right answer. Retry after the Retry-After seconds, or talk to an agent.")
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__()
+        self.headers = {"Retry-After": str(retry_after_s)}
+
+
+class IdentityCheckUnavailable(ApiError):
+    status_code, code = 503, "identity_check_unavailable"
+    message = "Identity checks are unavailable (their attempt counter cannot be reached); try again shortly."
 
 
 class CustomerNotFound(ApiError):
@@ -153,7 +169,7 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status_code, exc.code, exc.message)
+        return error_response(exc.status_code, exc.code, exc.message, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from policy_api import __version__
 from policy_api.db import create_schema, make_engine, make_session_factory
 from policy_api.errors import install_error_handlers
+from policy_api.identity_attempts import make_lockout
 from policy_api.knowledge_service import KnowledgeService
 from policy_api.middleware import BodySizeLimitMiddleware
 from policy_api.payments import SimulatedGateway
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.gateway = SimulatedGateway(settings.public_url)
     app.state.schema_ready = False
     app.state.knowledge = KnowledgeService(app.state.session_factory)
+    app.state.identity_lockout = make_lockout(settings)
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

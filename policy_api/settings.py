@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     port: int = Field(default=8001, validation_alias="POLICY_API_PORT")
     public_url: str = Field(default="http://localhost:8001", validation_alias="POLICY_API_PUBLIC_URL")
     max_body_bytes: int = Field(default=64 * 1024, validation_alias="POLICY_API_MAX_BODY_BYTES")
+    # Failed identity checks are counted per phone, policy number and customer in Redis
+    # (service_auth.lockout), so a new conversation, a /restart or another channel starts nothing over.
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias="REDIS_URL")
+    identity_redis_prefix: str = Field(default="desk-identity", validation_alias="IDENTITY_REDIS_PREFIX")
+    identity_max_failures: int = Field(default=5, ge=1, validation_alias="IDENTITY_MAX_FAILURES")
+    identity_failure_window_s: int = Field(default=15 * 60, ge=1, validation_alias="IDENTITY_FAILURE_WINDOW_S")
+    identity_lock_s: int = Field(default=30 * 60, ge=1, validation_alias="IDENTITY_LOCK_S")
 
 
 @lru_cache

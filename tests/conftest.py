@@ -23,6 +23,13 @@ from tests import services  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+# The shared stack serves every test of the run, many of which fail identity checks on the same demo
+# customers on purpose; at the real limit their failures would add up to a lock that breaks unrelated
+# tests. The limit itself is tested on this same stack with the API restarted at real settings
+# (Stack.api_settings, tests/security/test_identity_guessing.py).
+STACK_API_ENV = {"IDENTITY_MAX_FAILURES": "1000"}
+
+
 @dataclass
 class Stack:
     api_url: str
@@ -45,7 +52,20 @@ class Stack:
             yield
         finally:
             self.api_process = contextlib.ExitStack()
-            self.api_process.enter_context(services.policy_api(self.database_url, self.api_port))
+            self.api_process.enter_context(services.policy_api(self.database_url, self.api_port,
+                                                               extra_env=STACK_API_ENV))
+
+    @contextlib.contextmanager
+    def api_settings(self, env: dict[str, str]) -> Iterator[None]:
+        """The real policy API restarted on its port with these settings for the block, then as before."""
+        self.api_process.close()
+        try:
+            with services.policy_api(self.database_url, self.api_port, extra_env=env):
+                yield
+        finally:
+            self.api_process = contextlib.ExitStack()
+            self.api_process.enter_context(services.policy_api(self.database_url, self.api_port,
+                                                               extra_env=STACK_API_ENV))
 
     def reseed(self) -> None:
         services.seed(self.database_url)
@@ -64,7 +84,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     services.seed(database_url)
     api_port = services.free_port()
     api_process = contextlib.ExitStack()
-    api_url = api_process.enter_context(services.policy_api(database_url, api_port))
+    api_url = api_process.enter_context(services.policy_api(database_url, api_port, extra_env=STACK_API_ENV))
     services.wait_for_knowledge(api_url)
     hub_port = services.free_port()
     hub_env = {"HANDOFF_HUB_URL": f"http://127.0.0.1:{hub_port}/api/handoffs"}

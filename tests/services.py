@@ -97,10 +97,13 @@ def seed(database_url: str) -> str:
 
 @contextlib.contextmanager
 def policy_api(database_url: str, port: int | None = None, api_key: str = API_KEY,
-               name: str = "policy_api") -> Iterator[str]:
+               name: str = "policy_api", extra_env: dict | None = None) -> Iterator[str]:
+    """extra_env: e.g. IDENTITY_* lockout settings. Each start counts identity failures under a fresh
+    Redis prefix unless extra_env names one, so test runs sharing a Redis never lock each other."""
     port = port or free_port()
     env = {"DATABASE_URL": database_url, "POLICY_API_KEY": api_key, "POLICY_API_HOST": "127.0.0.1",
-           "POLICY_API_PORT": str(port), "POLICY_API_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+           "POLICY_API_PORT": str(port), "POLICY_API_PUBLIC_URL": f"http://127.0.0.1:{port}",
+           "IDENTITY_REDIS_PREFIX": f"test-identity-{secrets.token_hex(6)}", **(extra_env or {})}
     with service(f"{name}_{port}", [APP_PYTHON, "-m", "policy_api"],
                  f"http://127.0.0.1:{port}/health", env):
         yield f"http://127.0.0.1:{port}"

@@ -1,26 +1,34 @@
 import hmac
 import logging
+from typing import Annotated
 
+from fastapi import Depends
 from sqlalchemy import select
 
 from policy_api import normalize
 from policy_api.deps import SessionDep
-from policy_api.errors import IdentityMismatch, InvalidRequest
+from policy_api.errors import IdentityCheckUnavailable, IdentityLocked, IdentityMismatch, InvalidRequest
+from policy_api.identity_attempts import get_lockout, identifiers
 from policy_api.masking import mask_phone
 from policy_api.models import Customer, Policy
 from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import IdentityVerified, IdentityVerifyRequest
+from service_auth.lockout import Lockout, LockoutUnavailable
 
 log = logging.getLogger("policy_api")
 router = v1_router("identity")
 
 
-@router.post("/identity/verify", response_model=IdentityVerified, responses=error_docs(401))
-def verify_identity(body: IdentityVerifyRequest, session: SessionDep) -> IdentityVerified:
+@router.post("/identity/verify", response_model=IdentityVerified, responses=error_docs(401, 429, 503))
+def verify_identity(body: IdentityVerifyRequest, session: SessionDep,
+                    lockout: Annotated[Lockout, Depends(get_lockout)]) -> IdentityVerified:
     """Match a policy number and/or phone number plus the last 4 characters of the ID number.
 
     Every mismatch — unknown policy, unknown phone, wrong digits — gets the same 401, so the
-    endpoint cannot be used to probe which policies or phone numbers exist."""
+    endpoint cannot be used to probe which policies or phone numbers exist. Each mismatch counts
+    against the phone, the policy number and the customers they name (Redis, every caller alike);
+    too many lock verification for them: 429 `identity_locked` with Retry-After, even for the right
+    answer. Without Redis no check is made (503): an uncounted check is an unlimited one."""
     has_policy = bool(body.policy_number and body.policy_number.strip())
     has_phone = bool(body.phone and body.phone.strip())
     if not (has_policy or has_phone):
@@ -30,6 +38,7 @@ def verify_identity(body: IdentityVerifyRequest, session: SessionDep) -> Identit
         raise InvalidRequest("id_last4 must be the last 4 characters of the ID number.")
 
     by_policy = by_phone = None
+    number = None
     phone = normalize.phone(body.phone) if has_phone and body.phone else None
     if has_policy and body.policy_number:
         number = normalize.policy_number(body.policy_number)
@@ -43,9 +52,22 @@ def verify_identity(body: IdentityVerifyRequest, session: SessionDep) -> Identit
     else:
         customer = by_policy if has_policy else by_phone
 
-    if customer is None or not hmac.compare_digest(customer.id_number[-4:].upper(), last4):
-        log.info("identity mismatch (phone=%s)", mask_phone(phone) if phone else "-")
-        raise IdentityMismatch()
+    attempted = identifiers(phone, number, [by_policy, by_phone])
+    try:
+        retry_after_s = lockout.locked_for(attempted)
+        if retry_after_s:
+            log.info("identity check refused: locked for %ss (phone=%s)", retry_after_s,
+                     mask_phone(phone) if phone else "-")
+            raise IdentityLocked(retry_after_s)
+        if customer is None or not hmac.compare_digest(customer.id_number[-4:].upper(), last4):
+            locked = lockout.failed(attempted)
+            log.info("identity mismatch (phone=%s)%s", mask_phone(phone) if phone else "-",
+                     "; now locked" if locked else "")
+            raise IdentityMismatch()
+        lockout.succeeded(attempted)
+    except LockoutUnavailable as exc:
+        log.error("identity lockout store unreachable: %s", type(exc.__cause__).__name__)
+        raise IdentityCheckUnavailable() from exc
     log.info("identity verified customer=%s phone=%s", customer.customer_id, mask_phone(customer.phone))
     return IdentityVerified(
         customer_id=customer.customer_id,
