@@ -12,7 +12,8 @@ import secrets
 import sys
 from pathlib import Path
 
-DEMO_SECRETS = ("POLICY_API_KEY", "APP_JWT_SECRET", "RASA_JWT_SECRET", "RASA_CHANNEL_SECRET", "ACTION_SERVER_SECRET")
+DEMO_SECRETS = ("POLICY_API_KEY", "APP_JWT_SECRET", "RASA_JWT_SECRET", "RASA_CHANNEL_SECRET", "ACTION_SERVER_SECRET",
+                "VOICE_API_KEY")
 
 
 def existing(path: Path) -> dict[str, str]:
