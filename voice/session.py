@@ -50,6 +50,9 @@ class Services:
     hub: HandoffHub
     store: TranscriptStore
     active: dict[str, CallSession] = field(default_factory=dict)
+    # Media Streams connections and /utterance requests being served (VOICE_MAX_CALLS bounds it); counted
+    # from the upgrade, not from `start`, so connections that never say who they are still count.
+    lines: int = 0
     calls_total: int = 0
     max_buffered_s: float = 0.0
     end_reasons: dict[str, int] = field(default_factory=dict)
