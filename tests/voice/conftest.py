@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import httpx
 import pytest
+from twilio.request_validator import RequestValidator
 
 from tests import services
 from voice import testset
@@ -35,6 +36,12 @@ class VoiceService:
         response = httpx.get(self.url + path, timeout=30, headers=self.headers, **kwargs)
         response.raise_for_status()
         return response.json()
+
+    def upgrade_headers(self) -> dict[str, str]:
+        """What Twilio sends with its /media upgrade: the signature over the stream URL, when one is checked."""
+        if not self.twilio_auth_token:
+            return {}
+        return {"X-Twilio-Signature": RequestValidator(self.twilio_auth_token).compute_signature(self.ws_url, {})}
 
     def carrier(self, **kwargs: Any) -> FakeCarrier:
         """A carrier calling this gateway, signing its upgrade when the gateway checks signatures."""
