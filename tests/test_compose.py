@@ -10,7 +10,7 @@ import yaml
 from tests import services
 
 SECRETS = ("POSTGRES_PASSWORD", "POLICY_API_KEY", "APP_JWT_SECRET", "RASA_JWT_SECRET", "RASA_CHANNEL_SECRET",
-           "ACTION_SERVER_SECRET", "HANDOFF_API_KEY")
+           "ACTION_SERVER_SECRET", "HANDOFF_API_KEY", "VOICE_API_KEY")
 INTERNAL = ("postgres", "redis", "actions", "rasa", "outreach")
 
 

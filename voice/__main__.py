@@ -11,7 +11,7 @@ from service_auth.env_secrets import require_secrets
 
 
 def main() -> None:
-    require_secrets("RASA_JWT_SECRET", "RASA_CHANNEL_SECRET")
+    require_secrets("RASA_JWT_SECRET", "RASA_CHANNEL_SECRET", "VOICE_API_KEY")
     # Imported after the check: loading the recognisers takes seconds, a refusal should not.
     from voice.app import create_app
     from voice.media_streams import MAX_MESSAGE_BYTES
@@ -22,6 +22,11 @@ def main() -> None:
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per utterance otherwise
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = Settings()
+    if not settings.twilio_auth_token:
+        # Allowed (make run, a local test line), but a production line without it takes calls from anyone.
+        logging.getLogger("voice").warning(
+            "TWILIO_AUTH_TOKEN is not set: Twilio signatures on /twiml and /media are NOT checked; "
+            "a production install must set it")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
                 ws_max_size=MAX_MESSAGE_BYTES, ws_ping_interval=None)
 

@@ -1,8 +1,10 @@
 """The voice gateway: Twilio Media Streams WebSocket, one-utterance HTTP endpoint, call transcripts.
 
-GET /health, GET /metrics (active calls, buffered audio, memory), GET /calls/{id} (masked transcript),
-WS /media (Media Streams), POST /utterance (a recorded utterance in, transcript + reply text + audio out),
-POST /twiml (the TwiML that connects a carrier's call to /media).
+GET /health, GET /metrics (active calls, buffered audio, memory); with X-API-Key (VOICE_API_KEY):
+GET /calls/{id} (masked transcript, by our call id), GET /calls?call_sid= (our ids for a carrier's Call SID),
+POST /utterance (a recorded utterance in, transcript + reply text + audio out); from the carrier, with
+X-Twilio-Signature when TWILIO_AUTH_TOKEN is set: WS /media (Media Streams), POST /twiml (the TwiML that
+connects a carrier's call to /media). Who may call what: voice/security.py.
 """
 
 from __future__ import annotations
@@ -10,18 +12,19 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import html
 import io
 import logging
 import time
-import uuid
 import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile, WebSocket
-from fastapi.responses import Response
+from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket
+from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import UploadFile
 from starlette.websockets import WebSocketState
 
 from service_auth.rasa_auth import RasaAuth
@@ -31,18 +34,24 @@ from voice.assistant import Assistant, AssistantUnavailable
 from voice.codec import SAMPLE_RATE, to_whisper
 from voice.hub import make_hub
 from voice.prompts import spoken_options
+from voice.security import SIGNATURE_HEADER, CarrierSignature, call_sid_or_none, new_call_id, require_api_key
 from voice.session import CallSession, Services
 from voice.settings import Settings
 from voice.transcripts import TranscriptStore
 from voice.tts import SpeechSynthesizer
+from voice.upload import MAX_UPLOAD_AUDIO_S, MAX_UPLOAD_BYTES, UploadRefused, check_duration, check_length
 
 logger = logging.getLogger(__name__)
 
 MAX_BAD_MESSAGES = 10  # malformed messages tolerated on one stream before it is closed
 START_TIMEOUT_S = 10.0  # a stream must say who it is (start) within this
 STREAM_IDLE_S = 15.0  # a carrier sends 50 media messages a second; this long without any means it is gone
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UPLOAD_AUDIO_S = 60
+RETRY_AFTER_S = 30
+# Bilingual: an app may show it to the caller as it is.
+BUSY = "线路繁忙，请稍后再试 / all lines are busy, please try again later"
+UTTERANCE_FORM = {"type": "object", "required": ["audio"], "properties": {
+    "audio": {"type": "string", "format": "binary"}, "language": {"type": "string", "enum": ["zh", "en", "auto"]},
+    "conversation_id": {"type": "string", "description": "continue a conversation a previous call returned"}}}
 
 
 def memory_mb() -> dict[str, float]:
@@ -84,7 +93,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Insurance desk voice gateway", lifespan=lifespan)
-    app.state.settings = settings or Settings()
+    app.state.settings = settings = settings or Settings()
+    app.state.signature = CarrierSignature(settings.twilio_auth_token, settings.public_url)
 
     @app.get("/health")
     async def health(request: Request) -> dict[str, Any]:
@@ -98,7 +108,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "end_reasons": services.end_reasons, "max_buffered_audio_s": round(services.max_buffered_s, 2),
                 **memory_mb()}
 
-    @app.get("/calls/{call_id}")
+    @app.get("/calls", dependencies=[Depends(require_api_key)])
+    async def calls_by_carrier_reference(request: Request, call_sid: str) -> dict[str, Any]:
+        """Our call ids for a carrier's Call SID (an operator holding a Twilio log); the key is required."""
+        if call_sid_or_none(call_sid) is None:
+            raise HTTPException(422, "call_sid must be a Twilio Call SID (CA + 32 hex digits)")
+        return {"call_ids": await asyncio.to_thread(request.app.state.services.store.calls_for_sid, call_sid)}
+
+    @app.get("/calls/{call_id}", dependencies=[Depends(require_api_key)])
     async def call(call_id: str, request: Request) -> dict[str, Any]:
         record = await asyncio.to_thread(request.app.state.services.store.call, call_id)
         if record is None:
@@ -108,56 +125,120 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post("/twiml")
     async def twiml(request: Request) -> Response:
         """TwiML for the carrier's voice webhook: connect the call's audio to /media."""
-        host = request.headers.get("x-forwarded-host") or request.headers.get("host", "localhost")
-        body = (f'<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://{host}/media">'
+        signature: CarrierSignature = request.app.state.signature
+        form = await request.form(max_files=0, max_fields=100)
+        params = {key: value for key, value in form.items() if isinstance(value, str)}
+        if not signature.valid(str(request.url), "/twiml", params, request.headers.get(SIGNATURE_HEADER)):
+            return JSONResponse({"detail": f"missing or invalid {SIGNATURE_HEADER}"}, 403)
+        stream_url = _stream_url(request.app.state.settings, request)
+        body = (f'<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="{stream_url}">'
                 '</Stream></Connect><Hangup/></Response>')
         return Response(body, media_type="application/xml")
 
-    @app.post("/utterance")
-    async def utterance(request: Request, audio: UploadFile = File(...), language: str = Form("auto"),
-                        sender: str | None = Form(None)) -> dict[str, Any]:
-        return await _utterance(request.app.state.services, audio, language, sender)
+    # The form is read by hand, after the key, the line count and Content-Length are checked: FastAPI would
+    # spool the whole upload before any dependency ran, for anyone who asked.
+    @app.post("/utterance", dependencies=[Depends(require_api_key)],
+              openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": UTTERANCE_FORM}}}})
+    async def utterance(request: Request) -> Response:
+        services: Services = request.app.state.services
+        if services.lines >= services.settings.max_calls:
+            return JSONResponse({"detail": BUSY}, 503, headers={"Retry-After": str(RETRY_AFTER_S)})
+        services.lines += 1
+        try:
+            return JSONResponse(await _utterance(request, services))
+        except UploadRefused as exc:
+            return JSONResponse({"detail": exc.detail}, exc.status)
+        finally:
+            services.lines -= 1
 
     @app.websocket("/media")
     async def media(websocket: WebSocket) -> None:
-        await _media_stream(websocket, websocket.app.state.services)
+        services: Services = websocket.app.state.services
+        signature: CarrierSignature = websocket.app.state.signature
+        # Refused before the upgrade: nothing of a forged or surplus call reaches the recogniser.
+        if not signature.valid(str(websocket.url), "/media", {}, websocket.headers.get(SIGNATURE_HEADER),
+                               websocket=True):
+            await _refuse_upgrade(websocket, 403, f"missing or invalid {SIGNATURE_HEADER}")
+            return
+        if services.lines >= services.settings.max_calls:
+            await _refuse_upgrade(websocket, 503, BUSY)
+            return
+        services.lines += 1
+        try:
+            await _media_stream(websocket, services)
+        finally:
+            services.lines -= 1
 
     return app
 
 
-async def _utterance(services: Services, audio: UploadFile, language: str, sender: str | None) -> dict[str, Any]:
+async def _utterance(request: Request, services: Services) -> dict[str, Any]:
     from faster_whisper.audio import decode_audio
 
-    data = await audio.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"audio larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    check_length(request.headers.get("content-length"))
+    form = await request.form(max_files=1, max_fields=5)
+    audio, language = form.get("audio"), form.get("language") or "auto"
+    if form.get("sender") is not None:
+        # The conversation is the gateway's to choose: a sender such as app-C0001 would speak as that customer.
+        raise UploadRefused(400, "sender is not accepted: the gateway chooses the conversation "
+                                 "(continue one with the conversation_id it returned)")
+    if not isinstance(audio, UploadFile):
+        raise UploadRefused(422, "audio (a file) is required")
     if language not in ("zh", "en", "auto"):
-        raise HTTPException(422, "language must be zh, en or auto")
+        raise UploadRefused(422, "language must be zh, en or auto")
+    conversation_id = await _conversation_of(services, form.get("conversation_id"))
+    data = await audio.read(MAX_UPLOAD_BYTES + 1)
+    await asyncio.to_thread(check_duration, data)  # from the header, before a sample is decoded
     try:
         samples = await asyncio.to_thread(decode_audio, io.BytesIO(data), 16000)
     except Exception as exc:  # av raises many kinds for a file that is not audio
-        raise HTTPException(400, f"could not decode the audio (WAV, MP3 or OGG expected): {type(exc).__name__}") from exc
-    if len(samples) > MAX_UPLOAD_AUDIO_S * 16000:
-        raise HTTPException(413, f"utterance longer than {MAX_UPLOAD_AUDIO_S} s")
+        raise UploadRefused(400, f"could not decode the audio (WAV, MP3 or OGG expected): {type(exc).__name__}") from exc
+    if len(samples) > MAX_UPLOAD_AUDIO_S * 16000:  # a header that understated its length
+        raise UploadRefused(413, f"utterance longer than {MAX_UPLOAD_AUDIO_S} s")
     if language == "auto":
         language = await services.asr.detect_language_async(samples) or "zh"
     transcript = await services.asr.transcribe_async(samples, language)
-    sender = sender or f"http-{uuid.uuid4().hex[:12]}"
-    result: dict[str, Any] = {"sender": sender, "language": language, "transcript": transcript.text,
+    result: dict[str, Any] = {"conversation_id": conversation_id, "language": language, "transcript": transcript.text,
                               "intent": None, "reply_text": "", "reply_audio_wav": None,
                               "asr_ms": round(transcript.seconds * 1000)}
     if not transcript.text:
         return result  # nothing was said: no message to the assistant, nothing invented
     try:
-        reply = await services.assistant.send(sender, transcript.text, language)
+        reply = await services.assistant.send(conversation_id, transcript.text, language)
     except AssistantUnavailable as exc:
-        raise HTTPException(503, "the assistant is not reachable") from exc
+        raise UploadRefused(503, "the assistant is not reachable") from exc
     spoken = reply.text + ("\n" + spoken_options([b["title"] for b in reply.buttons], language) if reply.buttons else "")
     pcm = await asyncio.to_thread(lambda: np.concatenate([np.zeros(0, np.int16), *services.tts.speak(spoken, language)]))
-    await asyncio.to_thread(_store_http_turns, services, sender, language, transcript.text, reply.intent, reply.text)
+    await asyncio.to_thread(_store_http_turns, services, conversation_id, language, transcript.text, reply.intent,
+                            reply.text)
     result.update(intent=reply.intent, reply_text=reply.text, buttons=reply.buttons, handoff_reason=reply.handoff_reason,
                   reply_audio_wav=base64.b64encode(_wav_bytes(pcm)).decode())
     return result
+
+
+async def _conversation_of(services: Services, given: object) -> str:
+    """A new conversation id, or one this endpoint minted before (a phone call's or anyone else's is refused)."""
+    if given is None or given == "":
+        return new_call_id()
+    if not isinstance(given, str) or not await asyncio.to_thread(services.store.is_http_conversation, given):
+        raise UploadRefused(404, "no such conversation_id (use the one a previous /utterance returned)")
+    return given
+
+
+def _stream_url(settings: Settings, request: Request) -> str:
+    if settings.public_url:
+        return settings.public_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + "/media"
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host", "localhost")
+    return f"wss://{html.escape(host, quote=True)}/media"
+
+
+async def _refuse_upgrade(websocket: WebSocket, status: int, detail: str) -> None:
+    """An HTTP answer to the upgrade (the carrier logs the status); close-before-accept where unsupported."""
+    try:
+        headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+        await websocket.send_denial_response(JSONResponse({"detail": detail}, status, headers=headers))
+    except RuntimeError:
+        await websocket.close(1008 if status == 403 else 1013, detail[:120])
 
 
 def _store_http_turns(services: Services, sender: str, language: str, text: str, intent: str | None,
@@ -229,11 +310,15 @@ async def _media_stream(websocket: WebSocket, services: Services) -> None:
                     if session is not None:
                         raise ms.ProtocolError("second start")
                     start = ms.start_of(body)
-                    if start.call_sid in services.active:
+                    if call_sid_or_none(start.call_sid) is None:
+                        close_code, close_reason = 1008, "start without a valid callSid (CA + 32 hex digits)"
+                        break
+                    if any(active.start.call_sid == start.call_sid for active in services.active.values()):
                         close_code, close_reason = 1008, "call already streaming"
                         break
-                    session = CallSession(services, start, send, hangup)
-                    services.active[start.call_sid] = session
+                    # Our own id for the call: the carrier's callSid is only its reference, never the conversation.
+                    session = CallSession(services, start, send, hangup, new_call_id())
+                    services.active[session.call_id] = session
                     services.calls_total += 1
                     await session.begin()
                 elif session is None:

@@ -10,14 +10,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import wave
 from pathlib import Path
 
 import httpx
 import numpy as np
 
+from service_auth.demo import existing
 from voice.carrier import FakeCarrier
 from voice.codec import SAMPLE_RATE, ulaw_encode
+from voice.settings import ROOT
+
+
+def configured(name: str) -> str | None:
+    """From the environment, else from the demo install's secrets (make run writes var/secrets.env)."""
+    return os.environ.get(name) or existing(ROOT / "var" / "secrets.env").get(name)
 
 
 def load_as_phone_audio(path: Path) -> bytes:
@@ -29,7 +37,9 @@ def load_as_phone_audio(path: Path) -> bytes:
 
 async def call(url: str, files: list[Path], language: str | None, keys: str | None, out: Path,
                realtime: bool) -> dict:
-    async with FakeCarrier(f"{url.rstrip('/')}/media", language=language) as carrier:
+    # Signed as Twilio would when the gateway checks signatures; the key reads the transcript back.
+    async with FakeCarrier(f"{url.rstrip('/')}/media", language=language,
+                           auth_token=configured("TWILIO_AUTH_TOKEN")) as carrier:
         await carrier.wait_for("mark", 1, timeout=60)  # the greeting (or the language menu) has played
         if keys:
             await carrier.press(keys)
@@ -46,9 +56,12 @@ async def call(url: str, files: list[Path], language: str | None, keys: str | No
         wav.setsampwidth(2)
         wav.setframerate(SAMPLE_RATE)
         wav.writeframes(pcm.tobytes())
-    http_url = url.replace("ws://", "http://").replace("wss://", "https://")
+    http_url = url.replace("ws://", "http://").replace("wss://", "https://").rstrip("/")
     await asyncio.sleep(0.5)
-    return httpx.get(f"{http_url.rstrip('/')}/calls/{call_sid}", timeout=10).json()
+    with httpx.Client(timeout=10, headers={"X-API-Key": configured("VOICE_API_KEY") or ""}) as client:
+        lookup = client.get(f"{http_url}/calls", params={"call_sid": call_sid})
+        lookup.raise_for_status()
+        return client.get(f"{http_url}/calls/{lookup.json()['call_ids'][-1]}").json()
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import websockets
+from twilio.request_validator import RequestValidator
 
 from voice.codec import FRAME_MS, FRAME_SAMPLES, frames, ulaw_decode
 
@@ -37,6 +38,7 @@ class FakeCarrier:
     custom: dict[str, str] = field(default_factory=dict)
     echo_marks: bool = True  # acknowledge marks as if the audio had played
     keep_line: bool = True  # between what the test sends, stream silence at the real pace, as a carrier does
+    auth_token: str | None = None  # the Twilio account's auth token: sign the upgrade as Twilio does
     call_sid: str = field(default_factory=lambda: f"CA{uuid.uuid4().hex}")
     stream_sid: str = field(default_factory=lambda: f"MZ{uuid.uuid4().hex}")
     events: list[Received] = field(default_factory=list)
@@ -51,7 +53,10 @@ class FakeCarrier:
     _line: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> FakeCarrier:
-        self._ws = await websockets.connect(self.url, max_size=2**20, ping_interval=None)
+        headers = {}
+        if self.auth_token:
+            headers["X-Twilio-Signature"] = RequestValidator(self.auth_token).compute_signature(self.url, {})
+        self._ws = await websockets.connect(self.url, max_size=2**20, ping_interval=None, additional_headers=headers)
         self._reader = asyncio.create_task(self._read())
         await self.send_json({"event": "connected", "protocol": "Call", "version": "1.0.0"})
         custom = dict(self.custom)
@@ -188,17 +193,18 @@ class FakeCarrier:
 
 @dataclass
 class SpokenTurn:
-    call_sid: str
+    call_sid: str  # the carrier's reference; the gateway's own call id is found with GET /calls?call_sid=
     speech_end_at: float  # when the end of speech went out (monotonic)
     first_audio_at: float | None  # first reply audio after it
     reply_pcm: np.ndarray
 
 
 async def one_utterance_call(ws_url: str, ulaw: bytes, speech_end: int, language: str,
-                             trailing_silence_s: float = 1.0, timeout: float = 90) -> SpokenTurn:
+                             trailing_silence_s: float = 1.0, timeout: float = 90,
+                             auth_token: str | None = None) -> SpokenTurn:
     """A call that says one thing: greeting, the utterance (fast up to the end of speech, then at the
     real pace, so the time to the answer is measured as a caller lives it), the answer, hang up."""
-    async with FakeCarrier(ws_url, language=language) as carrier:
+    async with FakeCarrier(ws_url, language=language, auth_token=auth_token) as carrier:
         await carrier.wait_for("mark", 1, timeout=timeout)  # the greeting was sent and "played"
         greeting_bytes = len(carrier.audio)
         end_at = await carrier.send_audio(ulaw, realtime=True, realtime_from=speech_end)

@@ -47,7 +47,7 @@ def start_of(message: dict[str, Any]) -> Start:
     if not isinstance(start, dict):
         raise ProtocolError("start without a start object")
     stream_sid = str(message.get("streamSid") or start.get("streamSid") or "")
-    call_sid = str(start.get("callSid") or stream_sid)
+    call_sid = str(start.get("callSid") or "")  # checked by the gateway (voice.security), kept as a reference
     if not stream_sid:
         raise ProtocolError("start without streamSid")
     fmt = start.get("mediaFormat") or {}

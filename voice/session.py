@@ -50,6 +50,9 @@ class Services:
     hub: HandoffHub
     store: TranscriptStore
     active: dict[str, CallSession] = field(default_factory=dict)
+    # Media Streams connections and /utterance requests being served (VOICE_MAX_CALLS bounds it); counted
+    # from the upgrade, not from `start`, so connections that never say who they are still count.
+    lines: int = 0
     calls_total: int = 0
     max_buffered_s: float = 0.0
     end_reasons: dict[str, int] = field(default_factory=dict)
@@ -76,11 +79,11 @@ def numbers_to_confirm(text: str) -> list[str]:
 
 class CallSession:
     def __init__(self, services: Services, start: ms.Start, send: Callable[[str], Awaitable[None]],
-                 hangup: Callable[[], Awaitable[None]]) -> None:
+                 hangup: Callable[[], Awaitable[None]], call_id: str) -> None:
         self.services = services
         self.settings = services.settings
         self.start = start
-        self.call_id = start.call_sid
+        self.call_id = call_id  # ours (voice.security.new_call_id): Rasa sender, transcript and hub conversation
         self._send = send
         self._hangup = hangup
         self.vad = StreamingVad(VadConfig(end_silence_ms=self.settings.end_silence_ms,
@@ -113,7 +116,7 @@ class CallSession:
     # ---- carrier events (called by the WebSocket handler) --------------------------------------
 
     async def begin(self) -> None:
-        await asyncio.to_thread(self.services.store.start_call, self.call_id, self.start.stream_sid,
+        await asyncio.to_thread(self.services.store.start_call, self.call_id, self.start.call_sid, self.start.stream_sid,
                                 self.start.custom.get("from"), self.start.custom.get("to"))
         language = self.start.custom.get("language") or self.settings.number_languages.get(
             self.start.custom.get("to", ""))

@@ -27,6 +27,20 @@ class Settings:
     # Rasa's HTTP API token (HS256) and its channel's body signature; no defaults (voice/__main__.py checks).
     rasa_jwt_secret: str = field(default_factory=lambda: os.environ.get("RASA_JWT_SECRET", ""))
     rasa_channel_secret: str = field(default_factory=lambda: os.environ.get("RASA_CHANNEL_SECRET", ""))
+    # Our own clients' key for /utterance and /calls (voice/security.py); voice/__main__.py refuses to start
+    # without a real one outside demo mode.
+    api_key: str = field(default_factory=lambda: os.environ.get("VOICE_API_KEY", ""))
+    # Twilio's auth token: with it, /twiml and the /media upgrade must carry a valid X-Twilio-Signature.
+    # Production must set it; unset, anyone who can reach the gateway can open a call (a warning at start).
+    twilio_auth_token: str | None = field(default_factory=lambda: os.environ.get("TWILIO_AUTH_TOKEN") or None)
+    # The gateway's address as the carrier sees it (https://voice.example.com), when a proxy sits in front:
+    # the URL Twilio signed, and the stream URL /twiml hands out. Unset: the URL each request came to.
+    public_url: str | None = field(default_factory=lambda: (os.environ.get("VOICE_PUBLIC_URL") or "").rstrip("/")
+                                   or None)
+    # Calls (Media Streams connections and /utterance requests) served at once; beyond, 503. Whisper takes
+    # both cores of a 2-core host for ~0.4 s per utterance; callers mostly listen or talk, so 4 calls overlap
+    # their recognition rarely enough to keep answers near a second, and a fifth would make all of them wait.
+    max_calls: int = field(default_factory=lambda: int(os.environ.get("VOICE_MAX_CALLS", "4")))
     hub_url: str | None = field(default_factory=lambda: (os.environ.get("HANDOFF_HUB_URL") or "").rstrip("/") or None)
     database_url: str = field(default_factory=lambda: os.environ.get(
         "DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'policy.db'}"))

@@ -19,9 +19,11 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    inspect,
     select,
     update,
 )
+from sqlalchemy import text as sql_text
 
 from actions.masking import mask_text
 from policy_api.db import make_engine
@@ -30,7 +32,8 @@ metadata = MetaData()
 
 calls = Table(
     "voice_calls", metadata,
-    Column("call_id", String(64), primary_key=True),
+    Column("call_id", String(64), primary_key=True),  # ours (voice.security.new_call_id)
+    Column("call_sid", String(34), index=True),  # the carrier's reference (Twilio Call SID), format-checked
     Column("stream_sid", String(64)),
     Column("language", String(8)),
     Column("caller", String(32)),  # masked
@@ -69,14 +72,34 @@ class TranscriptStore:
     def __init__(self, database_url: str) -> None:
         self.engine = make_engine(database_url)
         metadata.create_all(self.engine)
+        self._add_missing_columns()
 
-    def start_call(self, call_id: str, stream_sid: str | None, caller: str | None, called: str | None) -> None:
+    def _add_missing_columns(self) -> None:
+        """Databases made before a column existed (make run keeps var/policy.db) get it; no migration tool here."""
+        have = {column["name"] for column in inspect(self.engine).get_columns("voice_calls")}
+        if "call_sid" not in have:
+            with self.engine.begin() as conn:
+                conn.execute(sql_text("ALTER TABLE voice_calls ADD COLUMN call_sid VARCHAR(34)"))
+
+    def start_call(self, call_id: str, call_sid: str | None, stream_sid: str | None, caller: str | None,
+                   called: str | None) -> None:
         with self.engine.begin() as conn:
-            conn.execute(insert(calls).values(call_id=call_id, stream_sid=stream_sid, caller=mask_caller(caller),
-                                              called=called, started_at=now()))
+            conn.execute(insert(calls).values(call_id=call_id, call_sid=call_sid, stream_sid=stream_sid,
+                                              caller=mask_caller(caller), called=called, started_at=now()))
+
+    def calls_for_sid(self, call_sid: str) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(calls.c.call_id).where(calls.c.call_sid == call_sid)
+                                     .order_by(calls.c.started_at)).scalars())
+
+    def is_http_conversation(self, call_id: str) -> bool:
+        """Made by POST /utterance (not a phone call): only those may be continued over HTTP."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(calls.c.end_reason).where(calls.c.call_id == call_id)).first()
+            return row is not None and row.end_reason == "http"
 
     def ensure_call(self, call_id: str, language: str) -> None:
-        """A conversation over the HTTP utterance endpoint: one "call" per sender, created on first use."""
+        """A conversation over the HTTP utterance endpoint: one "call" per conversation id, created on first use."""
         with self.engine.begin() as conn:
             if conn.execute(select(calls.c.call_id).where(calls.c.call_id == call_id)).first() is None:
                 conn.execute(insert(calls).values(call_id=call_id, language=language, started_at=now(),

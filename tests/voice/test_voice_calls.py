@@ -20,7 +20,7 @@ import pytest
 
 from tests import services
 from voice import testset
-from voice.carrier import FakeCarrier, one_utterance_call
+from voice.carrier import one_utterance_call
 from voice.codec import ulaw_decode
 
 SUBSET = 20
@@ -68,8 +68,9 @@ def test_spoken_requests_reach_the_same_intent_and_answer_as_typed_ones(voice, l
     sentence and give the typed sentence's answer, spoken back as audio."""
     agree, same_answer, results = 0, 0, []
     for utterance in subset(language):
-        turn = asyncio.run(one_utterance_call(voice.ws_url, testset.audio(utterance), utterance.speech_end, language))
-        record = voice.call_record(turn.call_sid)
+        turn = asyncio.run(one_utterance_call(voice.ws_url, testset.audio(utterance), utterance.speech_end, language,
+                                          auth_token=voice.twilio_auth_token))
+        record = voice.record_of_call(turn.call_sid)
         said = [t for t in caller_turns(record) if t["source"] == "speech"]
         transcript = said[0]["text"] if said else ""
         voice_intent = parse_intent(voice.rasa_url, transcript) if transcript else None
@@ -91,8 +92,9 @@ def test_a_short_reply_ending_at_the_first_pause_still_reaches_the_assistant(voi
     # Recognition starts at the first 100 ms pause; on that cut Whisper took 不是不是 for no speech. The whole
     # utterance then gets its own run, so the caller's "no" is not lost (the assistant reads a refusal).
     utterance = next(u for u in testset.load("zh") if u.text == "不是不是")
-    turn = asyncio.run(one_utterance_call(voice.ws_url, testset.audio(utterance), utterance.speech_end, "zh"))
-    said = [t["text"] for t in caller_turns(voice.call_record(turn.call_sid)) if t["source"] == "speech"]
+    turn = asyncio.run(one_utterance_call(voice.ws_url, testset.audio(utterance), utterance.speech_end, "zh",
+                                          auth_token=voice.twilio_auth_token))
+    said = [t["text"] for t in caller_turns(voice.record_of_call(turn.call_sid)) if t["source"] == "speech"]
     assert said and parse_intent(voice.rasa_url, said[0]) == "deny", said
 
 
@@ -101,7 +103,7 @@ def test_keypad_menu_language_number_entry_with_read_back_and_masked_transcript(
     with 1; the assistant gets the number and asks for the ID digits; the stored transcript masks it."""
 
     async def scenario() -> str:
-        async with FakeCarrier(voice.ws_url) as carrier:
+        async with voice.carrier() as carrier:
             await carrier.wait_for("mark", 1)  # the bilingual menu
             await carrier.press("2")
             await carrier.wait_for("mark", 2)  # English welcome
@@ -112,14 +114,15 @@ def test_keypad_menu_language_number_entry_with_read_back_and_masked_transcript(
             return carrier.call_sid
 
     call_sid = asyncio.run(scenario())
-    record = voice.call_record(call_sid)
+    record = voice.record_of_call(call_sid)
     texts = [(t["speaker"], t["source"], t["text"]) for t in record["turns"]]
     assert record["language"] == "en"
     assert any("For English, press 2" in text for _, _, text in texts)
     assert any(source == "prompt" and "1 3 9 0 0 1 3 9 0 0 0" in text for _, source, text in texts)
     assert ("caller", "confirmed", "139****9000") in texts  # stored masked
     assert not any("13900139000" in text for _, _, text in texts)
-    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10, auth=services.rasa_auth()).json()
+    tracker = httpx.get(f"{voice.rasa_url}/conversations/{voice.call_id_of(call_sid)}/tracker", timeout=10,
+                        auth=services.rasa_auth()).json()
     assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["13900139000"]
     last_bot = [t for t in record["turns"] if t["speaker"] == "bot"][-1]["text"]
     assert "last 4" in last_bot.lower() or "id" in last_bot.lower(), last_bot
@@ -129,7 +132,7 @@ def test_a_spoken_phone_number_is_read_back_before_the_assistant_gets_it(voice):
     utterance = next(u for u in testset.load("zh", extras=True) if "13800138000" in u.text)
 
     async def scenario() -> str:
-        async with FakeCarrier(voice.ws_url, language="zh") as carrier:
+        async with voice.carrier(language="zh") as carrier:
             await carrier.wait_for("mark", 1)
             await carrier.send_audio(testset.audio(utterance), realtime=True, realtime_from=utterance.speech_end)
             await carrier.send_silence(1.0)
@@ -139,12 +142,13 @@ def test_a_spoken_phone_number_is_read_back_before_the_assistant_gets_it(voice):
             return carrier.call_sid
 
     call_sid = asyncio.run(scenario())
-    record = voice.call_record(call_sid)
+    record = voice.record_of_call(call_sid)
     read_back = [t["text"] for t in record["turns"] if t["source"] == "prompt" and "我听到的号码是" in t["text"]]
     assert len(read_back) == 1, record["turns"]
     digits = "".join(str("零幺二三四五六七八九".index(c)) for c in read_back[0] if c in "零幺二三四五六七八九")
     assert len(digits) >= 6  # recognition may miss a digit: that is what the read-back is for
-    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10, auth=services.rasa_auth()).json()
+    tracker = httpx.get(f"{voice.rasa_url}/conversations/{voice.call_id_of(call_sid)}/tracker", timeout=10,
+                        auth=services.rasa_auth()).json()
     user_texts = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     # Confirmed with 1: the assistant gets exactly the number that was read back (masked in the transcript).
     assert len(user_texts) == 1 and digits in user_texts[0], (user_texts, digits)
@@ -156,7 +160,7 @@ def test_caller_speech_during_a_reply_clears_the_playing_audio(voice):
     utterance = testset.load("en")[0]
 
     async def scenario() -> tuple[list[str], str]:
-        async with FakeCarrier(voice.ws_url, language="en", echo_marks=False) as carrier:
+        async with voice.carrier(language="en", echo_marks=False) as carrier:
             await carrier.wait_for("media", 1)
             await carrier.send_audio(testset.audio(utterance), realtime=True)
             await carrier.wait_for("clear", 1, timeout=10)
@@ -166,7 +170,7 @@ def test_caller_speech_during_a_reply_clears_the_playing_audio(voice):
 
     events, call_sid = asyncio.run(scenario())
     assert events.index("clear") < len(events) - 1
-    assert any(t["source"] == "speech" for t in caller_turns(voice.call_record(call_sid)))
+    assert any(t["source"] == "speech" for t in caller_turns(voice.record_of_call(call_sid)))
 
 
 def test_a_silent_or_noisy_line_invents_no_text_and_the_call_ends(voice):
@@ -177,7 +181,7 @@ def test_a_silent_or_noisy_line_invents_no_text_and_the_call_ends(voice):
     async def scenario() -> tuple[str, int | None, float]:
         from voice.codec import ulaw_encode
 
-        async with FakeCarrier(voice.ws_url, language="zh") as carrier:
+        async with voice.carrier(language="zh") as carrier:
             await carrier.wait_for("mark", 1)
             await carrier.send_silence(2.0, realtime=False)
             await carrier.send_audio(ulaw_encode(noise), realtime=False)
@@ -187,12 +191,13 @@ def test_a_silent_or_noisy_line_invents_no_text_and_the_call_ends(voice):
             return carrier.call_sid, carrier.close_code, time.monotonic() - start
 
     call_sid, close_code, waited = asyncio.run(scenario())
-    record = voice.call_record(call_sid)
+    record = voice.record_of_call(call_sid)
     assert caller_turns(record) == []
     assert record["end_reason"] == "silence" and close_code == 1000
     prompts = [t["text"] for t in record["turns"] if t["speaker"] == "bot"]
     assert any("您还在吗" in p for p in prompts) and any("再见" in p for p in prompts)
-    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10, auth=services.rasa_auth()).json()
+    tracker = httpx.get(f"{voice.rasa_url}/conversations/{voice.call_id_of(call_sid)}/tracker", timeout=10,
+                        auth=services.rasa_auth()).json()
     assert not [e for e in tracker["events"] if e["event"] == "user"]
 
 
@@ -211,10 +216,10 @@ def _active_calls_drop_to_zero(voice, timeout: float = 20) -> None:
 ])
 def test_garbage_on_the_websocket_closes_the_stream_cleanly(voice, garbage):
     async def scenario() -> int | None:
-        carrier = FakeCarrier(voice.ws_url)
         import websockets
 
-        async with websockets.connect(carrier.url, ping_interval=None) as ws:
+        # Signed as the carrier's: garbage from behind the signature check is what reaches the stream handler.
+        async with websockets.connect(voice.ws_url, ping_interval=None, additional_headers=voice.upgrade_headers()) as ws:
             for message in garbage:
                 await ws.send(message)
             if len(garbage) == 1:
@@ -236,7 +241,7 @@ def test_a_caller_who_vanishes_mid_sentence_frees_the_call(voice):
     utterance = testset.load("zh")[3]
 
     async def scenario() -> str:
-        carrier = FakeCarrier(voice.ws_url, language="zh")
+        carrier = voice.carrier(language="zh")
         await carrier.__aenter__()
         await carrier.wait_for("mark", 1)
         audio = testset.audio(utterance)
@@ -249,7 +254,7 @@ def test_a_caller_who_vanishes_mid_sentence_frees_the_call(voice):
 
     call_sid = asyncio.run(scenario())
     _active_calls_drop_to_zero(voice)
-    assert voice.call_record(call_sid)["end_reason"] == "caller_gone"
+    assert voice.record_of_call(call_sid)["end_reason"] == "caller_gone"
 
 
 def test_a_ten_minute_monologue_is_cut_into_pieces_with_bounded_memory(voice):
@@ -267,7 +272,7 @@ def test_a_ten_minute_monologue_is_cut_into_pieces_with_bounded_memory(voice):
     before = voice.get("/metrics")
 
     async def scenario() -> tuple[str, int]:
-        async with FakeCarrier(voice.ws_url, language="en") as carrier:
+        async with voice.carrier(language="en") as carrier:
             await carrier.wait_for("mark", 1)
             await carrier.send_audio(ten_minutes, realtime=False)
             await carrier.send_silence(1.0)
@@ -278,7 +283,7 @@ def test_a_ten_minute_monologue_is_cut_into_pieces_with_bounded_memory(voice):
     after = voice.get("/metrics")
     assert after["max_buffered_audio_s"] <= 15.5
     assert after["rss_mb"] - before["rss_mb"] < 150, (before, after)
-    record = voice.call_record(call_sid)
+    record = voice.record_of_call(call_sid)
     said = caller_turns(record)
     assert len(said) == 1 and len(said[0]["text"]) > 200  # one message, not forty
     bot = [t["text"] for t in record["turns"] if t["source"] == "assistant"]
@@ -298,7 +303,7 @@ def test_one_recorded_utterance_over_http(voice):
         wav.setframerate(8000)
         wav.writeframes(pcm.tobytes())
     response = httpx.post(f"{voice.url}/utterance", files={"audio": ("q.wav", out.getvalue(), "audio/wav")},
-                          data={"language": "en"}, timeout=120)
+                          data={"language": "en"}, headers=voice.headers, timeout=120)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["intent"] == parse_intent(voice.rasa_url, utterance.text)
@@ -306,5 +311,5 @@ def test_one_recorded_utterance_over_http(voice):
     with wave.open(io.BytesIO(base64.b64decode(body["reply_audio_wav"]))) as wav:
         assert wav.getframerate() == 8000 and wav.getnframes() > 8000
     bad = httpx.post(f"{voice.url}/utterance", files={"audio": ("x.wav", b"not audio at all", "audio/wav")},
-                     timeout=30)
+                     headers=voice.headers, timeout=30)
     assert bad.status_code == 400 and "decode" in bad.json()["detail"]

@@ -19,9 +19,8 @@ import pytest
 import redis
 
 from tests import services
-from tests.voice.conftest import voice_service
+from tests.voice.conftest import twilio_token, voice_service
 from voice import testset
-from voice.carrier import FakeCarrier
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("handoff") is None, reason="the handoff hub is not merged yet")
 
@@ -44,7 +43,8 @@ def test_a_call_handed_to_a_person_is_queued_announced_and_bridged(stack, tmp_pa
     hub.start()
     try:
         with voice_service(stack.rasa_url, f"sqlite:///{tmp_path / 'voice.db'}",
-                           {"VOICE_HOLD_PROMPT_S": "3", "VOICE_SILENCE_TIMEOUT_S": "60"}, hub_url=hub.url) as voice:
+                           {"VOICE_HOLD_PROMPT_S": "3", "VOICE_SILENCE_TIMEOUT_S": "60"}, hub_url=hub.url,
+                           twilio_auth_token=twilio_token()) as voice:
             agent = Agent(hub, "agent1")
             try:
                 _call_is_transferred(voice, hub, agent)
@@ -63,20 +63,22 @@ def _call_is_transferred(voice, hub, agent) -> None:
     followup = next(u for u in testset.load("zh") if u.intent == "claim_status" and not u.noisy)
 
     async def scenario() -> str:
-        async with FakeCarrier(voice.ws_url, language="zh") as carrier:
+        async with voice.carrier(language="zh") as carrier:
             await carrier.wait_for("mark", 1)
+            # The hub knows the call by the gateway's own id (the conversation), not by the carrier's CallSid.
+            call_id = await asyncio.to_thread(voice.call_id_of, carrier.call_sid)
             for utterance in candidates:  # speech recognition may miss one; the caller then says it again
                 marks = carrier.count("mark")
                 await carrier.send_audio(testset.audio(utterance), realtime=True, realtime_from=utterance.speech_end)
                 await carrier.send_silence(1.0)
                 await carrier.wait_for("mark", marks + 1, timeout=60)
-                if hub.status(carrier.call_sid).get("owner") == "queued":
+                if hub.status(call_id).get("owner") == "queued":
                     break
             offer = await asyncio.to_thread(agent.offer, 20)
-            assert offer["conversation_id"] == carrier.call_sid and offer["channel"] == "voice"
+            assert offer["conversation_id"] == call_id and offer["channel"] == "voice"
             assert (await asyncio.to_thread(agent.accept, offer["request_id"])).status_code == 200
             reply = "您好，我是人工客服李娜，请问有什么可以帮您？"
-            assert (await asyncio.to_thread(agent.reply, carrier.call_sid, reply)).status_code == 200
+            assert (await asyncio.to_thread(agent.reply, call_id, reply)).status_code == 200
             deadline = time.monotonic() + 30
             while not _spoken(voice, carrier.call_sid, reply):
                 assert time.monotonic() < deadline, "the agent's words were not spoken to the caller"
@@ -85,24 +87,25 @@ def _call_is_transferred(voice, hub, agent) -> None:
             await carrier.send_audio(testset.audio(followup), realtime=True, realtime_from=followup.speech_end)
             await carrier.send_silence(1.5)
             seen = await asyncio.to_thread(agent.event, lambda e: e.get("sender") == "customer"
-                                           and e.get("conversation_id") == carrier.call_sid, 30)
+                                           and e.get("conversation_id") == call_id, 30)
             assert seen["text"]
             return carrier.call_sid
 
     call_sid = asyncio.run(scenario())
-    record = voice.call_record(call_sid)
+    record = voice.record_of_call(call_sid)
     for _ in range(50):
         if record["ended_at"]:
             break
         time.sleep(0.2)
-        record = voice.call_record(call_sid)
+        record = voice.record_of_call(call_sid)
     prompts = [t["text"] for t in record["turns"] if t["source"] == "prompt"]
     assert any("您是下一位" in p or "前面还有" in p for p in prompts), prompts  # the place in the queue
     assert any("人工客服已接入" in p for p in prompts)
     assert record["handoff_request_id"]
-    tracker = httpx.get(f"{voice.rasa_url}/conversations/{call_sid}/tracker", timeout=10, auth=services.rasa_auth()).json()
+    tracker = httpx.get(f"{voice.rasa_url}/conversations/{voice.call_id_of(call_sid)}/tracker", timeout=10,
+                        auth=services.rasa_auth()).json()
     assert tracker["paused"]  # the assistant stays quiet while a person has the call
 
 
 def _spoken(voice, call_sid: str, text: str) -> bool:
-    return any(t["source"] == "agent" and t["text"] == text for t in voice.call_record(call_sid)["turns"])
+    return any(t["source"] == "agent" and t["text"] == text for t in voice.record_of_call(call_sid)["turns"])
