@@ -9,8 +9,10 @@ these variables, each choice alone changed transcripts: numpy's 15 of 119 Mandar
 16, MKL against oneDNN 8 (CTranslate2's own kernels none). Pinned here, every host with AVX2 (any x86-64
 server of the last decade) runs the same AVX2 kernels of all four and hears the same words.
 
-Cost on that host: the whole set offline in about the same time pinned as not (77.5 s against 72–79 s); MKL
-instead of oneDNN took 523 s there. On an Intel host the pin gives up MKL, which could not be measured here.
+Cost, measured by `make bench` on that host in one hour (2026-12-04): recognition RTF 0.155 pinned against
+0.123 on its own AVX-512 VNNI kernels, Mandarin end of speech -> transcript p50 621 against 488 ms (English,
+tiny.en, 483 ms both); Mandarin same intent 112 against 111 of 119. MKL instead of oneDNN took 523 s there for
+the set offline (oneDNN 77 s). On an Intel host the pin also gives up MKL, which could not be measured here.
 VOICE_NUMERICS=native leaves every library its own choice (each host's fastest kernels, and its own words).
 """
 
