@@ -4,6 +4,9 @@ Rasa's built-in `rest` channel takes any `sender` from anyone who can reach it, 
 conversation id can continue that (perhaps verified) conversation. Only the hub and the voice gateway
 talk to it; they sign each body with RASA_CHANNEL_SECRET (service_auth.signing). Same name, so the
 URL stays /webhooks/rest/webhook and trackers keep `input_channel: rest`.
+
+Every customer message passes this door, so it is also where typed intent payloads (`/opt_out`) become
+text: only a button click our relaying service vouched for stays a payload (service_auth/intent_payloads.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from service_auth.env_secrets import SecretError, load_secret
+from service_auth.intent_payloads import as_text, offered_flag
 from service_auth.signing import SIGNATURE_HEADER, signature_problem
 
 
@@ -34,6 +38,12 @@ class SignedRestInput(RestInput):
             return cls(load_secret("RASA_CHANNEL_SECRET"))
         except SecretError as exc:
             raise SystemExit(f"refusing to start: {exc}") from None
+
+    def _extract_message(self, req: Request) -> str | None:
+        text = super()._extract_message(req)
+        if not isinstance(text, str) or offered_flag((req.json or {}).get("metadata")):
+            return text
+        return as_text(text)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)

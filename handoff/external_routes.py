@@ -11,6 +11,7 @@ import httpx
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from handoff import offered
 from handoff.api_routes import HubDep, channel_key, check_cid
 from handoff.errors import HubError
 
@@ -60,6 +61,7 @@ async def external_event(cid: str, body: ExternalIn, hub: HubDep) -> dict[str, A
             for name in ("buttons", "custom", "image"):
                 if message.get(name):
                     entry[name] = message[name]
+            await offered.remember(hub.redis, hub.keys, cid, message.get("buttons"), hub.settings.conversation_ttl_s)
             result = await hub.state.append(cid, entry, requirement=f"bot:{conv.get('epoch', '0')}")
             seqs.append(result.seq)
     except BaseException:

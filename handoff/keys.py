@@ -20,6 +20,10 @@ class Keys:
     def bot_queue(self, cid: str) -> str:
         return f"{self.prefix}:c:{cid}:botq"
 
+    def offered(self, cid: str) -> str:
+        """The intent payloads of the buttons the bot sent in this conversation (handoff/offered.py)."""
+        return f"{self.prefix}:c:{cid}:offered"
+
     def bot_lock(self, cid: str) -> str:
         """Held by the one hub worker relaying this conversation's messages to the bot, in order."""
         return f"{self.prefix}:c:{cid}:botlock"

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import redis.asyncio as aioredis
 
+from handoff import offered
 from handoff.errors import HubError
 from handoff.events import EventBus
 from handoff.policy_context import PolicyContext
@@ -147,8 +148,10 @@ class Hub:
         metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub"}
         if conv.get("app_token"):  # the signed-in app customer: the actions verify it, not the hub
             metadata["token"] = conv["app_token"]
+        text = message.get("text", "")
+        metadata.update(await offered.flag(self.redis, self.keys, cid, text))
         try:
-            replies = await self.rasa.turn(cid, message.get("text", ""), metadata)
+            replies = await self.rasa.turn(cid, text, metadata)
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("rasa turn for %s failed: %r", cid, exc)
             await self.state.append(cid, {"sender": "system", "kind": "bot_unavailable",
@@ -160,6 +163,8 @@ class Hub:
             for name in ("buttons", "custom", "image"):
                 if reply.get(name):
                     entry[name] = reply[name]
+            # Remembered before the customer can see them, so a quick click is never read as typed text.
+            await offered.remember(self.redis, self.keys, cid, reply.get("buttons"), self.settings.conversation_ttl_s)
             await self.state.append(cid, entry, requirement=requirement)
 
     async def say(self, cid: str, kind: str, language: str | None, **extra: Any) -> None:

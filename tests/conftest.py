@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # Before anything loads numpy: the voice package pins the kernels recognition runs on (voice/numerics.py),
 # so the recogniser tests in this process hear what the gateway hears.
 import voice  # noqa: E402, F401, I001
+from service_auth.intent_payloads import PAYLOAD_OFFERED  # noqa: E402
 from tests import services  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -117,6 +118,10 @@ class Chat:
         self.transcript.append(("customer", message))
         self.transcript += [("bot", r.get("text") or str(r.get("custom"))) for r in replies]
         return replies
+
+    def click(self, payload: str) -> str:
+        """A button the bot offered, relayed as the hub does: flagged, so Rasa takes it as a payload."""
+        return self.say(payload, {PAYLOAD_OFFERED: True})
 
     def say(self, message: str, metadata: dict | None = None) -> str:
         """Send a message and return all reply texts joined, for assertions."""

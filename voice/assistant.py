@@ -45,6 +45,7 @@ class Assistant:
             raise AssistantUnavailable(str(exc)) from exc
 
     async def send(self, sender: str, message: str, language: str) -> Reply:
+        # Speech is text: never flagged as a button payload, so Rasa reads a spoken "/..." as words.
         body = {"sender": sender, "message": message, "metadata": {"channel": "voice", "language": language}}
         try:
             response = await self.client.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body)

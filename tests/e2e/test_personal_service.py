@@ -43,7 +43,7 @@ def test_returning_customer_is_greeted_with_what_matters(new_chat):
     assert "AU20240002" in reply and "25 天后" in reply  # auto cover ending
     assert {"立即缴费", "查看理赔进度", "了解续保", "保单整理"} <= set(_buttons(replies))
     # The premium button leads straight to a payment link: she is already verified.
-    assert "pay" in chat.say("/pay_premium")
+    assert "pay" in chat.click("/pay_premium")
 
 
 def test_anonymous_visitor_gets_the_menu(chat):
