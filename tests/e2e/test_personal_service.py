@@ -90,7 +90,7 @@ def test_satisfaction_asked_once_after_a_resolved_chat(new_chat, stack):
     replies = chat.send("谢谢")
     assert "打个分" in _texts(replies)
     assert _buttons(replies) == ["5", "4", "3", "2", "1", "跳过"]
-    assert "5 分" in chat.say('/rate{"csat_score": "5"}')
+    assert "5 分" in chat.click('/rate{"csat_score": "5"}')
     assert slot(stack, chat, "csat_score") == 5.0
     assert _recorded_slots(stack, chat, "csat_score") == [5.0]
     assert "打个分" not in chat.say("谢谢")  # once per conversation
@@ -109,7 +109,7 @@ def test_rating_can_be_skipped(new_chat, stack):
     chat = new_chat({"token": app_token("C0002")})
     chat.say("what policies do i have")
     assert "rate" in chat.say("bye")  # goodbye, then the question
-    assert "skipped" in chat.say('/rate{"csat_score": "skip"}')
+    assert "skipped" in chat.click('/rate{"csat_score": "skip"}')
     assert slot(stack, chat, "csat_skipped") is True and slot(stack, chat, "csat_score") is None
 
 
