@@ -218,3 +218,15 @@ class Agent:
     def close(self) -> None:
         self.frames.close()
         self.http.close()
+
+
+def recv_event(ws: ClientConnection, name: str, timeout: float = 60) -> Any:
+    """The data of the next socket.io event `name` on a raw Engine.IO socket (answering pings meanwhile)."""
+    while True:
+        packet = ws.recv(timeout=timeout)
+        if packet == "2":
+            ws.send("3")
+        elif packet.startswith("42"):
+            event, data = json.loads(packet[2:])[:2]
+            if event == name:
+                return data

@@ -8,18 +8,7 @@ import uuid
 
 from websockets.sync.client import connect
 
-from tests.handoff.clients import Agent
-
-
-def recv_event(ws, name: str, timeout: float = 60) -> object:
-    while True:
-        packet = ws.recv(timeout=timeout)
-        if packet == "2":
-            ws.send("3")
-        elif packet.startswith("42"):
-            event, data = json.loads(packet[2:])[:2]
-            if event == name:
-                return data
+from tests.handoff.clients import Agent, recv_event
 
 
 def test_rasa_webchat_protocol_reaches_bot_and_agent(stack, hub):

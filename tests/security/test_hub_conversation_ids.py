@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.e2e.helpers import app_token
-from tests.handoff.clients import Customer
+from tests.handoff.clients import Customer, recv_event
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -113,16 +113,6 @@ def test_link_with_victim_id_gives_a_fresh_conversation(hub):  # noqa: F811
     finally:
         victim.close()
 
-
-def recv_event(ws, name: str, timeout: float = 30) -> object:
-    while True:
-        packet = ws.recv(timeout=timeout)
-        if packet == "2":
-            ws.send("3")
-        elif packet.startswith("42"):
-            event, data = json.loads(packet[2:])[:2]
-            if event == name:
-                return data
 
 
 def socketio_session(hub, session_id: str, cookie: str | None = None):  # noqa: F811
