@@ -1,0 +1,31 @@
+"""A record about to be stored, made safe to keep: every string masked, the app token dropped.
+
+Rasa's events, for instance, carry the customer's words in several places (`text`, `parse_data.text`,
+entity values, slot values) and the message metadata; walking the whole record catches them all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from privacy.numbers import mask_text
+
+# The app's sign-in token travels in message metadata under these names; it is a credential, never data.
+TOKEN_KEYS = frozenset({"token", "app_token"})
+
+
+def without_token(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """The metadata without the app token (a copy; the caller's dict is left alone)."""
+    return {key: value for key, value in (metadata or {}).items() if key not in TOKEN_KEYS}
+
+
+def scrub(value: Any) -> Any:
+    """A copy of `value` (JSON-like: dicts, lists, strings, numbers) with every string masked and every
+    `token` / `app_token` entry dropped, at any depth."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {key: scrub(item) for key, item in value.items() if key not in TOKEN_KEYS}
+    if isinstance(value, (list, tuple)):
+        return [scrub(item) for item in value]
+    return value
