@@ -7,8 +7,8 @@ What is found (labels of `doc.ents`):
 - EPOLICY_CODE: an e-policy verification code, 8 characters of EPOLICY_CODE_ALPHABET mixing letters
   and digits.
 Digit groups may be split by spaces, hyphens or dots (`138 0013 8000`, `6222-0212-3456-7890`), and
-full-width forms (`１３８`, `　`) count like ASCII: the text is NFKC-folded character by character for
-matching, so every offset still points into the original, which is returned with only the numbers
+full-width forms (`１３８`, `　`) and Chinese digits (`一三八`) count like ASCII: the text is folded
+(NFKC) character by character for matching, so every offset still points into the original, which is returned with only the numbers
 replaced (`138****8000`, `**************1234`).
 
 The pipeline is a blank `zh` one: its default tokenizer makes every character a token, so the digits
@@ -123,10 +123,18 @@ def pipeline() -> Language:
     return nlp
 
 
+# Numbers read out or typed as Chinese digits (一三八零…, 幺 for 1 when reading a phone aloud): the
+# voice gateway's transcripts have them, and so do some typed messages.
+_CHINESE_DIGITS = str.maketrans("零〇一幺二三四五六七八九", "001123456789")
+
+
 def fold(text: str) -> str:
-    """NFKC per character, where that keeps one character (full-width digits, letters, spaces):
-    the folded text has the original's length, so offsets carry over."""
-    return "".join(folded if len(folded := unicodedata.normalize("NFKC", char)) == 1 else char for char in text)
+    """NFKC per character, where that keeps one character (full-width digits, letters, spaces), and
+    Chinese digits as ASCII: the folded text has the original's length, so offsets carry over."""
+    if unicodedata.is_normalized("NFKC", text):  # the usual case, and a fast check
+        return text.translate(_CHINESE_DIGITS)
+    return "".join(folded if len(folded := unicodedata.normalize("NFKC", char)) == 1 else char
+                   for char in text).translate(_CHINESE_DIGITS)
 
 
 def _render(label: str, text: str) -> str:
@@ -141,9 +149,10 @@ def _render(label: str, text: str) -> str:
 
 def find(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of each personal number in `text` (offsets into `text` itself)."""
-    if not any(char.isdigit() for char in text):  # every pattern needs a digit; most chat lines have none
+    folded = fold(text)
+    if not any(char.isdigit() for char in folded):  # every pattern needs a digit; most chat lines have none
         return []
-    doc = pipeline()(fold(text))
+    doc = pipeline()(folded)
     return [(span.start_char, span.end_char, span.label_) for span in doc.ents]
 
 
