@@ -116,10 +116,10 @@ async def verify_document(policy_number: str, code: str) -> dict:
 
 
 async def knowledge_search(question: str, language: str, k: int = 3, kind: str | None = None) -> dict:
-    params = {"q": question, "language": language, "k": str(k)}
+    body: dict[str, str | int] = {"q": question, "language": language, "k": k}
     if kind:
-        params["kind"] = kind
-    return await request("GET", "/v1/knowledge/search", params=params)
+        body["kind"] = kind
+    return await request("POST", "/v1/knowledge/search", json=body)
 
 
 async def knowledge_entry(language: str, entry_id: str) -> dict:

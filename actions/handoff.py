@@ -18,9 +18,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import satisfaction, settings
 from actions.knowledge import clause_excerpts
-from actions.masking import mask_text
 from actions.messages import INTENT_LABELS
 from actions.turn import Turn
+from privacy import mask_text
 
 logger = logging.getLogger(__name__)
 

@@ -34,8 +34,8 @@ class PolicyContext:
     async def knowledge(self, question: str, language: str, k: int = 3) -> dict[str, Any]:
         """The knowledge base's best answers for a question, confident or not (they are suggestions)."""
         try:
-            response = await self.client.get("/v1/knowledge/search",
-                                             params={"q": question[:2000], "language": language, "k": k})
+            response = await self.client.post("/v1/knowledge/search",
+                                              json={"q": question[:2000], "language": language, "k": k})
         except httpx.HTTPError:
             return {"available": False, "suggestions": []}
         if response.status_code != 200:

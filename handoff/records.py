@@ -1,5 +1,8 @@
 """Writes to the database, off the event loop: one worker thread takes them in order, so SQLite
-sees one writer and the hub's live path never waits for a disk."""
+sees one writer and the hub's live path never waits for a disk.
+
+What is stored for display and analytics (transcripts, notes, handoff summaries) has its personal
+numbers masked (privacy/)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.models import AuditEntry, HandoffRecord, HubBase, HubUser, Note, TranscriptLine
 from policy_api import db as policy_db
+from privacy import mask_text, scrub
 
 log = logging.getLogger("handoff.records")
 
@@ -128,7 +132,7 @@ class Records:
         self.later(_NewRequest({
             "request_id": req["rid"], "conversation_id": req["cid"], "reason": req["reason"],
             "language": req["language"], "channel": req["channel"], "customer_id": req.get("customer_id") or None,
-            "summary": summary, "created_at": ts(req["created"])}))
+            "summary": scrub(summary), "created_at": ts(req["created"])}))
 
     def update_request(self, rid: str, **fields: Any) -> None:
         def job(session: Session) -> None:
@@ -141,12 +145,13 @@ class Records:
         def job(session: Session) -> None:
             session.add_all(TranscriptLine(
                 conversation_id=cid, seq=e["seq"], sender=e.get("sender", "system"), author=e.get("author"),
-                text=e.get("title") or e.get("text") or "", suppressed=bool(e.get("suppressed")), at=ts(e["at"]))
+                text=mask_text(e.get("title") or e.get("text") or ""), suppressed=bool(e.get("suppressed")), at=ts(e["at"]))
                 for e in entries)
         self.later(job)
 
     def add_note(self, rid: str, cid: str, author: str, text: str) -> None:
-        self.later(lambda session: session.add(Note(request_id=rid, conversation_id=cid, author=author, text=text)))
+        self.later(lambda session: session.add(Note(request_id=rid, conversation_id=cid, author=author,
+                                                    text=mask_text(text))))
 
     async def notes(self, rid: str) -> list[dict[str, Any]]:
         def job(session: Session) -> list[dict[str, Any]]:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outreach.models import ContactPreference, OptOut
-from policy_api.masking import mask_phone
 from policy_api.models import Customer
+from privacy import mask_phone
 
 CHANNELS = ("app", "sms")
 # Replies that mean "stop": 退订 / TD (the usual Chinese SMS keyword) / STOP / unsubscribe.

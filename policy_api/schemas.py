@@ -230,6 +230,17 @@ class DocumentVerification(BaseModel):
     issued_at: datetime | None = None
 
 
+class KnowledgeSearchRequest(BaseModel):
+    """A customer's question, in the body: a question often holds personal details, and URLs end up in
+    access logs and proxies."""
+
+    q: str = Field(max_length=10_000, examples=["安心医疗险的等待期是多少天"],
+                   description="The question; longer pastes are refused, the search reads the first 500 characters.")
+    language: Language = "zh"
+    k: int = Field(default=3, ge=1, le=10)
+    kind: Literal["faq", "clause"] | None = Field(default=None, description="Only FAQ entries or only clause sections.")
+
+
 class KnowledgeSource(BaseModel):
     """Where an answer comes from: an FAQ entry, or a section of a product's clauses."""
 

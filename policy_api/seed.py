@@ -16,7 +16,6 @@ from policy_api import clock
 from policy_api.codes import hash_code
 from policy_api.db import create_schema, make_engine
 from policy_api.knowledge_store import import_files
-from policy_api.masking import mask_phone
 from policy_api.models import (
     Claim,
     ClaimEvent,
@@ -27,6 +26,7 @@ from policy_api.models import (
     Premium,
 )
 from policy_api.settings import get_settings
+from privacy import mask_phone
 
 DEMO_CUSTOMERS = ("C0001", "C0002")
 

@@ -21,6 +21,7 @@ Only APIs that spaCy 3.4 (Rasa's venv) and 3.8 (the app venv) share are used.
 
 # No `from __future__ import annotations`: spaCy validates the factory's annotations at run time.
 import string
+import threading
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -115,6 +116,11 @@ def _make_personal_numbers(nlp: Language, name: str) -> PersonalNumbers:
     return PersonalNumbers(nlp)
 
 
+# One pipeline per process, shared by threads (the hub's record writer, the voice gateway's workers):
+# making a Doc adds to the shared vocabulary, so calls take turns. A call takes well under a millisecond.
+_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
     """Built once: a blank Chinese pipeline (character tokens) with the personal-number matcher."""
@@ -152,7 +158,9 @@ def find(text: str) -> list[tuple[int, int, str]]:
     folded = fold(text)
     if not any(char.isdigit() for char in folded):  # every pattern needs a digit; most chat lines have none
         return []
-    doc = pipeline()(folded)
+    nlp = pipeline()
+    with _LOCK:
+        doc = nlp(folded)
     return [(span.start_char, span.end_char, span.label_) for span in doc.ents]
 
 

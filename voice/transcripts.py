@@ -25,8 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as sql_text
 
-from actions.masking import mask_text
 from policy_api.db import make_engine
+from privacy import mask_text
 
 metadata = MetaData()
 

@@ -5,10 +5,10 @@ from sqlalchemy import select
 from policy_api import errors, normalize
 from policy_api.codes import hash_code
 from policy_api.deps import SessionDep
-from policy_api.masking import mask_name
 from policy_api.models import Document
 from policy_api.routers import v1_router
 from policy_api.schemas import DocumentVerification, DocumentVerifyRequest
+from privacy import mask_name
 
 router = v1_router("documents")
 

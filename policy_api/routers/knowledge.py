@@ -1,17 +1,21 @@
 """Knowledge answers: semantic FAQ and clause search (issue 6)."""
 
-from typing import Annotated, Literal
-
-from fastapi import Query, Request
+from fastapi import Request
 from sqlalchemy.exc import SQLAlchemyError
 
 from policy_api import errors
 from policy_api.knowledge_service import KnowledgeService
 from policy_api.routers import error_docs, v1_router
-from policy_api.schemas import KnowledgeHit, KnowledgeSearchResult, KnowledgeSource, KnowledgeStatus, Language
+from policy_api.schemas import (
+    KnowledgeHit,
+    KnowledgeSearchRequest,
+    KnowledgeSearchResult,
+    KnowledgeSource,
+    KnowledgeStatus,
+    Language,
+)
 
 router = v1_router("knowledge")
-MAX_QUERY_CHARS = 10_000  # longer pastes are refused; the search itself reads the first 500
 
 
 def _service(request: Request) -> KnowledgeService:
@@ -25,17 +29,15 @@ def _hit(entry, score: float) -> KnowledgeHit:  # noqa: ANN001
                         score=round(score, 4), source=source)
 
 
-@router.get("/knowledge/search", response_model=KnowledgeSearchResult, responses=error_docs(503))
-def search(request: Request, q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)],
-           language: Language = "zh", k: Annotated[int, Query(ge=1, le=10)] = 3,
-           kind: Literal["faq", "clause"] | None = None) -> KnowledgeSearchResult:
+@router.post("/knowledge/search", response_model=KnowledgeSearchResult, responses=error_docs(503))
+def search(request: Request, body: KnowledgeSearchRequest) -> KnowledgeSearchResult:
     """The best entries for a customer's question (only FAQ entries or only clause sections when `kind`
-    is given). An empty question gets no hits."""
+    is given). An empty question gets no hits. POST, so the question never sits in a URL."""
     try:
-        result = _service(request).lookup(language, q, k, kind)
+        result = _service(request).lookup(body.language, body.q, body.k, body.kind)
     except SQLAlchemyError as exc:
         raise errors.KnowledgeIndexUnavailable() from exc
-    return KnowledgeSearchResult(language=language, confident=result.confident,
+    return KnowledgeSearchResult(language=body.language, confident=result.confident,
                                  hits=[_hit(hit.entry, hit.score) for hit in result.hits])
 
 

@@ -139,6 +139,7 @@ def test_fields() -> None:
     assert mask_phone("13800138000") == "138****8000"
     assert mask_id_number("110101199003071234") == "**************1234"
     assert mask_name("王芳") == "王*"
+    assert mask_name("欧阳娜娜") == "欧***"
     assert mask_name("John Smith") == "J*** S****"
 
 
