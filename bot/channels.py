@@ -6,7 +6,8 @@ talk to it; they sign each body with RASA_CHANNEL_SECRET (service_auth.signing).
 URL stays /webhooks/rest/webhook and trackers keep `input_channel: rest`.
 
 Every customer message passes this door, so it is also where typed intent payloads (`/opt_out`) become
-text: only a button click our relaying service vouched for stays a payload (service_auth/intent_payloads.py).
+text: only a button click our relaying service vouched for stays a payload (service_auth/intent_payloads.py),
+and where the app's sign-in token leaves the metadata before Rasa stores anything (bot/app_token.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import app_token
 from service_auth.env_secrets import SecretError, load_secret
 from service_auth.intent_payloads import as_text, offered_flag
 from service_auth.signing import SIGNATURE_HEADER, signature_problem
@@ -44,6 +46,9 @@ class SignedRestInput(RestInput):
         if not isinstance(text, str) or offered_flag((req.json or {}).get("metadata")):
             return text
         return as_text(text)
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        return app_token.lift(super().get_metadata(request))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)

@@ -4,6 +4,7 @@ The secrets are checked before Rasa is imported (a bad one is refused in a secon
 model loads), and the JWT secret is handed to Rasa's own `--jwt-secret` inside this process rather
 than on the command line, where any local user could read it in the process list.
 RASA_CHANNEL_SECRET is read by bot/channels.py, ACTION_SERVER_SECRET by bot/endpoints.yml.
+The app's sign-in token is handed to the action server without being stored (bot/app_token.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from bot import app_token
 from service_auth.env_secrets import require_secrets
 
 
@@ -44,6 +46,7 @@ def main() -> None:
     sys.argv = ["rasa", "run", "--enable-api", *sys.argv[1:],
                 "--jwt-secret", secrets["RASA_JWT_SECRET"], "--jwt-method", "HS256"]
     _answer_bad_tokens_with_401()
+    app_token.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

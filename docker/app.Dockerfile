@@ -8,6 +8,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng && rm
 COPY policy_api policy_api
 # Secrets and credentials between services (every service imports it).
 COPY service_auth service_auth
+# Masking personal numbers in everything stored (the event broker, transcripts, notes).
+COPY privacy privacy
 # The policy API's knowledge search: the FAQ and clause data and the encoders.
 COPY knowledge knowledge
 # The voice gateway: voice/ plus the pure helpers it shares with the action server (parsing, masking).

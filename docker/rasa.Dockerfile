@@ -10,6 +10,8 @@ COPY nlu_data nlu_data
 COPY actions actions
 # Secrets and credentials between services (the channel, the action server's secret check).
 COPY service_auth service_auth
+# Masking personal numbers in everything stored (the event broker, transcripts, notes).
+COPY privacy privacy
 ENV RASA_TELEMETRY_ENABLED=false PYTHONPATH=/app
 RUN rasa train --config config.yml --domain bot/domain --data nlu_data bot/data --out models --fixed-model-name current
 EXPOSE 5005 5055
