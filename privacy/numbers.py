@@ -5,7 +5,7 @@ What is found (labels of `doc.ents`):
 - ID_NUMBER: an 18-character resident ID number (17 digits and a digit or X);
 - BANK_CARD: 16 to 19 digits;
 - EPOLICY_CODE: an e-policy verification code, 8 characters of EPOLICY_CODE_ALPHABET mixing letters
-  and digits.
+  and digits (see _looks_like_code).
 Digit groups may be split by spaces, hyphens or dots (`138 0013 8000`, `6222-0212-3456-7890`), and
 full-width forms (`１３８`, `　`) and Chinese digits (`一三八`) count like ASCII: the text is folded
 (NFKC) character by character for matching, so every offset still points into the original, which is returned with only the numbers
@@ -81,10 +81,18 @@ def _stands_alone(doc: Doc, start: int, end: int, label: str) -> bool:
         return False
     if _glued(after, not doc[end - 1].whitespace_, label):
         return False
-    if label == "EPOLICY_CODE":  # a word or a date is not a code: it mixes letters and digits
-        text = doc[start:end].text
-        return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+    if label == "EPOLICY_CODE":
+        return _looks_like_code(doc[start:end].text)
     return True
+
+
+def _looks_like_code(text: str) -> bool:
+    """Codes are printed in upper case and mix letters and digits at random. Typed in lower case, a run
+    counts only when letters and digits alternate more than once: `card2582` is a word and a number."""
+    if text.isupper():
+        return any(c.isdigit() for c in text)
+    switches = sum(a.isdigit() != b.isdigit() for a, b in zip(text, text[1:], strict=False))
+    return text.islower() and switches >= 2
 
 
 class PersonalNumbers:

@@ -77,20 +77,13 @@ def test_a_phone_in_any_form_never_survives(number: str, data: st.DataObject, be
 
 
 @PROPERTY
-@given(number=id_number(), data=st.data(), before=SURROUNDING, after=SURROUNDING)
-def test_an_id_number_in_any_form_never_survives(number: str, data: st.DataObject, before: str, after: str) -> None:
+@given(number=st.one_of(id_number(), bank_card()), data=st.data(), before=SURROUNDING, after=SURROUNDING)
+def test_an_id_number_or_bank_card_in_any_form_never_survives(number: str, data: st.DataObject, before: str,
+                                                              after: str) -> None:
     text = before + data.draw(written(number)) + after
     masked = mask_text(text)
     assert not survives(number, masked), (text, masked)
     assert masked.startswith(before) and masked.endswith(after)
-
-
-@PROPERTY
-@given(number=bank_card(), data=st.data(), before=SURROUNDING, after=SURROUNDING)
-def test_a_bank_card_in_any_form_never_survives(number: str, data: st.DataObject, before: str, after: str) -> None:
-    text = before + data.draw(written(number)) + after
-    masked = mask_text(text)
-    assert not survives(number, masked), (text, masked)
 
 
 @PROPERTY
@@ -118,7 +111,10 @@ PIECE = st.one_of(POLICY, CLAIM, AMOUNT, DATE.flatmap(lambda s: s), st.integers(
 @PROPERTY
 @given(st.lists(st.tuples(WORDS.filter(str.strip), PIECE), min_size=1, max_size=5))
 def test_text_without_personal_numbers_is_unchanged(parts: list[tuple[str, str]]) -> None:
-    text = "".join(word + piece for word, piece in parts)
+    # As people write: Chinese touches the numbers, an English word is followed by a space (`card32`
+    # glued, in lower case, could be an e-policy code typed in lower case).
+    text = "".join(word + (" " if word[-1].isascii() and word[-1].isalpha() else "") + piece
+                   for word, piece in parts)
     assert mask_text(text) == text
 
 
@@ -128,7 +124,7 @@ def test_text_without_personal_numbers_is_unchanged(parts: list[tuple[str, str]]
     ("电话１３８　００１３　８０００", "电话138****8000"),
     ("身份证 110101 19900307 123X", "身份证 **************123X"),
     ("卡号 6222 0212 3456 7890", "卡号 ************7890"),
-    ("验证码HX7K2M9Q", "验证码******9Q"),
+    ("验证码HX7K2M9Q", "验证码******9Q"), ("code hx7k2m9q", "code ******9Q"), ("32cardA4 card2582", "32cardA4 card2582"),
     ("保单HL20240001，理赔CL20250001，金额¥12,345.60，2024-03-07", "保单HL20240001，理赔CL20250001，金额¥12,345.60，2024-03-07"),
 ])
 def test_examples(text: str, expected: str) -> None:

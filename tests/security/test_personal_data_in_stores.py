@@ -62,7 +62,7 @@ def rasa_tracker(stack: Any, sender: str) -> dict[str, Any]:
     return response.json()
 
 
-def test_app_token_sent_with_every_message_is_kept_by_no_store(stack, hub) -> None:
+def test_app_token_sent_with_every_message_is_kept_by_no_store(stack, hub) -> None:  # noqa: F811
     """The hub relays a signed-in app customer's token with each message; Rasa used to keep it in the
     tracker (user events, `session_started_metadata`) and write it to the events table, where anyone
     with the figures' database or Rasa's tracker API could replay it to open her app chat."""
@@ -94,7 +94,7 @@ def test_phone_and_id_numbers_typed_in_chat_are_masked_in_the_events_table(stack
     assert "138****8000" in stored and "**************1234" in stored  # masked, not dropped: still useful
 
 
-def test_phone_and_id_numbers_in_a_handoff_are_masked_in_hub_records(stack, hub) -> None:
+def test_phone_and_id_numbers_in_a_handoff_are_masked_in_hub_records(stack, hub) -> None:  # noqa: F811
     """A supervisor or analyst reading the hub's database (transcripts, agent notes, handoff summaries)
     would read the numbers customers typed and agents noted. The agent still gets a useful summary."""
     agent = Agent(hub, "agent1")
