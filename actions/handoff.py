@@ -20,7 +20,7 @@ from actions import satisfaction, settings
 from actions.knowledge import clause_excerpts
 from actions.messages import INTENT_LABELS
 from actions.turn import Turn
-from privacy import mask_text
+from privacy.numbers import mask_text
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import sqlalchemy
 import sqlalchemy.orm
 from rasa.core.brokers.sql import SQLEventBroker
 
-from privacy import scrub
+from privacy.records import scrub
 
 
 class MaskingSQLEventBroker(SQLEventBroker):

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.models import AuditEntry, HandoffRecord, HubBase, HubUser, Note, TranscriptLine
 from policy_api import db as policy_db
-from privacy import mask_text, scrub
+from privacy.numbers import mask_text
+from privacy.records import scrub
 
 log = logging.getLogger("handoff.records")
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from outreach.models import ContactPreference, OptOut
 from policy_api.models import Customer
-from privacy import mask_phone
+from privacy.fields import mask_phone
 
 CHANNELS = ("app", "sms")
 # Replies that mean "stop": 退订 / TD (the usual Chinese SMS keyword) / STOP / unsubscribe.

@@ -3,11 +3,12 @@
 import hashlib
 import secrets
 
-# No 0/O, 1/I/L: customers read these codes off paper.
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# No 0/O, 1/I/L: customers read these codes off paper. The masking component knows the same shape.
+from privacy.fields import EPOLICY_CODE_ALPHABET as ALPHABET
+from privacy.fields import EPOLICY_CODE_LENGTH
 
 
-def generate_code(length: int = 8) -> str:
+def generate_code(length: int = EPOLICY_CODE_LENGTH) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 

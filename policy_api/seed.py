@@ -26,7 +26,7 @@ from policy_api.models import (
     Premium,
 )
 from policy_api.settings import get_settings
-from privacy import mask_phone
+from privacy.fields import mask_phone
 
 DEMO_CUSTOMERS = ("C0001", "C0002")
 

@@ -1,4 +1,9 @@
-"""Masking one known field (a customer's phone, ID number or name) for responses and log lines."""
+"""Masking one known field (a customer's phone, ID number or name) for responses and log lines; and
+the shape of an e-policy verification code (policy_api/codes.py makes them, privacy/numbers.py finds them)."""
+
+# Printed on paper: no 0/O, 1/I/L.
+EPOLICY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+EPOLICY_CODE_LENGTH = 8
 
 
 def mask_phone(phone: str) -> str:

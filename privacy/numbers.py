@@ -31,9 +31,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-# E-policy verification codes are printed on paper: no 0/O, 1/I/L (policy_api/codes.py makes them).
-EPOLICY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-EPOLICY_CODE_LENGTH = 8
+from privacy.fields import EPOLICY_CODE_ALPHABET, EPOLICY_CODE_LENGTH
 
 # Between digit groups: one hyphen or dot, or extra spaces (one plain space is not a token in spaCy).
 _SEPARATOR: dict[str, Any] = {"TEXT": {"REGEX": r"^(?:\s+|[-.–—])$"}, "OP": "?"}

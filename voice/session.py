@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Callable
 
 import numpy as np
 
-from privacy import mask_text
+from privacy.numbers import mask_text
 from voice import media_streams as ms
 from voice.asr import SpeechRecognizer, Transcript
 from voice.assistant import Assistant, AssistantUnavailable

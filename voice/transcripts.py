@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 
 from policy_api.db import make_engine
-from privacy import mask_text
+from privacy.numbers import mask_text
 
 metadata = MetaData()
 

@@ -2,7 +2,7 @@ from policy_api import lookups
 from policy_api.deps import SessionDep
 from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import CustomerOut
-from privacy import mask_id_number, mask_phone
+from privacy.fields import mask_id_number, mask_phone
 
 router = v1_router("customers")
 

@@ -8,7 +8,7 @@ from policy_api.deps import SessionDep
 from policy_api.models import Document
 from policy_api.routers import v1_router
 from policy_api.schemas import DocumentVerification, DocumentVerifyRequest
-from privacy import mask_name
+from privacy.fields import mask_name
 
 router = v1_router("documents")
 

@@ -12,7 +12,7 @@ from policy_api.identity_attempts import get_lockout, identifiers
 from policy_api.models import Customer, Policy
 from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import IdentityVerified, IdentityVerifyRequest
-from privacy import mask_phone
+from privacy.fields import mask_phone
 from service_auth.lockout import Lockout, LockoutUnavailable
 
 log = logging.getLogger("policy_api")

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy import mask_id_number, mask_name, mask_phone, mask_text, scrub
+from privacy.fields import mask_id_number, mask_name, mask_phone
+from privacy.numbers import mask_text
+from privacy.records import scrub
 
 FULL_WIDTH = str.maketrans("0123456789 -+xX", "０１２３４５６７８９　－＋ｘＸ")
 CHINESE = str.maketrans("0123456789", "零一二三四五六七八九")
