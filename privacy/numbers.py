@@ -86,7 +86,10 @@ def _stands_alone(doc: Doc, start: int, end: int, label: str) -> bool:
 
 def _looks_like_code(text: str) -> bool:
     """Codes are printed in upper case and mix letters and digits at random. Typed in lower case, a run
-    counts only when letters and digits alternate more than once: `card2582` is a word and a number."""
+    counts only when letters and digits alternate more than once: `card2582` is a word and a number.
+    A code is one word: spaces (which spaCy keeps out of the tokens) end it."""
+    if any(char.isspace() for char in text):
+        return False
     if text.isupper():
         return any(c.isdigit() for c in text)
     switches = sum(a.isdigit() != b.isdigit() for a, b in zip(text, text[1:], strict=False))

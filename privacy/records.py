@@ -19,13 +19,15 @@ def without_token(metadata: dict[str, Any] | None) -> dict[str, Any]:
     return {key: value for key, value in (metadata or {}).items() if key not in TOKEN_KEYS}
 
 
-def scrub(value: Any) -> Any:
+def scrub(value: Any, keep: frozenset[str] = frozenset()) -> Any:
     """A copy of `value` (JSON-like: dicts, lists, strings, numbers) with every string masked and every
-    `token` / `app_token` entry dropped, at any depth."""
+    `token` / `app_token` entry dropped, at any depth. Entries named in `keep` are identifiers, copied
+    as they are: a random id may hold a run of digits shaped like a phone number."""
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, dict):
-        return {key: scrub(item) for key, item in value.items() if key not in TOKEN_KEYS}
+        return {key: item if key in keep else scrub(item, keep)
+                for key, item in value.items() if key not in TOKEN_KEYS}
     if isinstance(value, (list, tuple)):
-        return [scrub(item) for item in value]
+        return [scrub(item, keep) for item in value]
     return value

@@ -150,6 +150,9 @@ def test_a_stored_record_loses_the_token_and_every_number() -> None:
                                            "entities": [{"entity": "phone", "value": "138****8000"}]},
                             "metadata": {"channel": "chat", "nested": {}}}
     assert event["metadata"]["token"]  # the caller's record is left alone
+    conversation = {"sender_id": "web-a13800138000b", "text": "web-a13800138000b"}
+    assert scrub(conversation, keep=frozenset({"sender_id"})) == {"sender_id": "web-a13800138000b",
+                                                                  "text": "web-a138****8000b"}
 
 
 def test_fast_enough_for_the_live_path() -> None:
