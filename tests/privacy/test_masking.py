@@ -156,7 +156,8 @@ def test_a_stored_record_loses_the_token_and_every_number() -> None:
 
 
 def test_fast_enough_for_the_live_path() -> None:
-    """Every chat line passes through it on its way to a store: well under a millisecond each."""
+    """Every chat line passes through it on its way to a store: about 0.2-0.4 ms a line with digits on
+    this 2-core machine, microseconds without; the bound leaves room for a busy host."""
     lines = ["我的手机号是13800138000，请帮我查一下保单HL20240001的缴费情况",
              "What is the waiting period of my policy HL20240001 for 2024?", "你好，我想问一下理赔进度"]
     mask_text(lines[0])  # the pipeline is built once per process, on first use
@@ -165,4 +166,4 @@ def test_fast_enough_for_the_live_path() -> None:
         for line in lines:
             mask_text(line)
     per_line_ms = (time.perf_counter() - start) / 900 * 1000
-    assert per_line_ms < 1.0, f"{per_line_ms:.3f} ms per line"
+    assert per_line_ms < 2.0, f"{per_line_ms:.3f} ms per line"
