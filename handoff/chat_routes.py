@@ -217,8 +217,8 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any]) -> 
         await hub.csat(cid, score)
     elif kind == "choice":
         choice = frame.get("choice")
-        if choice not in ("callback", "message", "wait"):
-            raise HubError(422, "invalid_choice", "The choice is callback, message or wait.")
+        if choice not in ("agent", "callback", "message", "wait"):
+            raise HubError(422, "invalid_choice", "The choice is agent, callback, message or wait.")
         await hub.customer_choice(cid, choice)
     elif kind == "auth":
         # Checked here, not only by the actions: the hub names this customer to agents on a handoff.

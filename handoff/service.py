@@ -154,9 +154,15 @@ class Hub:
             replies = await self.rasa.turn(cid, text, metadata)
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("rasa turn for %s failed: %r", cid, exc)
-            await self.state.append(cid, {"sender": "system", "kind": "bot_unavailable",
-                                          "text": t("bot_unavailable", conv.get("language"))},
-                                    requirement=requirement)
+            replies = []
+        if not replies:
+            # Rasa is down, or answered nothing because its action server or the policy API is: the
+            # customer gets a clear reply and a person (the button reaches the hub, not the failing bot).
+            log.warning("no bot reply for %s: offering a person", cid)
+            language = conv.get("language")
+            button = {"title": t("button_agent", language), "payload": "choice:agent"}
+            await self.state.append(cid, {"sender": "system", "kind": "bot_unavailable", "buttons": [button],
+                                          "text": t("bot_unavailable", language)}, requirement=requirement)
             return
         for reply in replies:
             entry: dict[str, Any] = {"sender": "bot", "text": reply.get("text") or ""}
@@ -248,6 +254,9 @@ class Hub:
         conv = await self.state.conversation(cid)
         rid = conv.get("request_id")
         language = conv.get("language")
+        if choice == "agent":
+            await self._person_without_bot(cid, conv)
+            return
         if conv.get("owner") != "queued" or not rid:
             raise HubError(409, "not_waiting", "This conversation is not waiting for an agent.")
         await self.state.append(cid, {"sender": "customer", "kind": "choice", "text": t(f"button_{choice}", language)})
@@ -265,6 +274,15 @@ class Hub:
             self.records.update_request(rid, customer_choice=choice)
         await self.say(cid, f"choice_{choice}", language)
         await self.publish_status(cid)
+
+    async def _person_without_bot(self, cid: str, conv: dict[str, str]) -> None:
+        """The customer asked for a person when the bot could not answer: queued by the hub itself."""
+        if conv.get("owner") != "bot":
+            raise HubError(409, "not_with_bot", "This conversation is already with a person or waiting for one.")
+        language = conv.get("language") or "zh"
+        await self.state.append(cid, {"sender": "customer", "kind": "choice", "text": t("button_agent", language)})
+        await self.handoff({"conversation_id": cid, "reason": "bot_unavailable", "language": language,
+                            "channel": conv.get("channel") or "chat"})
 
     async def set_app_token(self, cid: str, token: str, customer_id: str) -> None:
         """The insurer's app signed the customer in (the caller checked the token): it goes to Rasa with
