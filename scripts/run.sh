@@ -38,6 +38,7 @@ sed -e "s|127.0.0.1:5055|127.0.0.1:$ACTIONS_PORT|" -e "s|db: var/rasa-events.db|
   bot/endpoints.yml > "$DESK_VAR_DIR/endpoints.yml"
 
 supervisor=(.venv/bin/supervisorctl -s "unix://$DESK_VAR_DIR/supervisor.sock")
+log_start=$(( $(wc -l < "$DESK_VAR_DIR/log/supervisord.log" 2>/dev/null || echo 0) + 1 ))
 .venv/bin/supervisord -c scripts/supervisord.conf &
 supervisord_pid=$!
 stop() { kill -TERM "$supervisord_pid" 2>/dev/null || true; wait "$supervisord_pid" 2>/dev/null || true; }
@@ -61,7 +62,11 @@ while [ "${#pending[@]}" -gt 0 ]; do
   for entry in "${pending[@]}"; do
     name="${entry%% *}" url="${entry#* }"
     state=$("${supervisor[@]}" status "$name" 2>/dev/null | awk '{print $2}' || true)
-    case "$state" in FATAL|EXITED|BACKOFF) [ "$state" = BACKOFF ] || failed "$name" "$state" ;; esac
+    case "$state" in FATAL|EXITED) failed "$name" "$state" ;; esac
+    # A service that dies after it got going is restarted for ever by supervisord; twice before it ever
+    # answered is no passing hiccup (a taken port, a broken configuration): say so now.
+    exits=$(tail -n "+$log_start" "$DESK_VAR_DIR/log/supervisord.log" 2>/dev/null | grep -c "exited: $name " || true)
+    [ "$exits" -lt 2 ] || failed "$name" "exited $exits times before it answered"
     if [ "$url" = - ]; then [ "$state" = RUNNING ] || still+=("$entry"); continue; fi
     curl -sf -o /dev/null --max-time 2 "$url" || still+=("$entry")
   done
