@@ -27,6 +27,7 @@ from handoff.app_customers import APP_PREFIX, is_app_conversation, token_custome
 from handoff.errors import HubError
 from handoff.service import Hub
 from handoff.settings import ROOT
+from observability.context import bind
 
 STATIC = ROOT / "handoff" / "static"
 router = APIRouter()
@@ -91,6 +92,7 @@ async def chat_socket(websocket: WebSocket, cid: str, last_seq: int = 0) -> None
         await socket.error("invalid_conversation_id", "Conversation ids are 8-64 characters [A-Za-z0-9_.:-].")
         await websocket.close(code=1008)
         return
+    bind(conversation_id=cid)
     if is_app_conversation(cid):
         if not await _app_customer_signed_in(hub, cid, socket):
             await socket.error("auth_required", "This conversation opens with the customer's app token: "

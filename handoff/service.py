@@ -24,6 +24,7 @@ from handoff.records import Records, ts
 from handoff.settings import Settings
 from handoff.state import AppendResult, State
 from handoff.texts import guess_language, t, wait_words
+from observability.context import bind
 from service_auth.rasa_auth import RasaAuth
 
 log = logging.getLogger("handoff")
@@ -105,6 +106,7 @@ class Hub:
         Several hub workers may take messages for one conversation: whoever holds its Redis lock
         relays them all; the others leave it to them. The holder looks again after letting go, so a
         message that came in just then is not stranded."""
+        bind(conversation_id=cid)
         lock, token = self.keys.bot_lock(cid), uuid.uuid4().hex
         try:
             while await self.redis.set(lock, token, nx=True, px=BOT_LOCK_MS):

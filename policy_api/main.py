@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
+from observability.metrics import instrument
+from observability.requests import RequestIdMiddleware
 from policy_api import __version__
 from policy_api.db import create_schema, make_engine, make_session_factory
 from policy_api.errors import install_error_handlers
@@ -81,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    instrument(app, settings.api_key)
 
     app.include_router(health.router)
     for module in (identity, customers, policies, portfolio, premiums, payments, claims, documents, knowledge,
