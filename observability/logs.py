@@ -20,6 +20,7 @@ class _ContextIds(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.service = self.service
+        record.__dict__.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
         for name, value in context.current().items():
             if not hasattr(record, name):
                 setattr(record, name, value)
