@@ -22,6 +22,7 @@ CASES = [
     # (entry point, the secret that is wrong, its value; None = not set)
     ([services.APP_PYTHON, "-m", "policy_api"], "POLICY_API_KEY", "dev-policy-api-key"),
     ([services.APP_PYTHON, "-m", "policy_api"], "POLICY_API_KEY", None),
+    ([services.APP_PYTHON, "-m", "policy_api"], "CUSTOMER_TOKEN_SECRET", None),
     ([services.APP_PYTHON, "-m", "handoff"], "APP_JWT_SECRET", "dev-app-jwt-secret-change-me-in-production"),
     ([services.APP_PYTHON, "-m", "handoff"], "RASA_JWT_SECRET", None),
     ([services.APP_PYTHON, "-m", "voice"], "RASA_CHANNEL_SECRET", "s3cr3t!"),
