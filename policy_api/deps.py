@@ -22,7 +22,7 @@ from policy_api.settings import Settings
 
 # auto_error=False so a missing key goes through our own 401 JSON shape.
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
-_customer_token_header = APIKeyHeader(name=customer_token.HEADER, auto_error=False,
+_customer_token_header = APIKeyHeader(name=customer_token.HEADER, auto_error=False, scheme_name="CustomerToken",
                                       description="The customer token /v1/identity/verify returned.")
 
 

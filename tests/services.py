@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -57,6 +59,32 @@ def customer_token(customer_id: str, conversation_id: str = "tests", **signer: i
 def customer_headers(customer_id: str, api_key: str = API_KEY) -> dict[str, str]:
     """What a caller that verified the customer sends the policy API: the service key and her token."""
     return {"X-API-Key": api_key, "X-Customer-Token": customer_token(customer_id)}
+
+
+class NamedCustomerAuth(httpx.Auth):
+    """For tests of the policy API's data itself: each request carries the token of the customer it
+    names (path /v1/customers/<id>, query or JSON `customer_id`; else C0001), as if that customer had
+    verified. Refusing other customers is tested apart, with explicit tokens (tests/security/)."""
+
+    requires_request_body = True
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        if "X-Customer-Token" not in request.headers:
+            request.headers["X-Customer-Token"] = customer_token(named_customer(request))
+        yield request
+
+
+def named_customer(request: httpx.Request) -> str:
+    match = re.match(r"^/v1/customers/([^/]+)", request.url.path)
+    if match:
+        return match.group(1)
+    if request.url.params.get("customer_id"):
+        return request.url.params["customer_id"]
+    with contextlib.suppress(ValueError, AttributeError):
+        body = json.loads(request.content or b"{}")
+        if isinstance(body, dict) and body.get("customer_id"):
+            return str(body["customer_id"])
+    return "C0001"
 
 
 def free_port() -> int:
