@@ -43,7 +43,8 @@ class PolicyContext:
             responses = await asyncio.gather(*(self.client.get(path, headers=headers) for path in paths.values()))
         except httpx.HTTPError:
             return {"available": False, "error": "policy_api_unreachable"}
-        out: dict[str, Any] = {"available": True}
+        # Each answer refreshes the token: the hub keeps the newest (`customer_token` of the result).
+        out: dict[str, Any] = {"available": True, "customer_token": responses[0].headers.get("X-Customer-Token")}
         for name, response in zip(paths, responses, strict=True):
             if response.status_code != 200:
                 code = _error_code(response)

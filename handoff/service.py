@@ -451,10 +451,19 @@ class Hub:
         if req.get("customer_id") != customer_id:
             raise HubError(403, "not_your_customer", "This customer is not in your conversation.")
         await self.records.audit(user.username, user.role, customer_id, cid)
-        token = await self.customer_token(cid)
-        if token is None:
-            return {"available": False, "error": "customer_token_expired"}
-        return await self.policy.customer(customer_id, token)
+        key = self.keys.conv(cid)
+        # The token the console last had refreshed keeps her data open while agents work on; else the
+        # conversation's own proof.
+        stored = await self.redis.hget(key, "customer_token")
+        data = await self.policy.customer(customer_id, stored) if stored else None
+        if data is None or str(data.get("error", "")).startswith("customer_token"):
+            token = await self.customer_token(cid)
+            data = (await self.policy.customer(customer_id, token) if token
+                    else {"available": False, "error": "customer_token_expired"})
+        refreshed = data.pop("customer_token", None)
+        if refreshed:
+            await self.redis.hset(key, "customer_token", refreshed)
+        return data
 
     async def customer_token(self, cid: str) -> str | None:
         """The policy API's token for this conversation's customer: for an app chat, its checked app token
