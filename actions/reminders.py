@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import api_client, messages
-from actions.api_client import ApiError, ApiUnavailable
+from actions.api_client import ApiError, ApiUnavailable, Customer
 from actions.policy import money
 from actions.turn import Turn
 
@@ -64,9 +64,9 @@ class ActionDeliverReminder(Action):
                 SlotSet("pending_request", follow_up)]
 
 
-async def answer_opt_out(turn: Turn, customer_id: str | None) -> list[EventType]:
+async def answer_opt_out(turn: Turn, customer: Customer | None) -> list[EventType]:
     """Verified customer, or the customer whose reminder this conversation received; else verify first."""
-    customer_id = customer_id or turn.tracker.get_slot("reminder_customer")
+    customer_id = customer.customer_id if customer else turn.tracker.get_slot("reminder_customer")
     if not customer_id:
         return [SlotSet("pending_request", "opt_out"), SlotSet("pending_text", turn.text[:500]),
                 SlotSet("next_step", "identity")]

@@ -462,12 +462,34 @@ class Hub:
         return {"question": question, **await self.policy.knowledge(question, language)}
 
     async def customer_context(self, customer_id: str, cid: str | None, user: User) -> dict[str, Any]:
-        if not user.is_supervisor:
-            if not cid:
-                raise HubError(403, "not_your_conversation", "Open a customer's data from one of your conversations.")
-            conv = await self.can_see(cid, user)
-            req = await self.state.request(conv["request_id"])
-            if req.get("customer_id") != customer_id:
-                raise HubError(403, "not_your_customer", "This customer is not in your conversation.")
+        """A handed-over customer's data, read with the proof her conversation holds (the policy API
+        serves only the customer a token names), so supervisors too open it from a conversation."""
+        if not cid:
+            raise HubError(403, "not_your_conversation", "Open a customer's data from one of your conversations.")
+        conv = await self.can_see(cid, user)
+        req = await self.state.request(conv["request_id"])
+        if req.get("customer_id") != customer_id:
+            raise HubError(403, "not_your_customer", "This customer is not in your conversation.")
         await self.records.audit(user.username, user.role, customer_id, cid)
-        return await self.policy.customer(customer_id)
+        key = self.keys.conv(cid)
+        # The token the console last had refreshed keeps her data open while agents work on; else the
+        # conversation's own proof.
+        stored = await self.redis.hget(key, "customer_token")
+        data = await self.policy.customer(customer_id, stored) if stored else None
+        if data is None or str(data.get("error", "")).startswith("customer_token"):
+            token = await self.customer_token(cid)
+            data = (await self.policy.customer(customer_id, token) if token
+                    else {"available": False, "error": "customer_token_expired"})
+        refreshed = data.pop("customer_token", None)
+        if refreshed:
+            await self.redis.hset(key, "customer_token", refreshed)
+        return data
+
+    async def customer_token(self, cid: str) -> str | None:
+        """The policy API's token for this conversation's customer: for an app chat, its checked app token
+        exchanged afresh; else the one the bot holds since she verified (None once it is gone)."""
+        app_token = await self.redis.hget(self.keys.conv(cid), "app_token")
+        if app_token:
+            return await self.policy.exchange_app_token(app_token, cid)
+        found = await self.rasa.verification(cid)
+        return found[1] if found else None

@@ -8,7 +8,7 @@ from service_auth.env_secrets import require_secrets
 
 
 def main() -> None:
-    require_secrets("POLICY_API_KEY")
+    require_secrets("POLICY_API_KEY", "CUSTOMER_TOKEN_SECRET", "APP_JWT_SECRET")
     settings = get_settings()
     logs.configure("policy_api")
     uvicorn.run("policy_api.main:app", host=settings.host, port=settings.port, log_level="info", log_config=None)

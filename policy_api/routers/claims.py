@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from policy_api import clock, errors, lookups
 from policy_api.claim_rules import GUIDANCE, STANDARD_STAGES, STATUS_LABELS, fast_track
-from policy_api.deps import SessionDep
+from policy_api.deps import CustomerDep, SessionDep, same_customer
 from policy_api.models import Claim, ClaimEvent
 from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import (
@@ -60,8 +60,10 @@ def claim_guidance(
 @router.post(
     "/claims", response_model=ClaimOut, status_code=status.HTTP_201_CREATED, responses=error_docs(403, 404, 409)
 )
-def create_claim(body: ClaimCreate, session: SessionDep) -> ClaimOut:
-    policy = lookups.policy(session, body.policy_number, body.customer_id)
+def create_claim(body: ClaimCreate, session: SessionDep, customer: CustomerDep) -> ClaimOut:
+    if not same_customer(customer, body.customer_id):
+        raise errors.CustomerTokenMismatch()
+    policy = lookups.policy(session, body.policy_number, customer.customer_id)
     if policy.status != "active":
         raise errors.PolicyInactive()
     today = clock.today()
@@ -106,13 +108,15 @@ def create_claim(body: ClaimCreate, session: SessionDep) -> ClaimOut:
 def get_claim(
     claim_number: str,
     session: SessionDep,
-    customer_id: Annotated[str | None, Query(description="When given, the claim must belong to it.")] = None,
+    customer: CustomerDep,
+    customer_id: Annotated[str | None, Query(description="When given, the token's customer.")] = None,
 ) -> ClaimOut:
-    return claim_out(lookups.claim(session, claim_number, customer_id))
+    """One claim of the token's customer (403 `claim_not_owned` for anyone else's)."""
+    return claim_out(lookups.claim(session, claim_number, customer.customer_id))
 
 
-@router.get("/customers/{customer_id}/claims", response_model=ClaimList, responses=error_docs(404))
-def list_claims(customer_id: str, session: SessionDep) -> ClaimList:
+@router.get("/customers/{customer_id}/claims", response_model=ClaimList, responses=error_docs(403, 404))
+def list_claims(customer_id: str, session: SessionDep, _customer: CustomerDep) -> ClaimList:
     customer = lookups.customer(session, customer_id)
     rows = session.scalars(
         select(Claim)

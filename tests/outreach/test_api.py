@@ -29,7 +29,8 @@ def api(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[httpx.Client
     with database as url:
         services.seed(url)
         with services.policy_api(url) as base_url, open_db(url) as db, \
-                httpx.Client(base_url=base_url, headers={"X-API-Key": services.API_KEY}, timeout=20) as client:
+                httpx.Client(base_url=base_url, headers={"X-API-Key": services.API_KEY}, timeout=20,
+                             auth=services.NamedCustomerAuth()) as client:
             yield client, db
 
 
