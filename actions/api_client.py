@@ -15,6 +15,10 @@ class ApiUnavailable(Exception):
     """The policy API could not be reached or failed (5xx, timeout): tell the customer, offer a human."""
 
 
+class ApiTimeout(ApiUnavailable):
+    """No answer in time: the request may or may not have been carried out."""
+
+
 class ApiError(Exception):
     """The policy API refused the request with a code the caller can act on (404, 403, 409, 422...)."""
 
@@ -40,9 +44,10 @@ def _session() -> aiohttp.ClientSession:
     return session
 
 
-async def request(method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
+async def request(method: str, path: str, *, json: Any = None, params: dict | None = None,
+                  headers: dict[str, str] | None = None) -> Any:
     try:
-        async with _session().request(method, path, json=json, params=params) as response:
+        async with _session().request(method, path, json=json, params=params, headers=headers) as response:
             try:
                 body = await response.json(content_type=None)
             except ValueError:
@@ -55,7 +60,9 @@ async def request(method: str, path: str, *, json: Any = None, params: dict | No
                 raise ApiError(response.status, error.get("code", "error"), error.get("message", ""),
                                int(retry) if retry.isdigit() else None)
             return body
-    except (TimeoutError, aiohttp.ClientError) as exc:
+    except TimeoutError as exc:
+        raise ApiTimeout(f"{method} {path}: timed out") from exc
+    except aiohttp.ClientError as exc:
         raise ApiUnavailable(f"{method} {path}: {exc!r}") from exc
 
 
@@ -93,8 +100,13 @@ async def claim_guidance(insurance_type: str, amount: float | None, single_party
     return await request("GET", f"/v1/claims/guidance/{insurance_type}", params=params)
 
 
-async def open_claim(payload: dict) -> dict:
-    return await request("POST", "/v1/claims", json=payload)
+async def open_claim(payload: dict, idempotency_key: str) -> dict:
+    """File a claim; after a timeout it is sent once more with the same key, which files it at most once."""
+    headers = {"Idempotency-Key": idempotency_key}
+    try:
+        return await request("POST", "/v1/claims", json=payload, headers=headers)
+    except ApiTimeout:
+        return await request("POST", "/v1/claims", json=payload, headers=headers)
 
 
 async def claim(claim_number: str, customer_id: str) -> dict:

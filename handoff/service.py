@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import redis.asyncio as aioredis
 
-from handoff import offered
+from handoff import offered, relay_once
 from handoff.errors import HubError
 from handoff.events import EventBus
 from handoff.policy_context import PolicyContext
@@ -145,6 +145,30 @@ class Hub:
 
     async def _bot_turn(self, cid: str, message: dict[str, Any], conv: dict[str, str]) -> None:
         requirement = f"bot:{conv.get('epoch', '0')}"
+        seq, ttl = int(message.get("seq", 0)), self.settings.conversation_ttl_s
+        relay_key = self.keys.relay(cid, seq)
+        relay = await relay_once.claim(self.redis, relay_key, ttl)
+        if relay.fresh:
+            replies = await self._ask_rasa(cid, message, conv, relay_key)
+            if replies is None:
+                return
+        elif relay.replies is None:
+            log.warning("message %s of %s reached the bot before an interruption; not sent again", seq, cid)
+            return
+        else:
+            replies = relay.replies
+        for index, reply in enumerate(replies):
+            entry: dict[str, Any] = {"sender": "bot", "text": reply.get("text") or ""}
+            for name in ("buttons", "custom", "image"):
+                if reply.get(name):
+                    entry[name] = reply[name]
+            # Remembered before the customer can see them, so a quick click is never read as typed text.
+            await offered.remember(self.redis, self.keys, cid, reply.get("buttons"), ttl)
+            await self.state.append(cid, entry, relay_once.reply_id(seq, index), requirement=requirement)
+
+    async def _ask_rasa(self, cid: str, message: dict[str, Any], conv: dict[str, str],
+                        relay_key: str) -> list[dict[str, Any]] | None:
+        """Rasa's replies, kept under the relay's claim before anyone sees them; None if Rasa failed."""
         metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub"}
         if conv.get("app_token"):  # the signed-in app customer: the actions verify it, not the hub
             metadata["token"] = conv["app_token"]
@@ -154,18 +178,13 @@ class Hub:
             replies = await self.rasa.turn(cid, text, metadata)
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("rasa turn for %s failed: %r", cid, exc)
+            await relay_once.release(self.redis, relay_key)
             await self.state.append(cid, {"sender": "system", "kind": "bot_unavailable",
                                           "text": t("bot_unavailable", conv.get("language"))},
-                                    requirement=requirement)
-            return
-        for reply in replies:
-            entry: dict[str, Any] = {"sender": "bot", "text": reply.get("text") or ""}
-            for name in ("buttons", "custom", "image"):
-                if reply.get(name):
-                    entry[name] = reply[name]
-            # Remembered before the customer can see them, so a quick click is never read as typed text.
-            await offered.remember(self.redis, self.keys, cid, reply.get("buttons"), self.settings.conversation_ttl_s)
-            await self.state.append(cid, entry, requirement=requirement)
+                                    requirement=f"bot:{conv.get('epoch', '0')}")
+            return None
+        await relay_once.keep_answer(self.redis, relay_key, replies, self.settings.conversation_ttl_s)
+        return replies
 
     async def say(self, cid: str, kind: str, language: str | None, **extra: Any) -> None:
         text = t(kind, language, **{k: v for k, v in extra.items() if k in ("name", "wait")})
