@@ -148,15 +148,19 @@ class Hub:
         seq, ttl = int(message.get("seq", 0)), self.settings.conversation_ttl_s
         relay_key = self.keys.relay(cid, seq)
         relay = await relay_once.claim(self.redis, relay_key, ttl)
-        if relay.fresh:
-            replies = await self._ask_rasa(cid, message, conv, relay_key)
+        replies = relay.replies
+        if not relay.fresh and replies is None:  # a worker died during this message's Rasa turn
+            try:
+                replies = relay_once.replies_in_tracker(await self.rasa.events(cid), relay.relay_id)
+            except (httpx.HTTPError, ValueError) as exc:
+                log.warning("message %s of %s: whether the bot got it is unknown (%r); not sent again", seq, cid, exc)
+                return
+            if replies is not None:
+                await relay_once.keep_answer(self.redis, relay_key, replies, ttl)
+        if replies is None:
+            replies = await self._ask_rasa(cid, message, conv, relay_key, relay.relay_id)
             if replies is None:
                 return
-        elif relay.replies is None:
-            log.warning("message %s of %s reached the bot before an interruption; not sent again", seq, cid)
-            return
-        else:
-            replies = relay.replies
         for index, reply in enumerate(replies):
             entry: dict[str, Any] = {"sender": "bot", "text": reply.get("text") or ""}
             for name in ("buttons", "custom", "image"):
@@ -167,9 +171,9 @@ class Hub:
             await self.state.append(cid, entry, relay_once.reply_id(seq, index), requirement=requirement)
 
     async def _ask_rasa(self, cid: str, message: dict[str, Any], conv: dict[str, str],
-                        relay_key: str) -> list[dict[str, Any]] | None:
+                        relay_key: str, relay_id: str) -> list[dict[str, Any]] | None:
         """Rasa's replies, kept under the relay's claim before anyone sees them; None if Rasa failed."""
-        metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub"}
+        metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub", relay_once.METADATA_KEY: relay_id}
         if conv.get("app_token"):  # the signed-in app customer: the actions verify it, not the hub
             metadata["token"] = conv["app_token"]
         text = message.get("text", "")

@@ -85,3 +85,38 @@ def test_message_taken_again_after_a_crash_is_not_answered_twice(stack, hub) -> 
         assert len(answered(hub, customer.cid)) > len(first)
     finally:
         again.close()
+
+
+def test_message_whose_worker_died_during_the_rasa_turn_is_answered_once(stack, hub) -> None:
+    customer = Customer(hub)
+    try:
+        customer.send("你好")
+        customer.bot_reply()
+        first = answered(hub, customer.cid)
+        (message,) = [e for e in log(hub, customer.cid) if e.get("sender") == "customer"]
+    finally:
+        customer.close()
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{customer.cid}/tracker", auth=services.rasa_auth(),
+                        timeout=10).json()
+    (relay_id,) = [e["metadata"]["hub_relay"] for e in tracker["events"] if e["event"] == "user"]
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    conv = f"{hub.prefix}:c:{customer.cid}"
+    try:
+        # Died after Rasa answered but before the answer was kept: Rasa's tracker has it, nothing is re-sent.
+        client.set(f"{conv}:relay:{message['seq']}", f"pending:{relay_id}")
+        client.rpush(f"{conv}:botq", message["seq"])
+        client.sadd(f"{hub.prefix}:botpending", customer.cid)
+        hub.restart()
+        assert answered(hub, customer.cid) == first
+        assert rasa_user_texts(stack, customer.cid) == ["你好"]
+        # Died before Rasa got the next message: it is sent now, and answered once.
+        next_seq = int(client.hget(conv, "seq")) + 1
+        client.set(f"{conv}:relay:{next_seq}", "pending:never-sent")
+    finally:
+        client.close()
+    sent = httpx.post(f"{hub.url}/api/conversations/{customer.cid}/messages", json={"text": "谢谢"},
+                      headers=services.HUB_KEY, timeout=10)
+    assert sent.json()["seq"] == next_seq
+    later = answered(hub, customer.cid)
+    assert len(later) > len(first)
+    assert rasa_user_texts(stack, customer.cid) == ["你好", "谢谢"]
