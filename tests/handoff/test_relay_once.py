@@ -43,6 +43,19 @@ def answered(hub: HubRun, cid: str, settle_s: float = 3) -> list[dict[str, Any]]
     return bot_entries(hub, cid)
 
 
+def greeted(hub: HubRun) -> tuple[Customer, list[dict[str, Any]], dict[str, Any]]:
+    """A chat page customer said 你好 and was answered: (the customer, closed; the bot's entries; the message)."""
+    customer = Customer(hub)
+    try:
+        customer.send("你好")
+        customer.bot_reply()
+        first = answered(hub, customer.cid)
+        (message,) = [e for e in log(hub, customer.cid) if e.get("sender") == "customer"]
+    finally:
+        customer.close()
+    return customer, first, message
+
+
 def test_same_message_id_sent_twice_is_answered_once(stack, hub) -> None:
     customer = Customer(hub)
     try:
@@ -57,14 +70,7 @@ def test_same_message_id_sent_twice_is_answered_once(stack, hub) -> None:
 
 
 def test_message_taken_again_after_a_crash_is_not_answered_twice(stack, hub) -> None:
-    customer = Customer(hub)
-    try:
-        customer.send("你好")
-        customer.bot_reply()
-        first = answered(hub, customer.cid)
-        (message,) = [e for e in log(hub, customer.cid) if e.get("sender") == "customer"]
-    finally:
-        customer.close()
+    customer, first, message = greeted(hub)
     # The hub died after Rasa answered but before it took the message off the queue: on restart it finds
     # the message still queued and pending.
     client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
@@ -88,14 +94,7 @@ def test_message_taken_again_after_a_crash_is_not_answered_twice(stack, hub) -> 
 
 
 def test_message_whose_worker_died_during_the_rasa_turn_is_answered_once(stack, hub) -> None:
-    customer = Customer(hub)
-    try:
-        customer.send("你好")
-        customer.bot_reply()
-        first = answered(hub, customer.cid)
-        (message,) = [e for e in log(hub, customer.cid) if e.get("sender") == "customer"]
-    finally:
-        customer.close()
+    customer, first, message = greeted(hub)
     tracker = httpx.get(f"{stack.rasa_url}/conversations/{customer.cid}/tracker", auth=services.rasa_auth(),
                         timeout=10).json()
     (relay_id,) = [e["metadata"]["hub_relay"] for e in tracker["events"] if e["event"] == "user"]
