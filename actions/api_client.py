@@ -24,6 +24,10 @@ class ApiUnavailable(Exception):
 CUSTOMER_TOKEN_HEADER = "X-Customer-Token"
 
 
+class ApiTimeout(ApiUnavailable):
+    """No answer in time: the request may or may not have been carried out."""
+
+
 @dataclass
 class Customer:
     """A verified customer: her id and the policy API's token for her (refreshed on each use)."""
@@ -64,8 +68,8 @@ class VerificationExpired(Exception):
 
 
 async def request(method: str, path: str, *, json: Any = None, params: dict | None = None,
-                  customer: Customer | None = None) -> Any:
-    headers = {CUSTOMER_TOKEN_HEADER: customer.token} if customer else None
+                  customer: Customer | None = None, headers: dict[str, str] | None = None) -> Any:
+    headers = {**(headers or {}), **({CUSTOMER_TOKEN_HEADER: customer.token} if customer else {})} or None
     try:
         async with _session().request(method, path, json=json, params=params, headers=headers) as response:
             try:
@@ -86,7 +90,9 @@ async def request(method: str, path: str, *, json: Any = None, params: dict | No
             if customer and refreshed and refreshed != customer.token:
                 customer.token, customer.refreshed = refreshed, True
             return body
-    except (TimeoutError, aiohttp.ClientError) as exc:
+    except TimeoutError as exc:
+        raise ApiTimeout(f"{method} {path}: timed out") from exc
+    except aiohttp.ClientError as exc:
         raise ApiUnavailable(f"{method} {path}: {exc!r}") from exc
 
 
@@ -133,8 +139,13 @@ async def claim_guidance(insurance_type: str, amount: float | None, single_party
     return await request("GET", f"/v1/claims/guidance/{insurance_type}", params=params)
 
 
-async def open_claim(payload: dict, customer: Customer) -> dict:
-    return await request("POST", "/v1/claims", json=payload, customer=customer)
+async def open_claim(payload: dict, customer: Customer, idempotency_key: str) -> dict:
+    """File a claim; after a timeout it is sent once more with the same key, which files it at most once."""
+    headers = {"Idempotency-Key": idempotency_key}
+    try:
+        return await request("POST", "/v1/claims", json=payload, customer=customer, headers=headers)
+    except ApiTimeout:
+        return await request("POST", "/v1/claims", json=payload, customer=customer, headers=headers)
 
 
 async def claim(claim_number: str, customer: Customer) -> dict:

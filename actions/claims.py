@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -182,6 +184,14 @@ class ValidateClaimForm(FreeTextForm):
         return {"claim_description": text}
 
 
+def submission_key(tracker: Tracker, payload: dict[str, Any]) -> str:
+    """The Idempotency-Key of this form's submission: the conversation, the message that completed the
+    form and what it files. A retry of the same submission sends the same key, a new claim a new one."""
+    submitted = next((e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "user"), None)
+    source = json.dumps([tracker.sender_id, submitted, payload], sort_keys=True, default=str)
+    return "claim-" + hashlib.sha256(source.encode()).hexdigest()[:48]
+
+
 class ActionSubmitClaim(Action):
     def name(self) -> str:
         return "action_submit_claim"
@@ -202,7 +212,7 @@ class ActionSubmitClaim(Action):
         try:
             if customer is None:
                 raise VerificationExpired("no customer token")
-            claim = await api_client.open_claim(payload, customer)
+            claim = await api_client.open_claim(payload, customer, submission_key(tracker, payload))
         except VerificationExpired:
             turn.say("identity_expired")
             return cleared + identity.forgotten_events()

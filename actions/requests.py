@@ -55,7 +55,7 @@ REQUESTS = {
         Request("open_claim", True, start_claim_form),
         Request("claim_guidance", False, answer_claim_guidance),
         Request("verify_policy_document", False, answer_verify_document),
-        Request("opt_out", False, answer_opt_out),  # verifies only when no reminder tells whose chat it is
+        Request("opt_out", False, answer_opt_out),  # verifies unless the app conversation tells whose it is
     ]
 }
 

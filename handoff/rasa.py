@@ -67,6 +67,13 @@ class RasaClient:
         found = await self.verification(sender)
         return found[0] if found else None
 
+    async def events(self, sender: str) -> list[dict[str, Any]]:
+        """The conversation's tracker events (its current session). Raises httpx.HTTPError if Rasa fails."""
+        response = await self.client.get(f"{self.base_url}/conversations/{sender}/tracker",
+                                         params={"include_events": "ALL"}, timeout=10)
+        response.raise_for_status()
+        return response.json().get("events") or []
+
     async def paused(self, sender: str) -> bool | None:
         response = await self.client.get(f"{self.base_url}/conversations/{sender}/tracker",
                                          params={"include_events": "NONE"})

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import redis.asyncio as aioredis
 
-from handoff import offered
+from handoff import offered, relay_once
 from handoff.errors import HubError
 from handoff.events import EventBus
 from handoff.policy_context import PolicyContext
@@ -147,7 +147,35 @@ class Hub:
 
     async def _bot_turn(self, cid: str, message: dict[str, Any], conv: dict[str, str]) -> None:
         requirement = f"bot:{conv.get('epoch', '0')}"
-        metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub"}
+        seq, ttl = int(message.get("seq", 0)), self.settings.conversation_ttl_s
+        relay_key = self.keys.relay(cid, seq)
+        relay = await relay_once.claim(self.redis, relay_key, ttl)
+        replies = relay.replies
+        if not relay.fresh and replies is None:  # a worker died during this message's Rasa turn
+            try:
+                replies = relay_once.replies_in_tracker(await self.rasa.events(cid), relay.relay_id)
+            except (httpx.HTTPError, ValueError) as exc:
+                log.warning("message %s of %s: whether the bot got it is unknown (%r); not sent again", seq, cid, exc)
+                return
+            if replies is not None:
+                await relay_once.keep_answer(self.redis, relay_key, replies, ttl)
+        if replies is None:
+            replies = await self._ask_rasa(cid, message, conv, relay_key, relay.relay_id)
+            if replies is None:
+                return
+        for index, reply in enumerate(replies):
+            entry: dict[str, Any] = {"sender": "bot", "text": reply.get("text") or ""}
+            for name in ("buttons", "custom", "image"):
+                if reply.get(name):
+                    entry[name] = reply[name]
+            # Remembered before the customer can see them, so a quick click is never read as typed text.
+            await offered.remember(self.redis, self.keys, cid, reply.get("buttons"), ttl)
+            await self.state.append(cid, entry, relay_once.reply_id(seq, index), requirement=requirement)
+
+    async def _ask_rasa(self, cid: str, message: dict[str, Any], conv: dict[str, str],
+                        relay_key: str, relay_id: str) -> list[dict[str, Any]] | None:
+        """Rasa's replies, kept under the relay's claim before anyone sees them; None if Rasa failed."""
+        metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub", relay_once.METADATA_KEY: relay_id}
         if conv.get("app_token"):  # the signed-in app customer: the actions verify it, not the hub
             metadata["token"] = conv["app_token"]
         text = message.get("text", "")
@@ -161,19 +189,15 @@ class Hub:
             # Rasa is down, or answered nothing because its action server or the policy API is: the
             # customer gets a clear reply and a person (the button reaches the hub, not the failing bot).
             log.warning("no bot reply for %s: offering a person", cid)
+            await relay_once.release(self.redis, relay_key)
             language = conv.get("language")
             button = {"title": t("button_agent", language), "payload": "choice:agent"}
             await self.state.append(cid, {"sender": "system", "kind": "bot_unavailable", "buttons": [button],
-                                          "text": t("bot_unavailable", language)}, requirement=requirement)
-            return
-        for reply in replies:
-            entry: dict[str, Any] = {"sender": "bot", "text": reply.get("text") or ""}
-            for name in ("buttons", "custom", "image"):
-                if reply.get(name):
-                    entry[name] = reply[name]
-            # Remembered before the customer can see them, so a quick click is never read as typed text.
-            await offered.remember(self.redis, self.keys, cid, reply.get("buttons"), self.settings.conversation_ttl_s)
-            await self.state.append(cid, entry, requirement=requirement)
+                                          "text": t("bot_unavailable", language)},
+                                    requirement=f"bot:{conv.get('epoch', '0')}")
+            return None
+        await relay_once.keep_answer(self.redis, relay_key, replies, self.settings.conversation_ttl_s)
+        return replies
 
     async def say(self, cid: str, kind: str, language: str | None, **extra: Any) -> None:
         text = t(kind, language, **{k: v for k, v in extra.items() if k in ("name", "wait")})

@@ -147,6 +147,11 @@ class ClaimNotOwned(ApiError):
     status_code, code, message = 403, "claim_not_owned", "This claim does not belong to the customer."
 
 
+class IdempotencyKeyReused(ApiError):
+    status_code, code = 409, "idempotency_key_reused"
+    message = "This Idempotency-Key was used for a different request; use a new key for a new claim."
+
+
 class InvalidVerificationCode(ApiError):
     status_code, code = 422, "invalid_verification_code"
     message = "A verification code is 4-32 letters or digits."

@@ -56,8 +56,11 @@ class OptOutOut(BaseModel):
 
 
 class InboundSms(BaseModel):
-    phone: str = Field(max_length=20)
+    phone: str = Field(max_length=20, description="The number the reply came from.")
     text: str = Field(max_length=500)
+    in_reply_to: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                                    description="The reference of our SMS it answers, when the gateway threads "
+                                                "replies (the key we sent it with, e.g. reminder-12-sms).")
 
 
 class InboundSmsResult(BaseModel):
@@ -100,8 +103,9 @@ def opt_out(customer_id: str, body: OptOutIn, session: SessionDep) -> OptOutOut:
 
 @router.post("/sms/inbound", response_model=InboundSmsResult)
 def inbound_sms(body: InboundSms, session: SessionDep) -> InboundSmsResult:
-    """The SMS gateway's webhook for replies: "TD" / "退订" / "STOP" turns SMS reminders off."""
-    record = handle_inbound_sms(session, body.phone, body.text, utcnow())
+    """The SMS gateway's webhook for replies: "TD" / "退订" / "STOP" answering one of our reminder SMS
+    (sent to that number in the last 30 days) turns that customer's SMS reminders off."""
+    record = handle_inbound_sms(session, body.phone, body.text, utcnow(), body.in_reply_to)
     session.commit()
     return InboundSmsResult(opted_out=record is not None)
 
