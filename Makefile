@@ -13,9 +13,16 @@ RASA_VENV := .venv-rasa
 APP_VENV := .venv
 RASA_PKGS := --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 
-.PHONY: run test bench simulate lint venvs train seed clean voice-testset voice-testset-rebuild voice-hashes voice-slips
+.PHONY: run test bench simulate lint prereqs venvs train seed clean voice-testset voice-testset-rebuild voice-hashes voice-slips
 
-venvs: $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
+# What the machine must have (Python 3.11, disk, Debian packages, Redis; PostgreSQL for tests), checked before
+# the long steps; missing Debian packages are installed. `make test` also asks for the test-only ones.
+PREREQS_FOR ?= run
+test: PREREQS_FOR = test
+prereqs:
+	scripts/prerequisites.sh $(PREREQS_FOR)
+
+venvs: prereqs $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
 
 $(RASA_VENV)/bin/rasa: requirements/rasa-lock.txt scripts/ensure_venv.sh
 	scripts/ensure_venv.sh $(RASA_VENV) requirements/rasa-lock.txt $(RASA_PKGS)

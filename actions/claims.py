@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -11,8 +13,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import api_client, parsing
-from actions.api_client import ApiError, ApiUnavailable
+from actions import api_client, identity, parsing
+from actions.api_client import ApiError, ApiUnavailable, Customer, VerificationExpired
 from actions.forms import FreeTextForm
 from actions.goals import completed
 from actions.messages import INSURANCE_TYPE_LABELS, MESSAGES
@@ -37,7 +39,7 @@ def _numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
-async def answer_claim_guidance(turn: Turn, customer_id: str | None) -> list[EventType]:
+async def answer_claim_guidance(turn: Turn, customer: Customer | None) -> list[EventType]:
     kind = parsing.parse_insurance_type(turn.entity("insurance_type") or "") or parsing.parse_insurance_type(turn.text)
     if kind is None:
         buttons = [
@@ -58,7 +60,7 @@ async def answer_claim_guidance(turn: Turn, customer_id: str | None) -> list[Eve
     return [SlotSet("pending_request", "open_claim"), SlotSet("claim_insurance_type", kind)]
 
 
-async def start_claim_form(turn: Turn, customer_id: str) -> list[EventType]:
+async def start_claim_form(turn: Turn, customer: Customer) -> list[EventType]:
     return [SlotSet("pending_request", None), SlotSet("next_step", "claim_form")]
 
 
@@ -87,10 +89,10 @@ async def show_claim(turn: Turn, claim: dict) -> None:
     turn.dispatcher.utter_message(json_message=payload)
 
 
-async def answer_claim_status(turn: Turn, customer_id: str) -> list[EventType]:
+async def answer_claim_status(turn: Turn, customer: Customer) -> list[EventType]:
     number = parsing.parse_claim_number(turn.text) or parsing.parse_claim_number(turn.entity("claim_number") or "")
     if number is None:
-        claims = await api_client.claims(customer_id)
+        claims = await api_client.claims(customer)
         if not claims:
             turn.say("no_claims")
             return []
@@ -100,7 +102,7 @@ async def answer_claim_status(turn: Turn, customer_id: str) -> list[EventType]:
             turn.say("claims_list", lines=lines)
         number = claims[0]["claim_number"]
     try:
-        claim = await api_client.claim(number, customer_id)
+        claim = await api_client.claim(number, customer)
     except ApiError as exc:
         turn.say("claim_not_owned" if exc.status == 403 else "claim_not_found", number=number)
         return []
@@ -129,8 +131,15 @@ class ValidateClaimForm(FreeTextForm):
     async def validate_claim_policy_number(self, value: Any, dispatcher: CollectingDispatcher,
                                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         turn = Turn(dispatcher, tracker)
+        customer = identity.tracker_customer(tracker)
         try:
-            policy = await api_client.policy(value, tracker.get_slot("customer_id"))
+            if customer is None:
+                raise VerificationExpired("no customer token")
+            policy = await api_client.policy(value, customer)
+        except VerificationExpired:
+            turn.say("identity_expired")
+            return {"claim_policy_number": None, "requested_slot": None,
+                    **{name: None for name in identity.IDENTITY_SLOTS}}
         except ApiError as exc:
             turn.say("policy_not_owned" if exc.status == 403 else "policy_not_found", number=value)
             return {"claim_policy_number": None}
@@ -140,7 +149,10 @@ class ValidateClaimForm(FreeTextForm):
         if policy["status"] != "active":
             turn.say("claim_policy_inactive", number=value)
             return {"claim_policy_number": None}
-        return {"claim_policy_number": value, "claim_insurance_type": policy["insurance_type"]}
+        slots = {"claim_policy_number": value, "claim_insurance_type": policy["insurance_type"]}
+        if customer.refreshed:
+            slots[identity.TOKEN_SLOT] = customer.token
+        return slots
 
     async def extract_claim_incident_date(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: DomainDict) -> dict[str, Any]:
@@ -172,6 +184,14 @@ class ValidateClaimForm(FreeTextForm):
         return {"claim_description": text}
 
 
+def submission_key(tracker: Tracker, payload: dict[str, Any]) -> str:
+    """The Idempotency-Key of this form's submission: the conversation, the message that completed the
+    form and what it files. A retry of the same submission sends the same key, a new claim a new one."""
+    submitted = next((e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "user"), None)
+    source = json.dumps([tracker.sender_id, submitted, payload], sort_keys=True, default=str)
+    return "claim-" + hashlib.sha256(source.encode()).hexdigest()[:48]
+
+
 class ActionSubmitClaim(Action):
     def name(self) -> str:
         return "action_submit_claim"
@@ -181,7 +201,6 @@ class ActionSubmitClaim(Action):
         turn = Turn(dispatcher, tracker)
         description = tracker.get_slot("claim_description") or ""
         payload = {
-            "customer_id": tracker.get_slot("customer_id"),
             "policy_number": tracker.get_slot("claim_policy_number"),
             "incident_date": tracker.get_slot("claim_incident_date"),
             "amount": tracker.get_slot("claim_amount"),
@@ -189,8 +208,14 @@ class ActionSubmitClaim(Action):
             "single_party": single_party(description),
         }
         cleared = [SlotSet(slot, None) for slot in CLAIM_SLOTS]
+        customer = identity.tracker_customer(tracker)
         try:
-            claim = await api_client.open_claim(payload)
+            if customer is None:
+                raise VerificationExpired("no customer token")
+            claim = await api_client.open_claim(payload, customer, submission_key(tracker, payload))
+        except VerificationExpired:
+            turn.say("identity_expired")
+            return cleared + identity.forgotten_events()
         except ApiError as exc:
             reason = f"refused_{exc.code}"
             turn.say("claim_refused", reason=turn.t(reason if reason in MESSAGES else "refused_other"))
@@ -201,4 +226,4 @@ class ActionSubmitClaim(Action):
         fast = turn.t("claim_fast_track_yes" if claim["fast_track"] else "claim_fast_track_no")
         turn.say("claim_opened", number=claim["claim_number"], amount=money(claim["amount"]), fast_track=fast)
         turn.dispatcher.utter_message(json_message=timeline_payload(claim, turn.language))
-        return cleared + [completed("claim_filed")]
+        return cleared + identity.token_events(customer) + [completed("claim_filed")]

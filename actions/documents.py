@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import api_client, parsing
-from actions.api_client import ApiUnavailable
+from actions.api_client import ApiUnavailable, Customer
 from actions.forms import FreeTextForm
 from actions.goals import completed
 from actions.turn import Turn
@@ -29,7 +29,7 @@ async def show_verification(turn: Turn, number: str, code: str) -> None:
              insured=result["insured_name_masked"], start=result["start_date"], end=result["end_date"])
 
 
-async def answer_verify_document(turn: Turn, customer_id: str | None) -> list[EventType]:
+async def answer_verify_document(turn: Turn, customer: Customer | None) -> list[EventType]:
     number, code = document_parts(turn.text)
     if number and code:
         await show_verification(turn, number, code)

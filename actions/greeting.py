@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import api_client
-from actions.api_client import ApiError, ApiUnavailable
-from actions.identity import verified_customer
+from actions.api_client import ApiError, ApiUnavailable, VerificationExpired
+from actions.identity import forgotten_events, token_events, verified_customer
 from actions.personal_messages import CLAIM_STATUS_LABELS
 from actions.policy import money
 from actions.turn import Turn
@@ -67,10 +67,13 @@ class ActionGreet(Action):
                   domain: DomainDict) -> list[EventType]:
         turn = Turn(dispatcher, tracker)
         try:
-            customer_id, events = await verified_customer(turn)
-            if customer_id:
-                greet_personally(turn, await api_client.highlights(customer_id))
-                return events
+            customer, events = await verified_customer(turn)
+            if customer:
+                greet_personally(turn, await api_client.highlights(customer))
+                return events + token_events(customer)
+        except VerificationExpired:  # 30 idle minutes: she is greeted as anyone, and verifies when needed
+            dispatcher.utter_message(response="utter_greet")
+            return forgotten_events()
         except (ApiUnavailable, ApiError) as exc:
             logger.warning("personal greeting unavailable: %r", exc)
         dispatcher.utter_message(response="utter_greet")

@@ -1,11 +1,14 @@
 """Identity: nothing personal is shown before the customer is verified.
 
-Verified means one of: a valid app token (HS256 JWT, `sub` = customer id) in the message metadata,
-or a policy number / mobile number plus the last 4 characters of the ID number that the policy
-API confirms. Three failed attempts lock lookups for the conversation and hand over to a human.
-The policy API also counts failures per phone, policy number and customer across every
-conversation and channel, and locks verification for them (429 `identity_locked`): the customer
-is told so and offered a person. Verification does not outlive the session (actions/session.py).
+Verified means the policy API signed a customer token for this conversation: after a policy number /
+mobile number plus the last 4 characters of the ID number it confirmed, or after it accepted the app
+token (HS256 JWT, `sub` = customer id) in the message metadata. The token lives in the
+`customer_token` slot and is what the data routes require; the `verified` / `customer_id` slots steer
+the dialogue but open nothing. Three failed attempts lock lookups for the conversation and hand over
+to a human. The policy API also counts failures per phone, policy number and customer across every
+conversation and channel, and locks verification for them (429 `identity_locked`): the customer is
+told so and offered a person. Verification does not outlive the session (actions/session.py), and the
+token lapses after 30 idle minutes (the API refreshes it on each use: token_events).
 """
 
 from __future__ import annotations
@@ -13,50 +16,62 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import jwt
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import api_client, parsing, settings
-from actions.api_client import ApiError, ApiUnavailable
+from actions.api_client import ApiError, ApiUnavailable, Customer
 from actions.forms import FreeTextForm
 from actions.turn import Turn
 
 logger = logging.getLogger(__name__)
 
-def customer_from_token(metadata: dict[str, Any]) -> str | None:
-    token = metadata.get("token") or metadata.get("app_token")
-    if not token or not settings.APP_JWT_SECRET:  # an empty key would accept tokens anyone can sign
-        return None
-    try:
-        claims = jwt.decode(token, settings.APP_JWT_SECRET, algorithms=["HS256"],
-                            options={"require": ["sub", "exp"]})
-    except jwt.PyJWTError as exc:
-        logger.info("app token refused: %s", type(exc).__name__)
-        return None
-    return str(claims["sub"])
+TOKEN_SLOT = "customer_token"
+# Who the customer is: dropped together when verification lapses or the session ends.
+IDENTITY_SLOTS = ("verified", "customer_id", "customer_name", TOKEN_SLOT)
 
 
 def verified_events(customer: dict) -> list[EventType]:
     return [SlotSet("verified", True), SlotSet("customer_id", customer["customer_id"]),
-            SlotSet("customer_name", customer["name"]), SlotSet("identity_failures", 0)]
+            SlotSet("customer_name", customer["name"]), SlotSet(TOKEN_SLOT, customer["customer_token"]),
+            SlotSet("identity_failures", 0)]
 
 
-async def verified_customer(turn: Turn) -> tuple[str | None, list[EventType]]:
-    """The verified customer id, checking an app token first; plus the events that record it."""
-    tracker = turn.tracker
-    if tracker.get_slot("verified") and tracker.get_slot("customer_id"):
-        return tracker.get_slot("customer_id"), []
-    customer_id = customer_from_token(turn.metadata)
-    if customer_id is None:
+def token_events(customer: Customer | None) -> list[EventType]:
+    """The refreshed token, when the policy API sent one: keeps verification alive while she is active."""
+    return [SlotSet(TOKEN_SLOT, customer.token)] if customer and customer.refreshed else []
+
+
+def forgotten_events() -> list[EventType]:
+    """Verification lapsed (the API refused the token): she is no longer verified here either."""
+    return [SlotSet(name, None) for name in IDENTITY_SLOTS]
+
+
+def tracker_customer(tracker: Tracker) -> Customer | None:
+    """The customer this conversation's token names, as the bot stored it (the API checks the token)."""
+    customer_id, token = tracker.get_slot("customer_id"), tracker.get_slot(TOKEN_SLOT)
+    if not customer_id or not token:
+        return None
+    return Customer(str(customer_id), str(token))
+
+
+async def verified_customer(turn: Turn) -> tuple[Customer | None, list[EventType]]:
+    """The verified customer (the conversation's token, else one the policy API gives for an app token in
+    the message metadata); plus the events that record it."""
+    customer = tracker_customer(turn.tracker)
+    if customer is not None:
+        return customer, []
+    app_token = turn.metadata.get("token") or turn.metadata.get("app_token")
+    if not app_token or not isinstance(app_token, str):
         return None, []
     try:
-        customer = await api_client.customer(customer_id)
-    except ApiError:
-        return None, []  # a signed token for a customer we don't know: verify the usual way
-    return customer_id, verified_events(customer)
+        found = await api_client.exchange_app_token(app_token, turn.tracker.sender_id)
+    except ApiError as exc:
+        logger.info("app token refused by the policy API: %s", exc.code)
+        return None, []  # verify the usual way
+    return Customer(found["customer_id"], found["customer_token"]), verified_events(found)
 
 
 def identity_key_parts(key: str) -> dict[str, str | None]:
@@ -72,10 +87,12 @@ class IdentityLocked(Exception):
         self.retry_after_s = retry_after_s
 
 
-async def check_identity(key: str, last4: str) -> dict | None:
-    """The customer if key + last4 match; None if they don't. IdentityLocked and ApiUnavailable propagate."""
+async def check_identity(key: str, last4: str, conversation_id: str) -> dict | None:
+    """The customer (with her token) if key + last4 match; None if they don't. IdentityLocked and
+    ApiUnavailable propagate."""
     try:
-        return await api_client.verify_identity(id_last4=last4, **identity_key_parts(key))
+        return await api_client.verify_identity(id_last4=last4, conversation_id=conversation_id,
+                                                **identity_key_parts(key))
     except ApiError as exc:
         if exc.status in (401, 404, 422):
             return None
@@ -100,7 +117,7 @@ class ValidateIdentityForm(FreeTextForm):
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
-        if tracker.get_slot("verified") or tracker.get_slot("identity_locked"):
+        if tracker_customer(tracker) or tracker.get_slot("identity_locked"):
             return []
         return domain_slots
 
@@ -130,11 +147,11 @@ class ValidateIdentityForm(FreeTextForm):
         events = await super().run(dispatcher, tracker, domain)
         slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
         key, last4 = slots.get("identity_key"), slots.get("id_last4")
-        if not key or not last4 or slots.get("verified"):
+        if not key or not last4 or (slots.get(TOKEN_SLOT) and slots.get("customer_id")):
             return events
         turn = Turn(dispatcher, tracker)
         try:
-            customer = await check_identity(key, last4)
+            customer = await check_identity(key, last4, tracker.sender_id)
         except ApiUnavailable:
             # Not the customer's fault: no attempt counted; the form ends and offers a human.
             turn.say_offering_human("api_down")

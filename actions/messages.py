@@ -21,6 +21,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Those details don't match our records. Please try again; {left} attempt(s) left.",
     },
     "identity_ok": {"zh": "身份验证成功，{name}您好！", "en": "Thank you, {name}, you're verified."},
+    "identity_expired": {"zh": "您的身份验证已过期（超过30分钟未操作）。为保护您的信息，请重新验证。",
+                         "en": "Your verification has expired (30 minutes without activity). To protect your data, "
+                               "please verify again."},
     "identity_locked": {
         "zh": "验证失败次数过多，为保护您的信息，本次会话已暂停查询。我为您转人工客服。",
         "en": "Too many failed attempts: to protect your data, lookups are locked for this conversation. Let me get you a human agent.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import EventType
 
 from actions import api_client, parsing
-from actions.api_client import ApiError
+from actions.api_client import ApiError, Customer
 from actions.messages import STATUS_LABELS
 from actions.turn import Turn
 
@@ -16,15 +16,15 @@ def money(value: object) -> str:
     return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
 
 
-async def answer_query_policy(turn: Turn, customer_id: str) -> list[EventType]:
+async def answer_query_policy(turn: Turn, customer: Customer) -> list[EventType]:
     number = parsing.parse_policy_number(turn.text) or parsing.parse_policy_number(turn.entity("policy_number") or "")
     if number:
-        await show_policy(turn, number, customer_id)
+        await show_policy(turn, number, customer)
         return []
     if parsing.looks_like_policy_number(turn.text):
         turn.say("policy_bad_number", text=turn.text.strip()[:40])
         return []
-    policies = await api_client.policies(customer_id)
+    policies = await api_client.policies(customer)
     if not policies:
         turn.say("no_policies")
         return []
@@ -37,9 +37,9 @@ async def answer_query_policy(turn: Turn, customer_id: str) -> list[EventType]:
     return []
 
 
-async def show_policy(turn: Turn, number: str, customer_id: str) -> None:
+async def show_policy(turn: Turn, number: str, customer: Customer) -> None:
     try:
-        policy = await api_client.policy(number, customer_id)
+        policy = await api_client.policy(number, customer)
     except ApiError as exc:
         turn.say("policy_not_owned" if exc.status == 403 else "policy_not_found", number=number)
         return

@@ -5,13 +5,13 @@ from __future__ import annotations
 from rasa_sdk.events import EventType, SlotSet
 
 from actions import api_client, parsing
-from actions.api_client import ApiError
+from actions.api_client import ApiError, Customer
 from actions.policy import money
 from actions.turn import Turn
 
 
-async def answer_premium_due(turn: Turn, customer_id: str) -> list[EventType]:
-    premiums = await api_client.premiums_due(customer_id)
+async def answer_premium_due(turn: Turn, customer: Customer) -> list[EventType]:
+    premiums = await api_client.premiums_due(customer)
     if not premiums:
         turn.say("no_premium_due")
         return []
@@ -25,8 +25,8 @@ async def answer_premium_due(turn: Turn, customer_id: str) -> list[EventType]:
     return [SlotSet("pending_request", "pay_premium")]
 
 
-async def answer_pay_premium(turn: Turn, customer_id: str) -> list[EventType]:
-    premiums = await api_client.premiums_due(customer_id)
+async def answer_pay_premium(turn: Turn, customer: Customer) -> list[EventType]:
+    premiums = await api_client.premiums_due(customer)
     wanted = parsing.parse_policy_number(turn.text)
     if wanted:
         premiums = [p for p in premiums if p["policy_number"] == wanted]
@@ -38,7 +38,7 @@ async def answer_pay_premium(turn: Turn, customer_id: str) -> list[EventType]:
         return [SlotSet("pending_request", None)]
     premium = premiums[0]  # the soonest due
     try:
-        payment = await api_client.create_payment(premium["premium_id"], customer_id)
+        payment = await api_client.create_payment(premium["premium_id"], customer)
     except ApiError as exc:
         if exc.status == 409:
             turn.say("no_premium_due")

@@ -1,7 +1,12 @@
 """Reminders in the chat (issue #5): the scheduler triggers EXTERNAL_premium_reminder /
 EXTERNAL_renewal_reminder with the reminder's id; this action says it in the customer's language
 with buttons that lead into the usual requests (pay_premium, renewal, opt_out), and leaves the
-reminder's policy in slots so a plain "好的" / "pay now" / "续保" continues from it."""
+reminder's policy in slots so a plain "好的" / "pay now" / "续保" continues from it.
+
+An external event is only as good as its sender: the hub takes them only from our services, and this
+action shows a reminder only to the conversation's own customer (actions/conversation.py). A reminder
+id of anyone else is logged and shows nothing, whoever sent it. Opting out acts only for that customer
+too: verified, or in their own app conversation."""
 
 from __future__ import annotations
 
@@ -15,7 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import api_client, messages
-from actions.api_client import ApiError, ApiUnavailable
+from actions.api_client import ApiError, ApiUnavailable, Customer
+from actions.conversation import app_customer, conversation_customer
 from actions.policy import money
 from actions.turn import Turn
 
@@ -42,6 +48,11 @@ class ActionDeliverReminder(Action):
         except (ApiError, ApiUnavailable) as exc:
             # Raise so the hub answers 5xx and the scheduler retries, rather than an empty reminder.
             raise RuntimeError(f"reminder {reminder_id} unavailable: {exc}") from exc
+        if reminder["customer_id"] != conversation_customer(tracker):
+            # A forged or misrouted event: nothing of the reminder reaches this conversation.
+            log.warning("reminder %s refused in %s: not this conversation's customer", reminder_id,
+                        tracker.sender_id)
+            return []
         language = "en" if reminder["language"] == "en" else "zh"
         kind, number = reminder["kind"], reminder["policy_number"]
         days = (date.fromisoformat(reminder["due_date"]) - date.today()).days
@@ -64,9 +75,10 @@ class ActionDeliverReminder(Action):
                 SlotSet("pending_request", follow_up)]
 
 
-async def answer_opt_out(turn: Turn, customer_id: str | None) -> list[EventType]:
-    """Verified customer, or the customer whose reminder this conversation received; else verify first."""
-    customer_id = customer_id or turn.tracker.get_slot("reminder_customer")
+async def answer_opt_out(turn: Turn, customer: Customer | None) -> list[EventType]:
+    """The verified customer (the policy API's token for her), or the customer of this app conversation;
+    anyone else verifies first."""
+    customer_id = app_customer(turn.tracker) or (customer.customer_id if customer else None)
     if not customer_id:
         return [SlotSet("pending_request", "opt_out"), SlotSet("pending_text", turn.text[:500]),
                 SlotSet("next_step", "identity")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import EventType, SlotSet
 
 from actions import api_client, parsing, settings
-from actions.api_client import ApiError
+from actions.api_client import ApiError, Customer
 from actions.policy import money
 from actions.turn import Turn
 
@@ -20,10 +20,10 @@ def _wanted(turn: Turn, policies: list[dict]) -> str | None:
     return reminded if reminded in numbers else None
 
 
-async def _renewal_link(turn: Turn, customer_id: str, number: str, policies: list[dict]) -> list[EventType]:
+async def _renewal_link(turn: Turn, customer: Customer, number: str, policies: list[dict]) -> list[EventType]:
     days = settings.RENEWAL_WINDOW_DAYS
     try:
-        payment = await api_client.renewal_payment(number, customer_id)
+        payment = await api_client.renewal_payment(number, customer)
     except ApiError as exc:
         if exc.code == "not_in_renewal_window":
             turn.say("renewal_not_in_window", number=number, days=days)
@@ -44,12 +44,12 @@ async def _renewal_link(turn: Turn, customer_id: str, number: str, policies: lis
     return [SlotSet("pending_request", None)]
 
 
-async def answer_renewal(turn: Turn, customer_id: str) -> list[EventType]:
+async def answer_renewal(turn: Turn, customer: Customer) -> list[EventType]:
     days = settings.RENEWAL_WINDOW_DAYS
-    policies = await api_client.renewals(customer_id, days)
+    policies = await api_client.renewals(customer, days)
     wanted = _wanted(turn, policies)
     if wanted:
-        return await _renewal_link(turn, customer_id, wanted, policies)
+        return await _renewal_link(turn, customer, wanted, policies)
     if not policies:
         turn.say("no_renewals", days=days)
         return []

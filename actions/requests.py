@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import identity, parsing, satisfaction
-from actions.api_client import ApiUnavailable
+from actions.api_client import ApiUnavailable, Customer, VerificationExpired
 from actions.claims import answer_claim_guidance, answer_claim_status, start_claim_form
 from actions.documents import answer_verify_document
 from actions.goals import GOAL_OF_REQUEST, completed
@@ -33,7 +33,7 @@ from actions.renewal import answer_renewal
 from actions.summary import answer_policy_summary
 from actions.turn import Turn
 
-Handler = Callable[[Turn, str | None], Awaitable[list[EventType]]]
+Handler = Callable[[Turn, Customer | None], Awaitable[list[EventType]]]
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ REQUESTS = {
         Request("open_claim", True, start_claim_form),
         Request("claim_guidance", False, answer_claim_guidance),
         Request("verify_policy_document", False, answer_verify_document),
-        Request("opt_out", False, answer_opt_out),  # verifies only when no reminder tells whose chat it is
+        Request("opt_out", False, answer_opt_out),  # verifies unless the app conversation tells whose it is
     ]
 }
 
@@ -77,12 +77,22 @@ def requested(turn: Turn) -> str | None:
     return None
 
 
-async def run_request(turn: Turn, name: str, customer_id: str | None) -> list[EventType]:
+def verify_first(turn: Turn, name: str) -> list[EventType]:
+    """Run the identity check, then this request (action_continue_request)."""
+    return [SlotSet("pending_request", name), SlotSet("pending_text", turn.text[:500]),
+            SlotSet("next_step", "identity")]
+
+
+async def run_request(turn: Turn, name: str, customer: Customer | None) -> list[EventType]:
     try:
-        events = await REQUESTS[name].handler(turn, customer_id)
+        events = await REQUESTS[name].handler(turn, customer) + identity.token_events(customer)
     except ApiUnavailable:
         turn.say_offering_human("api_down")
         events = [SlotSet("pending_request", None)]
+    except VerificationExpired:
+        # The policy API no longer accepts her token (30 idle minutes): verify again, then answer.
+        turn.say("identity_expired")
+        return identity.forgotten_events() + verify_first(turn, name)
     if not any(e.get("name") == "next_step" for e in events):
         events.append(SlotSet("next_step", "done"))
         if name in GOAL_OF_REQUEST:  # answered here, not handed to a form
@@ -117,28 +127,28 @@ class ActionHandleRequest(Action):
             return [SlotSet("next_step", "done")]
         request = REQUESTS[name]
         if not request.needs_identity:
-            return await run_request(turn, name, tracker.get_slot("customer_id"))
+            return await run_request(turn, name, identity.tracker_customer(tracker))
         if tracker.get_slot("identity_locked"):
             turn.say("identity_locked")
             return await hand_off(turn, "identity_lockout")
         try:
-            customer_id, events = await verified_customer(turn)
-            if customer_id is None:
+            customer, events = await verified_customer(turn)
+            if customer is None:
                 key, last4 = _trigger_has_full_identity(turn)
-                customer = await identity.check_identity(key, last4) if key and last4 else None
-                if customer:
-                    turn.say("identity_ok", name=customer["name"])
-                    customer_id, events = customer["customer_id"], identity.verified_events(customer)
+                found = await identity.check_identity(key, last4, tracker.sender_id) if key and last4 else None
+                if found:
+                    turn.say("identity_ok", name=found["name"])
+                    customer = Customer(found["customer_id"], found["customer_token"])
+                    events = identity.verified_events(found)
         except ApiUnavailable:
             turn.say_offering_human("api_down")
             return [SlotSet("next_step", "done")]
         except identity.IdentityLocked as locked:
             identity.say_locked(turn, locked)
             return [SlotSet("pending_request", None), SlotSet("next_step", "done")]
-        if customer_id is None:
-            return [SlotSet("pending_request", name), SlotSet("pending_text", turn.text[:500]),
-                    SlotSet("next_step", "identity")]
-        return events + await run_request(turn, name, customer_id)
+        if customer is None:
+            return verify_first(turn, name)
+        return events + await run_request(turn, name, customer)
 
 
 class ActionContinueRequest(Action):
@@ -153,7 +163,7 @@ class ActionContinueRequest(Action):
             turn.say("identity_locked")
             return resumed + await hand_off(turn, "identity_lockout")
         name = tracker.get_slot("pending_request")
-        customer_id = tracker.get_slot("customer_id")
-        if not tracker.get_slot("verified") or not customer_id or name not in REQUESTS:
+        customer = identity.tracker_customer(tracker)
+        if customer is None or name not in REQUESTS:
             return resumed + [SlotSet("next_step", "done")]
-        return resumed + await run_request(turn, name, customer_id)
+        return resumed + await run_request(turn, name, customer)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import time
 from typing import TYPE_CHECKING
 
+from observability import logs
+from observability.context import bind
 from service_auth.env_secrets import require_secrets
 from service_auth.signing import ACTION_SECRET_HEADER, same_secret
 
@@ -24,18 +27,44 @@ OPEN_PATHS = frozenset({"/health"})
 
 def create_app(secret: str) -> Sanic:
     # Imported here, not at the top: a bad secret is refused before rasa-sdk loads the actions.
+    from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
     from rasa_sdk.endpoint import create_app as create_sdk_app
     from sanic import response
     from sanic.request import Request
 
     app = create_sdk_app("actions", cors_origins=None)
+    action_seconds = Histogram("actions_run_seconds", "Time to run one custom action, by action and outcome.",
+                               ["action", "status"], buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 
     @app.middleware("request")
     async def require_shared_secret(request: Request) -> HTTPResponse | None:
-        if request.path in OPEN_PATHS or same_secret(request.headers.get(ACTION_SECRET_HEADER), secret):
-            return None
-        return response.json({"error": "unauthorized",
-                              "message": f"the action server needs the {ACTION_SECRET_HEADER} header"}, status=401)
+        # Prometheus sends a bearer token (its `authorization` scrape setting), Rasa our header.
+        bearer = request.headers.get("authorization", "")
+        offered = bearer[7:] if request.path == "/metrics" and bearer.lower().startswith("bearer ") else (
+            request.headers.get(ACTION_SECRET_HEADER))
+        if request.path not in OPEN_PATHS and not same_secret(offered, secret):
+            return response.json({"error": "unauthorized",
+                                  "message": f"the action server needs the {ACTION_SECRET_HEADER} header"}, status=401)
+        if request.path == "/webhook":
+            try:
+                body = request.json if isinstance(request.json, dict) else {}
+            except Exception:  # rasa-sdk answers a malformed body itself; only the log ids are lost
+                body = {}
+            bind(conversation_id=str(body.get("sender_id") or "") or None,
+                 request_id=request.headers.get("x-request-id"))
+            request.ctx.action = str(body.get("next_action") or "unknown")[:64]
+            request.ctx.started = time.perf_counter()
+        return None
+
+    @app.middleware("response")
+    async def time_action(request: Request, reply: HTTPResponse) -> None:
+        started = getattr(request.ctx, "started", None)
+        if started is not None:
+            action_seconds.labels(request.ctx.action, str(reply.status)).observe(time.perf_counter() - started)
+
+    @app.get("/metrics")
+    async def metrics(request: Request) -> HTTPResponse:
+        return response.raw(generate_latest(), content_type=CONTENT_TYPE_LATEST)
 
     return app
 
@@ -45,14 +74,15 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5055)
     args = parser.parse_args()
-    # The actions read POLICY_API_KEY and APP_JWT_SECRET (actions/settings.py): checked here too.
-    secret = require_secrets("ACTION_SERVER_SECRET", "POLICY_API_KEY", "APP_JWT_SECRET")["ACTION_SERVER_SECRET"]
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The actions read POLICY_API_KEY (actions/settings.py): checked here too. App tokens are the policy
+    # API's to check (it exchanges them for customer tokens), so the action server holds no APP_JWT_SECRET.
+    secret = require_secrets("ACTION_SERVER_SECRET", "POLICY_API_KEY")["ACTION_SERVER_SECRET"]
     from rasa_sdk.plugin import plugin_manager
     from rasa_sdk.utils import number_of_sanic_workers, update_sanic_log_level
 
     update_sanic_log_level()
     app = create_app(secret)
+    logs.configure("actions")  # after Sanic set up its loggers: theirs go through ours
     plugin_manager().hook.attach_sanic_app_extensions(app=app)  # as rasa-sdk's own run() does
     logging.getLogger("actions.server").info("action server on http://%s:%s", args.host, args.port)
     app.run(args.host, args.port, workers=number_of_sanic_workers())

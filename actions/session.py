@@ -2,7 +2,8 @@
 
 Rasa starts a new session after 30 idle minutes (session_config in bot/domain/core.yml) and carries
 the slots over, so that a reminder's context survives a late reply. Verification must not: it is
-dropped here, so it expires after 30 idle minutes and never passes into a new session. The lock of
+dropped here (the policy API's customer token with it), so it expires after 30 idle minutes and never
+passes into a new session; the token itself also lapses after 30 idle minutes at the policy API. The lock of
 repeated failures lives in the policy API (per person, in Redis), so forgetting the conversation's
 own count here gives a guesser nothing.
 """
@@ -19,7 +20,7 @@ from rasa_sdk.types import DomainDict
 # Who the customer is and the identity check in progress; requested_slot: no form is active any more;
 # session_started_metadata: the message metadata, which can hold an app token (no need to store it).
 NOT_CARRIED = frozenset({
-    "verified", "customer_id", "customer_name", "identity_failures", "identity_locked", "identity_key",
+    "verified", "customer_id", "customer_name", "customer_token", "identity_failures", "identity_locked", "identity_key",
     "id_last4", "pending_request", "pending_text", "requested_slot", "session_started_metadata",
 })
 

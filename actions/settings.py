@@ -13,8 +13,6 @@ POLICY_API_URL = os.environ.get("POLICY_API_URL", "http://127.0.0.1:8001").rstri
 # Secrets have no defaults: python -m actions.server refuses to start without them (service_auth).
 POLICY_API_KEY = os.environ.get("POLICY_API_KEY", "")
 POLICY_API_TIMEOUT_S = float(os.environ.get("POLICY_API_TIMEOUT_S", "5"))
-# Secret of the app's signed tokens (HS256): a valid token in the message metadata counts as verified.
-APP_JWT_SECRET = os.environ.get("APP_JWT_SECRET", "")
 # Sent as X-API-Key to the handoff hub when set (the hub then requires it).
 HANDOFF_API_KEY = os.environ.get("HANDOFF_API_KEY") or None
 BOT_ENDPOINTS = Path(os.environ.get("BOT_ENDPOINTS", ROOT / "bot" / "endpoints.yml"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import EventType
 
 from actions import api_client
+from actions.api_client import Customer
 from actions.messages import INSURANCE_TYPE_LABELS, STATUS_LABELS
 from actions.policy import money
 from actions.turn import Turn
@@ -46,8 +47,8 @@ def summary_text(turn: Turn, summary: dict, name: str) -> str:
     return "\n".join(lines)
 
 
-async def answer_policy_summary(turn: Turn, customer_id: str) -> list[EventType]:
-    summary = await api_client.portfolio_summary(customer_id)
+async def answer_policy_summary(turn: Turn, customer: Customer) -> list[EventType]:
+    summary = await api_client.portfolio_summary(customer)
     if summary["policy_count"] == 0:
         turn.say("no_policies")
         return []

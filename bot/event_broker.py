@@ -1,7 +1,7 @@
 """Rasa's event record (SQL table `events`, read by service_figures/), kept without personal data:
 every event is scrubbed before it is written (privacy.scrub: phone, ID and card numbers and e-policy
 codes masked wherever they appear, in the text, the parsed entities or slot values; the app token
-dropped from any metadata). Configured in bot/endpoints*.yml as `type: bot.event_broker.MaskingSQLEventBroker`
+dropped from any metadata; the customer token slot's value withheld). Configured in bot/endpoints*.yml as `type: bot.event_broker.MaskingSQLEventBroker`
 with the same options as Rasa's own `type: SQL`.
 
 Runs in the Rasa venv: privacy/ needs only spaCy, which Rasa already carries.
@@ -23,6 +23,17 @@ IDENTIFIERS = frozenset({"sender_id", "message_id", "model_id", "assistant_id", 
                          "input_channel"})
 
 
+# Slots that hold a credential (the customer token the policy API signed): the events table keeps
+# that the slot was set, not its value.
+CREDENTIAL_SLOTS = frozenset({"customer_token"})
+
+
+def _without_credentials(event: dict[str, Any]) -> dict[str, Any]:
+    if event.get("event") == "slot" and event.get("name") in CREDENTIAL_SLOTS and event.get("value"):
+        return {**event, "value": "[redacted]"}
+    return event
+
+
 class MaskingSQLEventBroker(SQLEventBroker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -33,4 +44,4 @@ class MaskingSQLEventBroker(SQLEventBroker):
         self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
 
     def publish(self, event: dict[str, Any]) -> None:
-        super().publish(scrub(event, keep=IDENTIFIERS))
+        super().publish(scrub(_without_credentials(event), keep=IDENTIFIERS))

@@ -6,12 +6,13 @@ timers and the event bus are in Redis, so any worker can serve any customer or a
 
 from __future__ import annotations
 
-import logging
 import os
+import tempfile
 
 import uvicorn
 
 from handoff.settings import SECRETS, Settings
+from observability import logs
 from service_auth.env_secrets import require_secrets
 
 
@@ -19,11 +20,13 @@ def main() -> None:
     require_secrets(*SECRETS)
     settings = Settings()
     workers = max(1, int(os.environ.get("HANDOFF_WORKERS", "1")))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure("handoff")
+    if workers > 1:  # the workers' request counters, summed at each scrape of /metrics (observability.metrics)
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="hub-metrics-"))
     # ws_max_size: frames above 1 MB are cut by the WebSocket layer (close 1009); the app refuses
     # anything above 16 KB itself with a clear error frame and keeps the connection.
     uvicorn.run("handoff.app:create_app", factory=True, workers=workers, host=settings.host, port=settings.port,
-                log_level="warning", ws_max_size=1024 * 1024, ws_ping_interval=20, ws_ping_timeout=20,
+                log_level="warning", log_config=None, ws_max_size=1024 * 1024, ws_ping_interval=20, ws_ping_timeout=20,
                 # Chat frames are small: compressing each one costs more CPU than it saves bandwidth.
                 ws_per_message_deflate=False)
 

@@ -23,10 +23,13 @@ from handoff import (
     socketio_routes,
 )
 from handoff.errors import install_error_handlers
+from handoff.metrics import hub_figures
 from handoff.records import Records
 from handoff.routing import Router
 from handoff.service import Hub
 from handoff.settings import Settings
+from observability.metrics import instrument
+from observability.requests import RequestIdMiddleware
 from policy_api.middleware import BodySizeLimitMiddleware
 
 log = logging.getLogger("handoff")
@@ -68,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Handoff hub", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=64 * 1024)
+    app.add_middleware(RequestIdMiddleware)
+    instrument(app, settings.api_key, hub_figures)
     app.include_router(api_routes.router)
     app.include_router(external_routes.router)
     app.include_router(chat_routes.router)

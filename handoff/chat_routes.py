@@ -27,6 +27,7 @@ from handoff.app_customers import APP_PREFIX, is_app_conversation, token_custome
 from handoff.errors import HubError
 from handoff.service import Hub
 from handoff.settings import ROOT
+from observability.context import bind
 
 STATIC = ROOT / "handoff" / "static"
 router = APIRouter()
@@ -91,6 +92,7 @@ async def chat_socket(websocket: WebSocket, cid: str, last_seq: int = 0) -> None
         await socket.error("invalid_conversation_id", "Conversation ids are 8-64 characters [A-Za-z0-9_.:-].")
         await websocket.close(code=1008)
         return
+    bind(conversation_id=cid)
     if is_app_conversation(cid):
         if not await _app_customer_signed_in(hub, cid, socket):
             await socket.error("auth_required", "This conversation opens with the customer's app token: "
@@ -217,8 +219,8 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any]) -> 
         await hub.csat(cid, score)
     elif kind == "choice":
         choice = frame.get("choice")
-        if choice not in ("callback", "message", "wait"):
-            raise HubError(422, "invalid_choice", "The choice is callback, message or wait.")
+        if choice not in ("agent", "callback", "message", "wait"):
+            raise HubError(422, "invalid_choice", "The choice is agent, callback, message or wait.")
         await hub.customer_choice(cid, choice)
     elif kind == "auth":
         # Checked here, not only by the actions: the hub names this customer to agents on a handoff.

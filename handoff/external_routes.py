@@ -1,6 +1,10 @@
 """External events into a conversation (reminders, issue #5): the hub triggers the intent in Rasa
 and appends the bot's messages to the conversation's log, so the chat page shows them live, or on
-the next open when the customer is offline (the log is replayed on connect)."""
+the next open when the customer is offline (the log is replayed on connect).
+
+Only our services send them (HANDOFF_API_KEY), and only into an app conversation, the one kind whose
+customer the hub knows (its app token); the reminder action then checks that the event's reminder
+belongs to that customer (actions/reminders.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from handoff import offered
 from handoff.api_routes import HubDep, channel_key, check_cid
+from handoff.app_customers import is_app_conversation
 from handoff.errors import HubError
 
 log = logging.getLogger("handoff")
@@ -41,7 +46,8 @@ async def _trigger(hub: Any, cid: str, body: ExternalIn) -> list[dict[str, Any]]
 
 @router.post("/api/conversations/{cid}/external")
 async def external_event(cid: str, body: ExternalIn, hub: HubDep) -> dict[str, Any]:
-    check_cid(cid)
+    if not is_app_conversation(check_cid(cid)):
+        raise HubError(403, "not_app_conversation", "External events go only into a customer's app conversation.")
     done_key = f"{hub.keys.conv(cid)}:ext:{body.idempotency_key}" if body.idempotency_key else None
     if done_key and not await hub.redis.set(done_key, "pending", nx=True, ex=IN_PROGRESS_TTL_S):
         if await hub.redis.get(done_key) == "done":

@@ -24,6 +24,10 @@ class Keys:
         """The intent payloads of the buttons the bot sent in this conversation (handoff/offered.py)."""
         return f"{self.prefix}:c:{cid}:offered"
 
+    def relay(self, cid: str, seq: int) -> str:
+        """The relay of log entry seq to the bot: claimed, then Rasa's answer (handoff/relay_once.py)."""
+        return f"{self.prefix}:c:{cid}:relay:{seq}"
+
     def bot_lock(self, cid: str) -> str:
         """Held by the one hub worker relaying this conversation's messages to the bot, in order."""
         return f"{self.prefix}:c:{cid}:botlock"

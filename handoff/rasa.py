@@ -46,9 +46,10 @@ class RasaClient:
     async def resume(self, sender: str) -> bool:
         return await self._event(sender, "resume")
 
-    async def verified_customer(self, sender: str) -> str | None:
-        """The customer the bot verified in this conversation (its slots), or None. Rasa's API takes
-        only our token, so these slots were set by the bot's own actions, not by a caller."""
+    async def verification(self, sender: str) -> tuple[str, str] | None:
+        """The customer the bot verified in this conversation and the policy API's token for her (its
+        slots), or None. Rasa's API takes only our token, so these slots were set by the bot's own
+        actions, not by a caller; and the token is the policy API's to accept or refuse."""
         try:
             response = await self.client.get(f"{self.base_url}/conversations/{sender}/tracker",
                                              params={"include_events": "NONE"}, timeout=5)
@@ -57,8 +58,21 @@ class RasaClient:
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("rasa tracker of %s unreadable, customer unverified: %r", sender, exc)
             return None
-        customer = slots.get("customer_id")
-        return str(customer) if slots.get("verified") is True and customer else None
+        customer, token = slots.get("customer_id"), slots.get("customer_token")
+        if slots.get("verified") is not True or not customer or not token:
+            return None
+        return str(customer), str(token)
+
+    async def verified_customer(self, sender: str) -> str | None:
+        found = await self.verification(sender)
+        return found[0] if found else None
+
+    async def events(self, sender: str) -> list[dict[str, Any]]:
+        """The conversation's tracker events (its current session). Raises httpx.HTTPError if Rasa fails."""
+        response = await self.client.get(f"{self.base_url}/conversations/{sender}/tracker",
+                                         params={"include_events": "ALL"}, timeout=10)
+        response.raise_for_status()
+        return response.json().get("events") or []
 
     async def paused(self, sender: str) -> bool | None:
         response = await self.client.get(f"{self.base_url}/conversations/{sender}/tracker",

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import redis.asyncio as aioredis
 
-from handoff import offered
+from handoff import offered, relay_once
 from handoff.errors import HubError
 from handoff.events import EventBus
 from handoff.policy_context import PolicyContext
@@ -24,6 +24,7 @@ from handoff.records import Records, ts
 from handoff.settings import Settings
 from handoff.state import AppendResult, State
 from handoff.texts import guess_language, t, wait_words
+from observability.context import bind
 from service_auth.rasa_auth import RasaAuth
 
 log = logging.getLogger("handoff")
@@ -105,6 +106,7 @@ class Hub:
         Several hub workers may take messages for one conversation: whoever holds its Redis lock
         relays them all; the others leave it to them. The holder looks again after letting go, so a
         message that came in just then is not stranded."""
+        bind(conversation_id=cid)
         lock, token = self.keys.bot_lock(cid), uuid.uuid4().hex
         try:
             while await self.redis.set(lock, token, nx=True, px=BOT_LOCK_MS):
@@ -145,7 +147,35 @@ class Hub:
 
     async def _bot_turn(self, cid: str, message: dict[str, Any], conv: dict[str, str]) -> None:
         requirement = f"bot:{conv.get('epoch', '0')}"
-        metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub"}
+        seq, ttl = int(message.get("seq", 0)), self.settings.conversation_ttl_s
+        relay_key = self.keys.relay(cid, seq)
+        relay = await relay_once.claim(self.redis, relay_key, ttl)
+        replies = relay.replies
+        if not relay.fresh and replies is None:  # a worker died during this message's Rasa turn
+            try:
+                replies = relay_once.replies_in_tracker(await self.rasa.events(cid), relay.relay_id)
+            except (httpx.HTTPError, ValueError) as exc:
+                log.warning("message %s of %s: whether the bot got it is unknown (%r); not sent again", seq, cid, exc)
+                return
+            if replies is not None:
+                await relay_once.keep_answer(self.redis, relay_key, replies, ttl)
+        if replies is None:
+            replies = await self._ask_rasa(cid, message, conv, relay_key, relay.relay_id)
+            if replies is None:
+                return
+        for index, reply in enumerate(replies):
+            entry: dict[str, Any] = {"sender": "bot", "text": reply.get("text") or ""}
+            for name in ("buttons", "custom", "image"):
+                if reply.get(name):
+                    entry[name] = reply[name]
+            # Remembered before the customer can see them, so a quick click is never read as typed text.
+            await offered.remember(self.redis, self.keys, cid, reply.get("buttons"), ttl)
+            await self.state.append(cid, entry, relay_once.reply_id(seq, index), requirement=requirement)
+
+    async def _ask_rasa(self, cid: str, message: dict[str, Any], conv: dict[str, str],
+                        relay_key: str, relay_id: str) -> list[dict[str, Any]] | None:
+        """Rasa's replies, kept under the relay's claim before anyone sees them; None if Rasa failed."""
+        metadata = {"channel": conv.get("channel") or "chat", "via": "handoff_hub", relay_once.METADATA_KEY: relay_id}
         if conv.get("app_token"):  # the signed-in app customer: the actions verify it, not the hub
             metadata["token"] = conv["app_token"]
         text = message.get("text", "")
@@ -154,18 +184,20 @@ class Hub:
             replies = await self.rasa.turn(cid, text, metadata)
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("rasa turn for %s failed: %r", cid, exc)
-            await self.state.append(cid, {"sender": "system", "kind": "bot_unavailable",
-                                          "text": t("bot_unavailable", conv.get("language"))},
-                                    requirement=requirement)
-            return
-        for reply in replies:
-            entry: dict[str, Any] = {"sender": "bot", "text": reply.get("text") or ""}
-            for name in ("buttons", "custom", "image"):
-                if reply.get(name):
-                    entry[name] = reply[name]
-            # Remembered before the customer can see them, so a quick click is never read as typed text.
-            await offered.remember(self.redis, self.keys, cid, reply.get("buttons"), self.settings.conversation_ttl_s)
-            await self.state.append(cid, entry, requirement=requirement)
+            replies = []
+        if not replies:
+            # Rasa is down, or answered nothing because its action server or the policy API is: the
+            # customer gets a clear reply and a person (the button reaches the hub, not the failing bot).
+            log.warning("no bot reply for %s: offering a person", cid)
+            await relay_once.release(self.redis, relay_key)
+            language = conv.get("language")
+            button = {"title": t("button_agent", language), "payload": "choice:agent"}
+            await self.state.append(cid, {"sender": "system", "kind": "bot_unavailable", "buttons": [button],
+                                          "text": t("bot_unavailable", language)},
+                                    requirement=f"bot:{conv.get('epoch', '0')}")
+            return None
+        await relay_once.keep_answer(self.redis, relay_key, replies, self.settings.conversation_ttl_s)
+        return replies
 
     async def say(self, cid: str, kind: str, language: str | None, **extra: Any) -> None:
         text = t(kind, language, **{k: v for k, v in extra.items() if k in ("name", "wait")})
@@ -248,6 +280,9 @@ class Hub:
         conv = await self.state.conversation(cid)
         rid = conv.get("request_id")
         language = conv.get("language")
+        if choice == "agent":
+            await self._person_without_bot(cid, conv)
+            return
         if conv.get("owner") != "queued" or not rid:
             raise HubError(409, "not_waiting", "This conversation is not waiting for an agent.")
         await self.state.append(cid, {"sender": "customer", "kind": "choice", "text": t(f"button_{choice}", language)})
@@ -265,6 +300,15 @@ class Hub:
             self.records.update_request(rid, customer_choice=choice)
         await self.say(cid, f"choice_{choice}", language)
         await self.publish_status(cid)
+
+    async def _person_without_bot(self, cid: str, conv: dict[str, str]) -> None:
+        """The customer asked for a person when the bot could not answer: queued by the hub itself."""
+        if conv.get("owner") != "bot":
+            raise HubError(409, "not_with_bot", "This conversation is already with a person or waiting for one.")
+        language = conv.get("language") or "zh"
+        await self.state.append(cid, {"sender": "customer", "kind": "choice", "text": t("button_agent", language)})
+        await self.handoff({"conversation_id": cid, "reason": "bot_unavailable", "language": language,
+                            "channel": conv.get("channel") or "chat"})
 
     async def set_app_token(self, cid: str, token: str, customer_id: str) -> None:
         """The insurer's app signed the customer in (the caller checked the token): it goes to Rasa with
@@ -442,12 +486,34 @@ class Hub:
         return {"question": question, **await self.policy.knowledge(question, language)}
 
     async def customer_context(self, customer_id: str, cid: str | None, user: User) -> dict[str, Any]:
-        if not user.is_supervisor:
-            if not cid:
-                raise HubError(403, "not_your_conversation", "Open a customer's data from one of your conversations.")
-            conv = await self.can_see(cid, user)
-            req = await self.state.request(conv["request_id"])
-            if req.get("customer_id") != customer_id:
-                raise HubError(403, "not_your_customer", "This customer is not in your conversation.")
+        """A handed-over customer's data, read with the proof her conversation holds (the policy API
+        serves only the customer a token names), so supervisors too open it from a conversation."""
+        if not cid:
+            raise HubError(403, "not_your_conversation", "Open a customer's data from one of your conversations.")
+        conv = await self.can_see(cid, user)
+        req = await self.state.request(conv["request_id"])
+        if req.get("customer_id") != customer_id:
+            raise HubError(403, "not_your_customer", "This customer is not in your conversation.")
         await self.records.audit(user.username, user.role, customer_id, cid)
-        return await self.policy.customer(customer_id)
+        key = self.keys.conv(cid)
+        # The token the console last had refreshed keeps her data open while agents work on; else the
+        # conversation's own proof.
+        stored = await self.redis.hget(key, "customer_token")
+        data = await self.policy.customer(customer_id, stored) if stored else None
+        if data is None or str(data.get("error", "")).startswith("customer_token"):
+            token = await self.customer_token(cid)
+            data = (await self.policy.customer(customer_id, token) if token
+                    else {"available": False, "error": "customer_token_expired"})
+        refreshed = data.pop("customer_token", None)
+        if refreshed:
+            await self.redis.hset(key, "customer_token", refreshed)
+        return data
+
+    async def customer_token(self, cid: str) -> str | None:
+        """The policy API's token for this conversation's customer: for an app chat, its checked app token
+        exchanged afresh; else the one the bot holds since she verified (None once it is gone)."""
+        app_token = await self.redis.hget(self.keys.conv(cid), "app_token")
+        if app_token:
+            return await self.policy.exchange_app_token(app_token, cid)
+        found = await self.rasa.verification(cid)
+        return found[1] if found else None

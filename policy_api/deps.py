@@ -3,17 +3,27 @@
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
+from policy_api import customer_token
+from policy_api.customer_token import CustomerClaims, TokenExpired, TokenInvalid, TokenSigner
 from policy_api.db import get_session
-from policy_api.errors import Unauthorized
+from policy_api.errors import (
+    CustomerTokenExpired,
+    CustomerTokenInvalid,
+    CustomerTokenMismatch,
+    CustomerTokenRequired,
+    Unauthorized,
+)
 from policy_api.payments import PaymentGateway
 from policy_api.settings import Settings
 
 # auto_error=False so a missing key goes through our own 401 JSON shape.
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+_customer_token_header = APIKeyHeader(name=customer_token.HEADER, auto_error=False, scheme_name="CustomerToken",
+                                      description="The customer token /v1/identity/verify returned.")
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -26,6 +36,35 @@ def require_api_key(request: Request, key: Annotated[str | None, Security(_api_k
         raise Unauthorized()
 
 
+def get_signer(request: Request) -> TokenSigner:
+    return request.app.state.token_signer
+
+
+def same_customer(claims: CustomerClaims, customer_id: str | None) -> bool:
+    return customer_id is None or customer_id.strip().upper() == claims.customer_id
+
+
+def require_customer(request: Request, response: Response,
+                     token: Annotated[str | None, Security(_customer_token_header)]) -> CustomerClaims:
+    """The customer the token proves. A `customer_id` in the path or the query must be that customer
+    (403 otherwise); routes that take one in the body check it with `same_customer`. Each accepted
+    use sends back a refreshed token, so verification lapses only after idle minutes."""
+    if not token:
+        raise CustomerTokenRequired()
+    signer = get_signer(request)
+    try:
+        claims = signer.check(token)
+    except TokenExpired as exc:
+        raise CustomerTokenExpired() from exc
+    except TokenInvalid as exc:
+        raise CustomerTokenInvalid() from exc
+    for named in (request.path_params.get("customer_id"), request.query_params.get("customer_id")):
+        if not same_customer(claims, named):
+            raise CustomerTokenMismatch()
+    response.headers[customer_token.HEADER] = signer.refresh(claims)[0]
+    return claims
+
+
 def get_gateway(request: Request) -> PaymentGateway:
     return request.app.state.gateway
 
@@ -33,3 +72,5 @@ def get_gateway(request: Request) -> PaymentGateway:
 SessionDep = Annotated[Session, Depends(get_session)]
 GatewayDep = Annotated[PaymentGateway, Depends(get_gateway)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+CustomerDep = Annotated[CustomerClaims, Depends(require_customer)]
+SignerDep = Annotated[TokenSigner, Depends(get_signer)]

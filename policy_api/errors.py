@@ -34,6 +34,30 @@ class Unauthorized(ApiError):
     status_code, code, message = 401, "unauthorized", "Missing or invalid X-API-Key header."
 
 
+class CustomerTokenRequired(ApiError):
+    status_code, code = 401, "customer_token_required"
+    message = ("This route serves one customer's data: send the X-Customer-Token that /v1/identity/verify "
+               "(or /v1/identity/app-token) returned for them.")
+
+
+class CustomerTokenExpired(ApiError):
+    status_code, code = 401, "customer_token_expired"
+    message = "The customer's verification has expired (30 idle minutes or the session ended): verify again."
+
+
+class CustomerTokenInvalid(ApiError):
+    status_code, code, message = 401, "customer_token_invalid", "The X-Customer-Token is not one this API signed."
+
+
+class CustomerTokenMismatch(ApiError):
+    status_code, code = 403, "customer_token_mismatch"
+    message = "The X-Customer-Token was issued for another customer; it serves only its own customer's data."
+
+
+class AppTokenInvalid(ApiError):
+    status_code, code, message = 401, "app_token_invalid", "The app token is invalid or expired."
+
+
 class IdentityMismatch(ApiError):
     status_code, code = 401, "identity_mismatch"
     message = "The identity details do not match our records."
@@ -121,6 +145,11 @@ class ClaimNotFound(ApiError):
 
 class ClaimNotOwned(ApiError):
     status_code, code, message = 403, "claim_not_owned", "This claim does not belong to the customer."
+
+
+class IdempotencyKeyReused(ApiError):
+    status_code, code = 409, "idempotency_key_reused"
+    message = "This Idempotency-Key was used for a different request; use a new key for a new claim."
 
 
 class InvalidVerificationCode(ApiError):

@@ -7,7 +7,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
+from observability.metrics import instrument
+from observability.requests import RequestIdMiddleware
 from policy_api import __version__
+from policy_api.customer_token import TokenSigner
 from policy_api.db import create_schema, make_engine, make_session_factory
 from policy_api.errors import install_error_handlers
 from policy_api.identity_attempts import make_lockout
@@ -67,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Policy Data API",
         version=__version__,
         description="Policy, premium, claim and e-policy data for the customer-service assistant. "
-        "Every /v1 route needs the `X-API-Key` header.",
+        "Every /v1 route needs the `X-API-Key` header; routes with one customer's data also need "
+        "the `X-Customer-Token` that `/v1/identity/verify` returned and serve only that customer.",
         openapi_tags=TAGS,
         lifespan=lifespan,
     )
@@ -78,9 +82,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.schema_ready = False
     app.state.knowledge = KnowledgeService(app.state.session_factory)
     app.state.identity_lockout = make_lockout(settings)
+    app.state.token_signer = TokenSigner(settings.customer_token_secret, settings.customer_token_idle_s,
+                                         settings.customer_token_max_age_s)
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    instrument(app, settings.api_key)
 
     app.include_router(health.router)
     for module in (identity, customers, policies, portfolio, premiums, payments, claims, documents, knowledge,

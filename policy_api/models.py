@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -137,6 +138,21 @@ class ClaimEvent(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     claim: Mapped[Claim] = relationship(back_populates="events")
+
+
+class ClaimRequest(Base):
+    """A claim filed with an Idempotency-Key: the same key again (a retry) gets this claim back.
+    Unique per customer and key, so of two concurrent requests with one key only one can file."""
+
+    __tablename__ = "claim_requests"
+    __table_args__ = (UniqueConstraint("customer_id", "idempotency_key", name="uq_claim_requests_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.customer_id"))
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    body_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the request body it was filed with
+    claim_number: Mapped[str] = mapped_column(ForeignKey("claims.claim_number"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Document(Base):

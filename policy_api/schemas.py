@@ -36,6 +36,13 @@ class IdentityVerifyRequest(BaseModel):
     policy_number: str | None = Field(default=None, max_length=64, examples=["HL20240001"])
     phone: str | None = Field(default=None, max_length=64, examples=["138 0013 8000"])
     id_last4: str = Field(max_length=16, examples=["1234"])
+    # Named in the customer token, so a token shows which conversation proved the identity.
+    conversation_id: str = Field(default="", max_length=128, examples=["c-3f9a"])
+
+
+class AppTokenExchange(BaseModel):
+    app_token: str = Field(min_length=1, max_length=4096, description="The insurer's app JWT (HS256, sub, exp).")
+    conversation_id: str = Field(default="", max_length=128, examples=["app-C0001"])
 
 
 class IdentityVerified(BaseModel):
@@ -43,6 +50,9 @@ class IdentityVerified(BaseModel):
     name: str
     preferred_language: Language
     phone_masked: str
+    customer_token: str = Field(description="Send as X-Customer-Token on the customer's data routes; "
+                                "each use returns a refreshed one in the same response header.")
+    token_expires_at: int = Field(description="Unix seconds; idle tokens expire (30 minutes by default).")
 
 
 # --- customers & policies -------------------------------------------------------------------------
@@ -120,7 +130,8 @@ class PremiumDueList(BaseModel):
 
 
 class PaymentCreate(BaseModel):
-    customer_id: str = Field(max_length=16, examples=["C0001"])
+    # The customer is the token's; an id given here must be that customer.
+    customer_id: str | None = Field(default=None, max_length=16, examples=["C0001"])
 
 
 class PaymentCreated(BaseModel):
@@ -165,7 +176,8 @@ class ClaimGuidance(BaseModel):
 
 
 class ClaimCreate(BaseModel):
-    customer_id: str = Field(max_length=16, examples=["C0001"])
+    # The customer is the token's; an id given here must be that customer.
+    customer_id: str | None = Field(default=None, max_length=16, examples=["C0001"])
     policy_number: str = Field(max_length=64, examples=["HL20240001"])
     incident_date: date
     amount: Decimal = Field(examples=[3200])

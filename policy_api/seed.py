@@ -19,6 +19,7 @@ from policy_api.knowledge_store import import_files
 from policy_api.models import (
     Claim,
     ClaimEvent,
+    ClaimRequest,
     Customer,
     Document,
     Payment,
@@ -95,6 +96,8 @@ def _reset(session: Session) -> None:
     )
     premium_ids = select(Premium.id).where(Premium.policy_number.in_(policy_numbers))
     reset_outreach(session, DEMO_CUSTOMERS, policy_numbers)
+    session.execute(delete(ClaimRequest).where(ClaimRequest.claim_number.in_(claim_numbers)
+                                               | ClaimRequest.customer_id.in_(DEMO_CUSTOMERS)))
     session.execute(delete(ClaimEvent).where(ClaimEvent.claim_number.in_(claim_numbers)))
     session.execute(delete(Claim).where(Claim.claim_number.in_(claim_numbers)))
     session.execute(delete(Payment).where(Payment.premium_id.in_(premium_ids)))

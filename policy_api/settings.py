@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     port: int = Field(default=8001, validation_alias="POLICY_API_PORT")
     public_url: str = Field(default="http://localhost:8001", validation_alias="POLICY_API_PUBLIC_URL")
     max_body_bytes: int = Field(default=64 * 1024, validation_alias="POLICY_API_MAX_BODY_BYTES")
+    # Signs the customer tokens (policy_api.customer_token); only this service holds it.
+    customer_token_secret: str = Field(default="", validation_alias="CUSTOMER_TOKEN_SECRET")
+    customer_token_idle_s: int = Field(default=30 * 60, ge=1, validation_alias="CUSTOMER_TOKEN_IDLE_S")
+    customer_token_max_age_s: int = Field(default=8 * 60 * 60, ge=1, validation_alias="CUSTOMER_TOKEN_MAX_AGE_S")
+    # The insurer's app signs its customers' tokens with it; /v1/identity/app-token checks them here.
+    app_jwt_secret: str = Field(default="", validation_alias="APP_JWT_SECRET")
     # Failed identity checks are counted per phone, policy number and customer in Redis
     # (service_auth.lockout), so a new conversation, a /restart or another channel starts nothing over.
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias="REDIS_URL")

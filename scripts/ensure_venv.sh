@@ -15,8 +15,9 @@ if [ ! -f "$target/.complete" ]; then
   mkdir -p "$cache"
   "$python" -m venv "$target"
   "$target/bin/pip" install --quiet --upgrade "pip<26" wheel
-  "$target/bin/pip" install --quiet -r "$lock"
-  if [ "$#" -gt 0 ]; then "$target/bin/pip" install --quiet "$@"; fi
+  # pip's own progress (packages collected, downloaded, installed): the first build takes minutes.
+  "$target/bin/pip" install --progress-bar on -r "$lock"
+  if [ "$#" -gt 0 ]; then "$target/bin/pip" install --progress-bar on "$@"; fi
   touch "$target/.complete"
 fi
 if [ "$(readlink "$link" 2>/dev/null)" != "$target" ]; then

@@ -1,65 +1,91 @@
 #!/usr/bin/env bash
-# Start the policy API, the action server, Rasa, the handoff hub, the reminder scheduler and the voice gateway; stop them all on Ctrl-C.
-# This is the demo install: its secrets are random, made once per install in var/secrets.env (mode 600).
+# Start the policy API, the action server, Rasa, the handoff hub, the reminder scheduler and the voice gateway
+# under supervisord (scripts/supervisord.conf): a service that crashes is restarted and the others keep serving.
+# "Ready" is printed only when every service answers its health check; Ctrl-C stops them all.
+# This is the demo install: its secrets are random, made once per install in $DESK_VAR_DIR/secrets.env (mode 600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/python -m service_auth.demo var/secrets.env
-set -a; . var/secrets.env; set +a
+export DESK_ROOT="$PWD"
+# Everything this install writes (secrets, logs, the supervisor's socket, Rasa's event record).
+DESK_VAR_DIR="$(mkdir -p "${DESK_VAR_DIR:-var}/log" && cd "${DESK_VAR_DIR:-var}" && pwd)"
+export DESK_VAR_DIR
+.venv/bin/python -m service_auth.demo "$DESK_VAR_DIR/secrets.env"
+set -a; . "$DESK_VAR_DIR/secrets.env"; set +a
 export DESK_DEMO_MODE=1
 # Rasa and the action server import bot/ and service_auth/ from here.
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 HF_HUB_OFFLINE=1
 # One TensorFlow thread for Rasa: on a 2-core host the action server and the API need the other core.
 export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}" TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
-POLICY_API_PORT="${POLICY_API_PORT:-8001}"
-ACTIONS_PORT="${ACTIONS_PORT:-5055}"
-RASA_PORT="${RASA_PORT:-5005}"
-VOICE_PORT="${VOICE_PORT:-8002}"
-HANDOFF_PORT="${HANDOFF_PORT:-8000}"
-export POLICY_API_PORT POLICY_API_URL="${POLICY_API_URL:-http://127.0.0.1:$POLICY_API_PORT}"
-# The action server posts handoffs to the hub; the hub relays chat to Rasa.
-export HANDOFF_PORT HANDOFF_HUB_URL="${HANDOFF_HUB_URL:-http://127.0.0.1:$HANDOFF_PORT/api/handoffs}"
+export POLICY_API_PORT="${POLICY_API_PORT:-8001}" ACTIONS_PORT="${ACTIONS_PORT:-5055}" RASA_PORT="${RASA_PORT:-5005}"
+export VOICE_PORT="${VOICE_PORT:-8002}" HANDOFF_PORT="${HANDOFF_PORT:-8000}"
+export POLICY_API_URL="${POLICY_API_URL:-http://127.0.0.1:$POLICY_API_PORT}"
+# The action server posts handoffs to the hub; the hub relays chat to Rasa; reminders go through the hub.
+export HANDOFF_HUB_URL="${HANDOFF_HUB_URL:-http://127.0.0.1:$HANDOFF_PORT/api/handoffs}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
-mkdir -p var/log
+export OUTREACH_HUB_URL="${OUTREACH_HUB_URL:-http://127.0.0.1:$HANDOFF_PORT}"
+# Two hub processes (state and events are in Redis): a burst of handoffs gets both cores.
+export HANDOFF_WORKERS="${HANDOFF_WORKERS:-2}"
+# Quick failures in a row before supervisord gives up on a service (it waits 1 s, 2 s, ... between them).
+export DESK_START_RETRIES="${DESK_START_RETRIES:-10}"
 
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
-
-.venv/bin/python -m policy_api > var/log/policy_api.log 2>&1 & pids+=($!)
-# Internal services listen on 127.0.0.1 only and still require their credential (README, Security).
-.venv-rasa/bin/python -m actions.server --host 127.0.0.1 --port "$ACTIONS_PORT" > var/log/actions.log 2>&1 & pids+=($!)
-endpoints=var/endpoints.yml
-sed "s|127.0.0.1:5055|127.0.0.1:$ACTIONS_PORT|" bot/endpoints.yml > "$endpoints"
 if ! .venv/bin/python -c "import redis, os; redis.Redis.from_url(os.environ.get('REDIS_URL', 'redis://127.0.0.1:6379/0')).ping()" 2>/dev/null; then
   echo "The handoff hub needs Redis (REDIS_URL, default redis://127.0.0.1:6379/0): start redis-server first." >&2
   exit 1
 fi
-# Two hub processes (state and events are in Redis): a burst of handoffs gets both cores.
-HANDOFF_WORKERS="${HANDOFF_WORKERS:-2}" .venv/bin/python -m handoff > var/log/handoff.log 2>&1 & pids+=($!)
-# bot.server is `rasa run --enable-api` with a JWT (RASA_JWT_SECRET) and no CORS.
-.venv-rasa/bin/python -m bot.server -i 127.0.0.1 --port "$RASA_PORT" -m models/current.tar.gz \
-  --endpoints "$endpoints" --credentials bot/credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
+# This install's action server and conversation record in Rasa's endpoints.
+sed -e "s|127.0.0.1:5055|127.0.0.1:$ACTIONS_PORT|" -e "s|db: var/rasa-events.db|db: $DESK_VAR_DIR/rasa-events.db|" \
+  bot/endpoints.yml > "$DESK_VAR_DIR/endpoints.yml"
 
-# Reminders: delivered into the app chat through the hub.
-OUTREACH_HUB_URL="${OUTREACH_HUB_URL:-http://127.0.0.1:$HANDOFF_PORT}" .venv/bin/python -m outreach > var/log/outreach.log 2>&1 & pids+=($!)
+supervisor=(.venv/bin/supervisorctl -s "unix://$DESK_VAR_DIR/supervisor.sock")
+log_start=$(( $(wc -l < "$DESK_VAR_DIR/log/supervisord.log" 2>/dev/null || echo 0) + 1 ))
+.venv/bin/supervisord -c scripts/supervisord.conf &
+supervisord_pid=$!
+stop() { kill -TERM "$supervisord_pid" 2>/dev/null || true; wait "$supervisord_pid" 2>/dev/null || true; }
+trap stop EXIT INT TERM
 
-VOICE_PORT="$VOICE_PORT" HF_HUB_OFFLINE=1 .venv/bin/python -m voice > var/log/voice.log 2>&1 & pids+=($!)
-
-echo "Starting: policy API :$POLICY_API_PORT (docs /docs), actions :$ACTIONS_PORT, Rasa :$RASA_PORT, handoff hub :$HANDOFF_PORT, reminders, voice :$VOICE_PORT (logs in var/log/)"
-for _ in $(seq 1 180); do
-  # Rasa answers / (no credential needed) only once its model is loaded.
-  if curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then break; fi
+echo "Starting: policy API :$POLICY_API_PORT (docs /docs), actions :$ACTIONS_PORT, Rasa :$RASA_PORT, handoff hub :$HANDOFF_PORT, reminders, voice :$VOICE_PORT (logs in $DESK_VAR_DIR/log/)"
+# service name (as in supervisord.conf) and the URL that answers once it serves; Rasa's / answers once its model is loaded.
+health=("policy_api http://127.0.0.1:$POLICY_API_PORT/health" "actions http://127.0.0.1:$ACTIONS_PORT/health"
+        "handoff http://127.0.0.1:$HANDOFF_PORT/health" "voice http://127.0.0.1:$VOICE_PORT/health"
+        "rasa http://127.0.0.1:$RASA_PORT/" "outreach -")
+failed() {  # a service supervisord gave up on (FATAL) or could not start: say which, and show why
+  echo "make run: the $1 service failed to start (supervisord: $2). Its last log lines ($DESK_VAR_DIR/log/$1.log):" >&2
+  tail -n 25 "$DESK_VAR_DIR/log/$1.log" >&2 || true
+  exit 1
+}
+deadline=$((SECONDS + ${DESK_START_TIMEOUT_S:-600}))
+pending=("${health[@]}")
+while [ "${#pending[@]}" -gt 0 ]; do
+  kill -0 "$supervisord_pid" 2>/dev/null || { echo "make run: supervisord stopped; see $DESK_VAR_DIR/log/supervisord.log" >&2; exit 1; }
+  still=()
+  for entry in "${pending[@]}"; do
+    name="${entry%% *}" url="${entry#* }"
+    state=$("${supervisor[@]}" status "$name" 2>/dev/null | awk '{print $2}' || true)
+    case "$state" in FATAL|EXITED) failed "$name" "$state" ;; esac
+    # A service that dies after it got going is restarted for ever by supervisord; twice before it ever
+    # answered is no passing hiccup (a taken port, a broken configuration): say so now.
+    exits=$(tail -n "+$log_start" "$DESK_VAR_DIR/log/supervisord.log" 2>/dev/null | grep -c "exited: $name " || true)
+    [ "$exits" -lt 2 ] || failed "$name" "exited $exits times before it answered"
+    if [ "$url" = - ]; then [ "$state" = RUNNING ] || still+=("$entry"); continue; fi
+    curl -sf -o /dev/null --max-time 2 "$url" || still+=("$entry")
+  done
+  pending=("${still[@]+"${still[@]}"}")
+  [ "${#pending[@]}" -eq 0 ] && break
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    for entry in "${pending[@]}"; do failed "${entry%% *}" "no answer at ${entry#* } after ${DESK_START_TIMEOUT_S:-600} s"; done
+  fi
   sleep 1
 done
 cat <<MSG
 Ready. Chat page (customer):  http://127.0.0.1:$HANDOFF_PORT/chat
 Console (agents/supervisor):  http://127.0.0.1:$HANDOFF_PORT/console
-$(sed 's/^/  /' var/console-users.txt 2>/dev/null)
+$(sed 's/^/  /' "$DESK_VAR_DIR/console-users.txt" 2>/dev/null)
 Talk to the assistant on the chat page, or in another terminal (Rasa itself only answers our services):
-  set -a; . var/secrets.env; set +a; .venv-rasa/bin/rasa shell -p 5006 --endpoints $endpoints -m models/current.tar.gz
+  set -a; . $DESK_VAR_DIR/secrets.env; set +a; .venv-rasa/bin/rasa shell -p 5006 --endpoints $DESK_VAR_DIR/endpoints.yml -m models/current.tar.gz
 Call the voice line with a recording (ws://127.0.0.1:$VOICE_PORT/media, Twilio Media Streams):
   .venv/bin/python -m voice.call question.wav --lang zh
+A service that crashes is restarted (see $DESK_VAR_DIR/log/supervisord.log); status: ${supervisor[*]} status
 Press Ctrl-C to stop.
 MSG
-wait -n "${pids[@]}"
+wait "$supervisord_pid"

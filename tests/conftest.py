@@ -72,8 +72,10 @@ class Stack:
         services.seed(self.database_url)
 
     def api(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The policy API as a caller that verified the customer the request names (NamedCustomerAuth)."""
         headers = {"X-API-Key": services.API_KEY}
-        return httpx.request(method, self.api_url + path, headers=headers, timeout=10, **kwargs)
+        return httpx.request(method, self.api_url + path, headers=headers, timeout=10,
+                             auth=services.NamedCustomerAuth(), **kwargs)
 
 
 @pytest.fixture(scope="session")

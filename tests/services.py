@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -15,6 +17,7 @@ from typing import Iterator
 import httpx
 import yaml
 
+from policy_api.customer_token import TokenSigner
 from service_auth.env_secrets import DEMO_MODE_VAR
 from service_auth.rasa_auth import RasaAuth
 from service_auth.signing import ACTION_SECRET_HEADER
@@ -30,6 +33,8 @@ API_KEY = secrets.token_urlsafe(32)
 # One TensorFlow thread each: on 2 cores Rasa then leaves room for the action server and the API.
 RASA_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
 JWT_SECRET = "test-app-jwt-secret-0123456789abcdef"
+# The policy API's own key for customer tokens; tests mint tokens with it (customer_headers).
+CUSTOMER_TOKEN_SECRET = secrets.token_urlsafe(32)
 # What the hub and the voice gateway present to Rasa: its API token secret and its channel signature.
 RASA_SECRETS = {"RASA_JWT_SECRET": secrets.token_urlsafe(32), "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32)}
 ACTION_SERVER_SECRET = secrets.token_urlsafe(32)
@@ -44,6 +49,42 @@ PYTHONPATH = {"PYTHONPATH": str(ROOT)}
 def rasa_auth(username: str = "tests") -> RasaAuth:
     """Credentials for calling the test run's Rasa as our services do (API token + channel signature)."""
     return RasaAuth(RASA_SECRETS["RASA_JWT_SECRET"], RASA_SECRETS["RASA_CHANNEL_SECRET"], username)
+
+
+def customer_token(customer_id: str, conversation_id: str = "tests", **signer: int) -> str:
+    """A customer token as the test run's policy API signs it (signer: idle_s / max_age_s)."""
+    return TokenSigner(CUSTOMER_TOKEN_SECRET, **signer).issue(customer_id, conversation_id)[0]
+
+
+def customer_headers(customer_id: str, api_key: str = API_KEY) -> dict[str, str]:
+    """What a caller that verified the customer sends the policy API: the service key and her token."""
+    return {"X-API-Key": api_key, "X-Customer-Token": customer_token(customer_id)}
+
+
+class NamedCustomerAuth(httpx.Auth):
+    """For tests of the policy API's data itself: each request carries the token of the customer it
+    names (path /v1/customers/<id>, query or JSON `customer_id`; else C0001), as if that customer had
+    verified. Refusing other customers is tested apart, with explicit tokens (tests/security/)."""
+
+    requires_request_body = True
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        if "X-Customer-Token" not in request.headers:
+            request.headers["X-Customer-Token"] = customer_token(named_customer(request))
+        yield request
+
+
+def named_customer(request: httpx.Request) -> str:
+    match = re.match(r"^/v1/customers/([^/]+)", request.url.path)
+    if match:
+        return match.group(1)
+    if request.url.params.get("customer_id"):
+        return request.url.params["customer_id"]
+    with contextlib.suppress(ValueError, AttributeError):
+        body = json.loads(request.content or b"{}")
+        if isinstance(body, dict) and body.get("customer_id"):
+            return str(body["customer_id"])
+    return "C0001"
 
 
 def free_port() -> int:
@@ -103,7 +144,8 @@ def policy_api(database_url: str, port: int | None = None, api_key: str = API_KE
     port = port or free_port()
     env = {"DATABASE_URL": database_url, "POLICY_API_KEY": api_key, "POLICY_API_HOST": "127.0.0.1",
            "POLICY_API_PORT": str(port), "POLICY_API_PUBLIC_URL": f"http://127.0.0.1:{port}",
-           "IDENTITY_REDIS_PREFIX": f"test-identity-{secrets.token_hex(6)}", **(extra_env or {})}
+           "IDENTITY_REDIS_PREFIX": f"test-identity-{secrets.token_hex(6)}",
+           "CUSTOMER_TOKEN_SECRET": CUSTOMER_TOKEN_SECRET, "APP_JWT_SECRET": JWT_SECRET, **(extra_env or {})}
     with service(f"{name}_{port}", [APP_PYTHON, "-m", "policy_api"],
                  f"http://127.0.0.1:{port}/health", env):
         yield f"http://127.0.0.1:{port}"
@@ -125,7 +167,7 @@ def wait_for_knowledge(api_url: str, api_key: str = API_KEY, timeout_s: float = 
 @contextlib.contextmanager
 def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterator[str]:
     port = free_port()
-    env = {"POLICY_API_URL": policy_api_url, "POLICY_API_KEY": API_KEY, "APP_JWT_SECRET": JWT_SECRET,
+    env = {"POLICY_API_URL": policy_api_url, "POLICY_API_KEY": API_KEY,
            "ACTION_SERVER_SECRET": ACTION_SERVER_SECRET, "HANDOFF_API_KEY": HUB_API_KEY, **PYTHONPATH,
            **(extra_env or {})}
     with service(f"actions_{port}", [RASA_PYTHON, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(port)],

@@ -7,6 +7,7 @@ import os
 
 import uvicorn
 
+from observability import logs
 from service_auth.env_secrets import require_secrets
 
 
@@ -18,7 +19,7 @@ def main() -> None:
     from voice.settings import Settings
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # models come from PyPI packages; nothing is downloaded
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure("voice")
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per utterance otherwise
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = Settings()
@@ -27,7 +28,7 @@ def main() -> None:
         logging.getLogger("voice").warning(
             "TWILIO_AUTH_TOKEN is not set: Twilio signatures on /twiml and /media are NOT checked; "
             "a production install must set it")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", log_config=None,
                 ws_max_size=MAX_MESSAGE_BYTES, ws_ping_interval=None)
 
 

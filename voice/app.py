@@ -27,12 +27,16 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.websockets import WebSocketState
 
+from observability.context import bind
+from observability.metrics import instrument
+from observability.requests import RequestIdMiddleware
 from service_auth.rasa_auth import RasaAuth
 from voice import media_streams as ms
 from voice.asr import SpeechRecognizer
 from voice.assistant import Assistant, AssistantUnavailable
 from voice.codec import SAMPLE_RATE, to_whisper
 from voice.hub import make_hub
+from voice.metrics import call_figures
 from voice.prompts import spoken_options
 from voice.security import SIGNATURE_HEADER, CarrierSignature, call_sid_or_none, new_call_id, require_api_key
 from voice.session import CallSession, Services
@@ -101,8 +105,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services: Services = request.app.state.services
         return {"status": "ok", "active_calls": len(services.active)}
 
-    @app.get("/metrics")
-    async def metrics(request: Request) -> dict[str, Any]:
+    app.add_middleware(RequestIdMiddleware)
+    instrument(app, settings.api_key, call_figures)
+
+    @app.get("/stats", dependencies=[Depends(require_api_key)])
+    async def stats(request: Request) -> dict[str, Any]:
         services: Services = request.app.state.services
         return {"active_calls": len(services.active), "calls_total": services.calls_total,
                 "end_reasons": services.end_reasons, "max_buffered_audio_s": round(services.max_buffered_s, 2),
@@ -320,6 +327,7 @@ async def _media_stream(websocket: WebSocket, services: Services) -> None:
                     session = CallSession(services, start, send, hangup, new_call_id())
                     services.active[session.call_id] = session
                     services.calls_total += 1
+                    bind(conversation_id=session.call_id, call_sid=start.call_sid)  # on every log line of the call
                     await session.begin()
                 elif session is None:
                     raise ms.ProtocolError(f"{event} before start")

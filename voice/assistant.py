@@ -56,6 +56,8 @@ class Assistant:
             tracker.raise_for_status()
         except (httpx.HTTPError, ValueError) as exc:
             raise AssistantUnavailable(str(exc)) from exc
+        if not messages:  # Rasa answered nothing: its action server or the policy API is down
+            raise AssistantUnavailable("no reply from the assistant")
         texts = [m["text"] for m in messages if m.get("text")]
         buttons = next((m["buttons"] for m in reversed(messages) if m.get("buttons")), [])
         custom = [m["custom"] for m in messages if m.get("custom")]

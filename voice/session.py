@@ -23,6 +23,7 @@ from voice.asr import SpeechRecognizer, Transcript
 from voice.assistant import Assistant, AssistantUnavailable
 from voice.codec import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, frames, to_whisper, ulaw_decode, ulaw_encode
 from voice.hub import HandoffHub, NoHub
+from voice.metrics import ASR_SECONDS
 from voice.prompts import hold_prompt, prompt, spoken_options
 from voice.settings import Settings
 from voice.transcripts import TranscriptStore
@@ -306,6 +307,7 @@ class CallSession:
                 transcript = await self.services.asr.transcribe_async(audio, self.language)
         else:
             transcript = await self.services.asr.transcribe_async(audio, self.language)
+        ASR_SECONDS.observe(transcript.seconds)
         metrics = {"audio_s": round(utterance.seconds, 2), "asr_ms": round(transcript.seconds * 1000),
                    "eos_to_transcript_ms": round((time.monotonic() - eos_at) * 1000),
                    "raw": mask_text(transcript.raw)}

@@ -2,15 +2,16 @@ import logging
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import Query, status
+from fastapi import Query, Response, status
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from policy_api import clock, errors, lookups
 from policy_api.claim_rules import GUIDANCE, STANDARD_STAGES, STATUS_LABELS, fast_track
-from policy_api.deps import SessionDep
-from policy_api.models import Claim, ClaimEvent
+from policy_api.deps import CustomerDep, SessionDep, same_customer
+from policy_api.idempotency import IdempotencyKey, body_hash, earlier_claim
+from policy_api.models import Claim, ClaimEvent, ClaimRequest
 from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import (
     ClaimCreate,
@@ -60,8 +61,16 @@ def claim_guidance(
 @router.post(
     "/claims", response_model=ClaimOut, status_code=status.HTTP_201_CREATED, responses=error_docs(403, 404, 409)
 )
-def create_claim(body: ClaimCreate, session: SessionDep) -> ClaimOut:
-    policy = lookups.policy(session, body.policy_number, body.customer_id)
+def create_claim(body: ClaimCreate, session: SessionDep, customer: CustomerDep, response: Response,
+                 idempotency_key: IdempotencyKey = None) -> ClaimOut:
+    """Files a claim (201). With an Idempotency-Key a retry returns the claim filed first (200)."""
+    if not same_customer(customer, body.customer_id):
+        raise errors.CustomerTokenMismatch()
+    policy = lookups.policy(session, body.policy_number, customer.customer_id)
+    digest = body_hash(body)
+    if idempotency_key and (earlier := earlier_claim(session, policy.customer_id, idempotency_key, digest)):
+        response.status_code = status.HTTP_200_OK
+        return claim_out(earlier)
     if policy.status != "active":
         raise errors.PolicyInactive()
     today = clock.today()
@@ -92,10 +101,16 @@ def create_claim(body: ClaimCreate, session: SessionDep) -> ClaimOut:
         )
         claim.events.append(ClaimEvent(status="reported", at=now, note="客户报案 / Reported by customer"))
         session.add(claim)
+        if idempotency_key:  # committed with the claim, or neither
+            session.add(ClaimRequest(customer_id=policy.customer_id, idempotency_key=idempotency_key,
+                                     body_hash=digest, claim_number=claim.claim_number, created_at=now))
         try:
             session.commit()
-        except IntegrityError:  # another request took the same number; pick the next one
+        except IntegrityError:  # another request took the same number, or filed with this key first
             session.rollback()
+            if idempotency_key and (earlier := earlier_claim(session, policy.customer_id, idempotency_key, digest)):
+                response.status_code = status.HTTP_200_OK
+                return claim_out(earlier)
             continue
         log.info("claim %s opened on %s (fast_track=%s)", claim.claim_number, policy.policy_number, eligible)
         return claim_out(claim)
@@ -106,13 +121,15 @@ def create_claim(body: ClaimCreate, session: SessionDep) -> ClaimOut:
 def get_claim(
     claim_number: str,
     session: SessionDep,
-    customer_id: Annotated[str | None, Query(description="When given, the claim must belong to it.")] = None,
+    customer: CustomerDep,
+    customer_id: Annotated[str | None, Query(description="When given, the token's customer.")] = None,
 ) -> ClaimOut:
-    return claim_out(lookups.claim(session, claim_number, customer_id))
+    """One claim of the token's customer (403 `claim_not_owned` for anyone else's)."""
+    return claim_out(lookups.claim(session, claim_number, customer.customer_id))
 
 
-@router.get("/customers/{customer_id}/claims", response_model=ClaimList, responses=error_docs(404))
-def list_claims(customer_id: str, session: SessionDep) -> ClaimList:
+@router.get("/customers/{customer_id}/claims", response_model=ClaimList, responses=error_docs(403, 404))
+def list_claims(customer_id: str, session: SessionDep, _customer: CustomerDep) -> ClaimList:
     customer = lookups.customer(session, customer_id)
     rows = session.scalars(
         select(Claim)

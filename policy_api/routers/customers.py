@@ -1,10 +1,10 @@
 from policy_api import lookups
 from policy_api.deps import SessionDep
-from policy_api.routers import error_docs, v1_router
+from policy_api.routers import customer_router, error_docs
 from policy_api.schemas import CustomerOut
 from privacy.fields import mask_id_number, mask_phone
 
-router = v1_router("customers")
+router = customer_router("customers")
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut, responses=error_docs(404))

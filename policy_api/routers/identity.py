@@ -5,14 +5,23 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy import select
 
-from policy_api import normalize
-from policy_api.deps import SessionDep
-from policy_api.errors import IdentityCheckUnavailable, IdentityLocked, IdentityMismatch, InvalidRequest
+from policy_api import lookups, normalize
+from policy_api.customer_token import TokenSigner
+from policy_api.deps import SessionDep, SettingsDep, SignerDep
+from policy_api.errors import (
+    AppTokenInvalid,
+    CustomerNotFound,
+    IdentityCheckUnavailable,
+    IdentityLocked,
+    IdentityMismatch,
+    InvalidRequest,
+)
 from policy_api.identity_attempts import get_lockout, identifiers
 from policy_api.models import Customer, Policy
 from policy_api.routers import error_docs, v1_router
-from policy_api.schemas import IdentityVerified, IdentityVerifyRequest
+from policy_api.schemas import AppTokenExchange, IdentityVerified, IdentityVerifyRequest
 from privacy.fields import mask_phone
+from service_auth.app_tokens import token_customer
 from service_auth.lockout import Lockout, LockoutUnavailable
 
 log = logging.getLogger("policy_api")
@@ -20,7 +29,7 @@ router = v1_router("identity")
 
 
 @router.post("/identity/verify", response_model=IdentityVerified, responses=error_docs(401, 429, 503))
-def verify_identity(body: IdentityVerifyRequest, session: SessionDep,
+def verify_identity(body: IdentityVerifyRequest, session: SessionDep, signer: SignerDep,
                     lockout: Annotated[Lockout, Depends(get_lockout)]) -> IdentityVerified:
     """Match a policy number and/or phone number plus the last 4 characters of the ID number.
 
@@ -28,7 +37,8 @@ def verify_identity(body: IdentityVerifyRequest, session: SessionDep,
     endpoint cannot be used to probe which policies or phone numbers exist. Each mismatch counts
     against the phone, the policy number and the customers they name (Redis, every caller alike);
     too many lock verification for them: 429 `identity_locked` with Retry-After, even for the right
-    answer. Without Redis no check is made (503): an uncounted check is an unlimited one."""
+    answer. Without Redis no check is made (503): an uncounted check is an unlimited one.
+    A match returns the customer token (X-Customer-Token) that the customer's data routes require."""
     has_policy = bool(body.policy_number and body.policy_number.strip())
     has_phone = bool(body.phone and body.phone.strip())
     if not (has_policy or has_phone):
@@ -69,9 +79,32 @@ def verify_identity(body: IdentityVerifyRequest, session: SessionDep,
         log.error("identity lockout store unreachable: %s", type(exc.__cause__).__name__)
         raise IdentityCheckUnavailable() from exc
     log.info("identity verified customer=%s phone=%s", customer.customer_id, mask_phone(customer.phone))
+    return verified(customer, body.conversation_id, signer)
+
+
+@router.post("/identity/app-token", response_model=IdentityVerified, responses=error_docs(401))
+def exchange_app_token(body: AppTokenExchange, session: SessionDep, settings: SettingsDep,
+                       signer: SignerDep) -> IdentityVerified:
+    """The insurer's app signed the customer in: a valid app token (HS256, `sub`, `exp`) is exchanged for
+    a customer token, so app tokens are checked here, by the service that holds the data."""
+    customer_id = token_customer(body.app_token, settings.app_jwt_secret)
+    if customer_id is None:
+        raise AppTokenInvalid()
+    try:
+        customer = lookups.customer(session, customer_id)
+    except CustomerNotFound as exc:  # signed, but for nobody we know: same answer as a bad token
+        raise AppTokenInvalid() from exc
+    log.info("app token exchanged customer=%s", customer.customer_id)
+    return verified(customer, body.conversation_id, signer)
+
+
+def verified(customer: Customer, conversation_id: str, signer: TokenSigner) -> IdentityVerified:
+    token, claims = signer.issue(customer.customer_id, conversation_id)
     return IdentityVerified(
         customer_id=customer.customer_id,
         name=customer.name,
         preferred_language=customer.preferred_language,  # type: ignore[arg-type]
         phone_masked=mask_phone(customer.phone),
+        customer_token=token,
+        token_expires_at=claims.expires_at,
     )

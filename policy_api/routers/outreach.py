@@ -13,8 +13,8 @@ from outreach.models import Reminder
 from outreach.optout import handle_inbound_sms, record_opt_out
 from policy_api import lookups
 from policy_api.clock import utcnow
-from policy_api.deps import GatewayDep, SessionDep
-from policy_api.errors import ApiError
+from policy_api.deps import CustomerDep, GatewayDep, SessionDep, same_customer
+from policy_api.errors import ApiError, CustomerTokenMismatch
 from policy_api.models import Payment
 from policy_api.renewals import renewal_premium
 from policy_api.routers import error_docs, v1_router
@@ -56,8 +56,11 @@ class OptOutOut(BaseModel):
 
 
 class InboundSms(BaseModel):
-    phone: str = Field(max_length=20)
+    phone: str = Field(max_length=20, description="The number the reply came from.")
     text: str = Field(max_length=500)
+    in_reply_to: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                                    description="The reference of our SMS it answers, when the gateway threads "
+                                                "replies (the key we sent it with, e.g. reminder-12-sms).")
 
 
 class InboundSmsResult(BaseModel):
@@ -100,8 +103,9 @@ def opt_out(customer_id: str, body: OptOutIn, session: SessionDep) -> OptOutOut:
 
 @router.post("/sms/inbound", response_model=InboundSmsResult)
 def inbound_sms(body: InboundSms, session: SessionDep) -> InboundSmsResult:
-    """The SMS gateway's webhook for replies: "TD" / "退订" / "STOP" turns SMS reminders off."""
-    record = handle_inbound_sms(session, body.phone, body.text, utcnow())
+    """The SMS gateway's webhook for replies: "TD" / "退订" / "STOP" answering one of our reminder SMS
+    (sent to that number in the last 30 days) turns that customer's SMS reminders off."""
+    record = handle_inbound_sms(session, body.phone, body.text, utcnow(), body.in_reply_to)
     session.commit()
     return InboundSmsResult(opted_out=record is not None)
 
@@ -109,9 +113,12 @@ def inbound_sms(body: InboundSms, session: SessionDep) -> InboundSmsResult:
 @router.post("/policies/{policy_number}/renewal-payments", response_model=RenewalPaymentCreated,
              status_code=status.HTTP_201_CREATED, responses=error_docs(403, 404, 409))
 def renewal_payment(policy_number: str, body: PaymentCreate, session: SessionDep,
-                    gateway: GatewayDep) -> RenewalPaymentCreated:
-    """A payment link for the policy's next period; once paid the policy's cover runs a year longer."""
-    policy = lookups.policy(session, policy_number, body.customer_id)
+                    gateway: GatewayDep, customer: CustomerDep) -> RenewalPaymentCreated:
+    """A payment link for the policy's next period; once paid the policy's cover runs a year longer.
+    Only for the token's customer's own policies."""
+    if not same_customer(customer, body.customer_id):
+        raise CustomerTokenMismatch()
+    policy = lookups.policy(session, policy_number, customer.customer_id)
     premium, renewal = renewal_premium(session, policy)
     created = gateway.create_payment(amount=premium.amount,
                                      description=f"{policy.policy_number} renewal to {renewal.new_end_date}")

@@ -5,9 +5,9 @@ from fastapi import Query
 from sqlalchemy import select
 
 from policy_api import clock, lookups
-from policy_api.deps import SessionDep
+from policy_api.deps import CustomerDep, SessionDep
 from policy_api.models import Policy
-from policy_api.routers import error_docs, v1_router
+from policy_api.routers import customer_router, error_docs
 from policy_api.schemas import (
     NextPremium,
     PolicyDetail,
@@ -17,7 +17,7 @@ from policy_api.schemas import (
     RenewalList,
 )
 
-router = v1_router("policies")
+router = customer_router("policies")
 
 
 @router.get("/customers/{customer_id}/policies", response_model=PolicyList, responses=error_docs(404))
@@ -33,9 +33,11 @@ def list_policies(customer_id: str, session: SessionDep) -> PolicyList:
 def get_policy(
     policy_number: str,
     session: SessionDep,
-    customer_id: Annotated[str | None, Query(description="When given, the policy must belong to it.")] = None,
+    customer: CustomerDep,
+    customer_id: Annotated[str | None, Query(description="When given, the token's customer.")] = None,
 ) -> PolicyDetail:
-    policy = lookups.policy(session, policy_number, customer_id)
+    """One policy of the token's customer (403 `policy_not_owned` for anyone else's)."""
+    policy = lookups.policy(session, policy_number, customer.customer_id)
     premium = lookups.next_unpaid_premium(session, policy.policy_number)
     next_premium = None
     if premium is not None:

@@ -1,9 +1,9 @@
 from policy_api import clock, lookups, portfolio
 from policy_api.deps import SessionDep
-from policy_api.routers import error_docs, v1_router
+from policy_api.routers import customer_router, error_docs
 from policy_api.schemas import Highlights, PortfolioSummary
 
-router = v1_router("portfolio")
+router = customer_router("portfolio")
 
 
 @router.get("/customers/{customer_id}/summary", response_model=PortfolioSummary, responses=error_docs(404))

@@ -5,14 +5,14 @@ from sqlalchemy import select
 
 from policy_api import clock, lookups
 from policy_api.clock import utcnow
-from policy_api.deps import GatewayDep, SessionDep
-from policy_api.errors import PremiumAlreadyPaid, PremiumNotFound, PremiumNotOwned
+from policy_api.deps import CustomerDep, GatewayDep, SessionDep, same_customer
+from policy_api.errors import CustomerTokenMismatch, PremiumAlreadyPaid, PremiumNotFound, PremiumNotOwned
 from policy_api.models import Payment, Policy, Premium
-from policy_api.routers import error_docs, v1_router
+from policy_api.routers import customer_router, error_docs
 from policy_api.schemas import PaymentCreate, PaymentCreated, PremiumDue, PremiumDueList
 
 log = logging.getLogger("policy_api")
-router = v1_router("premiums")
+router = customer_router("premiums")
 
 
 @router.get("/customers/{customer_id}/premiums/due", response_model=PremiumDueList, responses=error_docs(404))
@@ -50,13 +50,16 @@ def premiums_due(customer_id: str, session: SessionDep) -> PremiumDueList:
     status_code=status.HTTP_201_CREATED,
     responses=error_docs(403, 404, 409),
 )
-def create_payment(premium_id: int, body: PaymentCreate, session: SessionDep, gateway: GatewayDep) -> PaymentCreated:
-    """Open a payment for a premium and return the gateway link to send to the customer."""
+def create_payment(premium_id: int, body: PaymentCreate, session: SessionDep, gateway: GatewayDep,
+                   customer: CustomerDep) -> PaymentCreated:
+    """Open a payment for one of the token's customer's premiums and return the gateway link to send them."""
+    if not same_customer(customer, body.customer_id):
+        raise CustomerTokenMismatch()
     premium = session.get(Premium, premium_id)
     if premium is None:
         raise PremiumNotFound()
     # Ownership before paid-state, so a stranger learns nothing about someone else's premium.
-    if premium.policy.customer_id != body.customer_id.strip().upper():
+    if premium.policy.customer_id != customer.customer_id:
         raise PremiumNotOwned()
     if premium.status == "paid":
         raise PremiumAlreadyPaid()

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from tests import services
+from tests.e2e.helpers import app_token
 
 DOMAIN: dict[str, Any] = {}
 for part in sorted((services.ROOT / "bot" / "domain").glob("*.yml")):
@@ -64,12 +65,12 @@ def actions_url(tmp_path_factory: pytest.TempPathFactory, hub_url: str) -> Itera
 
 
 def call(actions_url: str, action: str, text: str = "", intent: str = "inform",
-         slots: dict | None = None, events: list | None = None) -> dict:
+         slots: dict | None = None, events: list | None = None, metadata: dict | None = None) -> dict:
     tracker = {
         "sender_id": "action-test",
         "slots": {"language": "zh", "verified": False, "identity_failures": 0, **(slots or {})},
         "latest_message": {"text": text, "intent": {"name": intent, "confidence": 1.0},
-                           "entities": [], "metadata": {}},
+                           "entities": [], "metadata": metadata or {}},
         "events": events or [], "paused": False, "followup_action": None,
         "active_loop": {}, "latest_action_name": "action_listen",
     }
@@ -79,6 +80,11 @@ def call(actions_url: str, action: str, text: str = "", intent: str = "inform",
     })
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def verified_c0001() -> dict:
+    """Her slots after she verified: the customer token the policy API signed is what opens her data."""
+    return {"verified": True, "customer_id": "C0001", "customer_token": services.customer_token("C0001", "action-test")}
 
 
 def texts(result: dict) -> str:
@@ -98,7 +104,7 @@ def test_unverified_request_asks_for_identity_first(actions_url):
 
 def test_verified_customer_gets_their_policies(actions_url):
     result = call(actions_url, "action_handle_request", "我的保单", "query_policy",
-                  {"verified": True, "customer_id": "C0001"})
+                  verified_c0001())
     assert "HL20240001" in texts(result) and "AU20240002" in texts(result)
     assert slots_set(result)["next_step"] == "done"
 
@@ -107,7 +113,30 @@ def test_identity_form_accepts_the_right_answer(actions_url):
     result = call(actions_url, "validate_identity_form", "1234",
                   slots={"identity_key": "13800138000", "requested_slot": "id_last4"})
     assert slots_set(result)["verified"] is True and slots_set(result)["customer_id"] == "C0001"
+    assert slots_set(result)["customer_token"]  # the policy API's signed statement, kept for her data
     assert "王芳" in texts(result)
+
+
+def test_verified_customer_token_is_refreshed_on_use(actions_url):
+    """Verification lapses after 30 idle minutes: each use stores the token the API refreshed."""
+    slots = verified_c0001()
+    result = call(actions_url, "action_handle_request", "我的保单", "query_policy", slots)
+    assert slots_set(result)["customer_token"] not in (None, slots["customer_token"])
+
+
+def test_app_token_is_exchanged_at_the_policy_api(actions_url):
+    """The app signed her in: the action server has no app secret; the policy API checks the app token."""
+    tracker_metadata = {"token": app_token("C0002")}
+    result = call(actions_url, "action_handle_request", "my policies", "query_policy", metadata=tracker_metadata)
+    assert "LF20230007" in texts(result)
+    assert slots_set(result)["customer_id"] == "C0002" and slots_set(result)["customer_token"]
+
+
+def test_expired_customer_token_asks_to_verify_again(actions_url):
+    slots = {**verified_c0001(), "customer_token": services.customer_token("C0001", "action-test", idle_s=-1)}
+    result = call(actions_url, "action_handle_request", "查一下我的保单", "query_policy", slots)
+    assert "HL20240001" not in texts(result) and "重新验证" in texts(result)
+    assert slots_set(result)["next_step"] == "identity" and slots_set(result)["customer_token"] is None
 
 
 def test_identity_form_third_failure_locks(actions_url):
@@ -127,14 +156,14 @@ def test_identity_form_does_not_leak_whether_a_phone_exists(actions_url):
 
 def test_claim_form_rejects_a_future_date(actions_url):
     result = call(actions_url, "validate_claim_form", "2099-01-01",
-                  slots={"requested_slot": "claim_incident_date", "verified": True, "customer_id": "C0001"})
+                  slots={"requested_slot": "claim_incident_date", **verified_c0001()})
     assert "不能晚于今天" in texts(result)
     assert "claim_incident_date" not in slots_set(result)
 
 
 def test_claim_form_refuses_someone_elses_policy(actions_url):
     result = call(actions_url, "validate_claim_form", "LF20230007",
-                  slots={"requested_slot": "claim_policy_number", "verified": True, "customer_id": "C0001"})
+                  slots={"requested_slot": "claim_policy_number", **verified_c0001()})
     assert "不在您的名下" in texts(result)
     assert slots_set(result)["claim_policy_number"] is None
 
@@ -144,7 +173,7 @@ def test_handoff_posts_to_the_configured_hub_with_masked_summary(actions_url):
     events = [{"event": "user", "text": "我的手机13800138000查不到保单", "timestamp": 1},
               {"event": "bot", "text": "请提供保单号", "timestamp": 2}]
     result = call(actions_url, "action_handoff", "转人工", "request_human",
-                  {"verified": True, "customer_id": "C0001"}, events)
+                  verified_c0001(), events)
     assert "正在为您转接" in texts(result)
     assert slots_set(result)["handoff_reason"] == "request"
     [request] = StandInHub.received
@@ -155,7 +184,7 @@ def test_handoff_posts_to_the_configured_hub_with_masked_summary(actions_url):
 
 
 def test_refused_claim_is_explained_in_the_customers_language(actions_url):
-    slots = {"verified": True, "customer_id": "C0001", "claim_policy_number": "HL20240001",
+    slots = {**verified_c0001(), "claim_policy_number": "HL20240001",
              "claim_incident_date": "2026-01-01", "claim_amount": 50_000_000.0,
              "claim_description": "住院", "language": "zh"}
     result = call(actions_url, "action_submit_claim", "住院", slots=slots)

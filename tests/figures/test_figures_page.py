@@ -19,7 +19,7 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian chromium is missing: apt-get install chromium fonts-wqy-microhei (.ci/run does it)")
+        pytest.fail("Debian chromium is missing: apt-get install chromium fonts-wqy-microhei (make test installs it: scripts/prerequisites.sh)")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)

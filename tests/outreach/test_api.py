@@ -13,11 +13,12 @@ import pytest
 
 from outreach.app_channel import HubAppChannel
 from outreach.deliver import Channels
-from outreach.models import OptOut
+from outreach.models import OptOut, Reminder, ReminderDelivery
 from outreach.runner import run_pass
 from outreach.settings import Settings
 from outreach.sms import OutboxSmsGateway
 from policy_api.clock import utcnow
+from policy_api.models import Premium
 from tests import services
 from tests.outreach.conftest import NO_HUB, Db, open_db
 
@@ -29,7 +30,8 @@ def api(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[httpx.Client
     with database as url:
         services.seed(url)
         with services.policy_api(url) as base_url, open_db(url) as db, \
-                httpx.Client(base_url=base_url, headers={"X-API-Key": services.API_KEY}, timeout=20) as client:
+                httpx.Client(base_url=base_url, headers={"X-API-Key": services.API_KEY}, timeout=20,
+                             auth=services.NamedCustomerAuth()) as client:
             yield client, db
 
 
@@ -37,6 +39,20 @@ def _pass(db: Db) -> dict:
     settings = dataclasses.replace(Settings(), database_url=db.url)
     channels = Channels(sms=OutboxSmsGateway(db.sessions), app=HubAppChannel(NO_HUB, timeout_s=2))
     return run_pass(db.sessions, settings, utcnow(), channels)
+
+
+def _sms_sent(db: Db, customer_id: str, policy_number: str) -> int:
+    """A premium reminder SMS we sent this customer a minute ago; returns the reminder's id."""
+    now = utcnow()
+    with db.sessions() as s:
+        premium = s.query(Premium).filter_by(policy_number=policy_number).first()
+        reminder = Reminder(customer_id=customer_id, kind="premium", ref=str(premium.id), step=7, policy_number=policy_number,
+                            due_date=date.today(), amount=3600, language="zh", created_at=now, sent_at=now)
+        reminder.deliveries.append(ReminderDelivery(channel="sms", status="sent", created_at=now, sent_at=now,
+                                                    updated_at=now))
+        s.add(reminder)
+        s.commit()
+        return reminder.id
 
 
 def test_reminder_details_for_the_assistant(api) -> None:
@@ -61,12 +77,17 @@ def test_opt_out_from_chat_and_from_an_sms_reply(api) -> None:
     assert r.status_code == 201 and r.json()["channels"] == "all"
     assert client.post("/v1/customers/C9999/opt-out", json={}).json()["error"]["code"] == "customer_not_found"
     assert client.post("/v1/customers/C0001/opt-out", json={"channels": "email"}).status_code == 422
+    # A "STOP" from John's number before we sent him any SMS answers nothing of ours: no opt-out.
+    assert client.post("/v1/sms/inbound", json={"phone": "13900139000", "text": "STOP"}).json() == {"opted_out": False}
+    reminder_id = _sms_sent(db, "C0002", "LF20230007")
     assert client.post("/v1/sms/inbound", json={"phone": "13900139000", "text": "你好"}).json() == {"opted_out": False}
-    assert client.post("/v1/sms/inbound", json={"phone": "13900139000", "text": "STOP"}).json() == {"opted_out": True}
     assert client.post("/v1/sms/inbound", json={"phone": "13111111111", "text": "TD"}).json() == {"opted_out": False}
+    stop = {"phone": "13900139000", "text": "STOP", "in_reply_to": f"reminder-{reminder_id}-sms"}
+    assert client.post("/v1/sms/inbound", json=stop).json() == {"opted_out": True}
     with db.sessions() as s:
         records = [(o.customer_id, o.channels, o.source, o.detail) for o in s.query(OptOut).order_by(OptOut.id)]
-    assert records == [("C0001", "all", "chat", "app-C0001"), ("C0002", "sms", "sms", "139****9000")]
+    assert records == [("C0001", "all", "chat", "app-C0001"),
+                       ("C0002", "sms", "sms", f"139****9000 re reminder {reminder_id}")]
     report = _pass(db)
     assert all(c["customer_id"] != "C0001" for c in report["created"])
     assert report["opted_out"] and db.outbox() == []

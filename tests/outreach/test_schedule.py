@@ -93,22 +93,32 @@ def test_quiet_hours_are_configurable(db: Db) -> None:
 
 def test_opt_out_by_sms_reply_is_honoured_at_once_and_recorded(db: Db) -> None:
     db.add_customer("C1")
+    db.add_customer("C2", phone="13700137000")
     db.add_policy("HL30000001", "C1", FAR, [(DUE, "due")])
     db.run(local(DUE - timedelta(days=15), 22))  # created at night: the SMS waits for the morning
     with db.sessions() as s:
-        assert handle_inbound_sms(s, "13800138000", "今天天气好", local(DUE).astimezone()) is None
-        assert handle_inbound_sms(s, "13800138000", " TD ", local(DUE - timedelta(days=15), 23)) is not None
-        s.commit()
+        # Nothing sent yet: a "TD" is no reply to our SMS and unsubscribes nobody.
+        assert handle_inbound_sms(s, "13800138000", " TD ", local(DUE - timedelta(days=15), 23)) is None
     db.run(local(DUE - timedelta(days=14), 9))
-    assert db.outbox() == [] and db.deliveries("sms")[0].status == "skipped_opted_out"
+    assert len(db.outbox()) == 1
+    replied = local(DUE - timedelta(days=14), 10)
+    with db.sessions() as s:
+        assert handle_inbound_sms(s, "13800138000", "今天天气好", replied) is None
+        # Another customer's number (ours sent them nothing) and a thread reference to an SMS that number
+        # never got: refused.
+        assert handle_inbound_sms(s, "13700137000", "TD", replied) is None
+        assert handle_inbound_sms(s, "13800138000", "TD", replied, in_reply_to="reminder-999-sms") is None
+        assert handle_inbound_sms(s, "13800138000", " TD ", replied) is not None
+        s.commit()
     db.run(local(DUE - timedelta(days=7)))
-    # The next step still goes to the app, not to SMS.
-    assert [r.step for r in db.reminders()] == [15, 7] and db.outbox() == []
+    # The next step goes to the app, not to SMS.
+    assert [r.step for r in db.reminders()] == [15, 7] and len(db.outbox()) == 1
     assert [d.channel for d in db.deliveries() if d.reminder_id == db.reminders()[1].id] == ["app"]
     with db.sessions() as s:
         (record,) = s.query(OptOut).all()
-        assert (record.customer_id, record.channels, record.source, record.detail) == ("C1", "sms", "sms", "138****8000")
-        assert record.created_at == local(DUE - timedelta(days=15), 23)
+        assert (record.customer_id, record.channels, record.source) == ("C1", "sms", "sms")
+        assert record.detail == f"138****8000 re reminder {db.reminders()[0].id}"
+        assert record.created_at == replied
 
 
 def test_opt_out_in_chat_stops_every_reminder(db: Db) -> None:

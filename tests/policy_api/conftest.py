@@ -63,16 +63,17 @@ def demo_data(api_server: ApiServer) -> ApiServer:
     return api_server
 
 
-def _client(server: ApiServer, headers: dict[str, str]) -> httpx.Client:
+def _client(server: ApiServer, headers: dict[str, str], auth: httpx.Auth | None = None) -> httpx.Client:
     return httpx.Client(
-        base_url=server.base_url, headers=headers, timeout=10, event_hooks={"response": [assert_no_pii]}
+        base_url=server.base_url, headers=headers, timeout=10, event_hooks={"response": [assert_no_pii]}, auth=auth
     )
 
 
 @pytest.fixture
 def client(demo_data: ApiServer) -> Iterator[httpx.Client]:
-    """Authorised client on freshly seeded data. Every response is checked for unmasked PII."""
-    with _client(demo_data, {"X-API-Key": demo_data.api_key}) as c:
+    """Authorised client on freshly seeded data, with the token of the customer each request names
+    (services.NamedCustomerAuth). Every response is checked for unmasked PII."""
+    with _client(demo_data, {"X-API-Key": demo_data.api_key}, services.NamedCustomerAuth()) as c:
         yield c
 
 

@@ -84,6 +84,7 @@ def test_docs_and_openapi_are_public(anon: httpx.Client) -> None:
     tags = {t["name"] for t in spec["tags"]}
     assert {"identity", "policies", "premiums", "claims", "documents"} <= tags
     assert spec["components"]["securitySchemes"]["APIKeyHeader"]["name"] == "X-API-Key"
+    assert spec["components"]["securitySchemes"]["CustomerToken"]["name"] == "X-Customer-Token"
     detail = spec["paths"]["/v1/policies/{policy_number}"]["get"]["responses"]
     assert detail["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/PolicyDetail")
 

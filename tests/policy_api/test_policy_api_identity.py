@@ -1,3 +1,5 @@
+import time
+
 import httpx
 import pytest
 from policy_api_testkit import error_code
@@ -23,17 +25,24 @@ MISMATCH = {"error": {"code": "identity_mismatch", "message": "The identity deta
     ],
 )
 def test_verify_c0001(client: httpx.Client, payload: dict) -> None:
-    r = client.post("/v1/identity/verify", json=payload)
+    r = client.post("/v1/identity/verify", json={**payload, "conversation_id": "c-test"})
     assert r.status_code == 200, r.text
-    assert r.json() == {
+    body = r.json()
+    token, expires = body.pop("customer_token"), body.pop("token_expires_at")
+    assert body == {
         "customer_id": "C0001", "name": "王芳", "preferred_language": "zh", "phone_masked": "138****8000",
     }
+    assert 29 * 60 <= expires - time.time() <= 30 * 60 + 5  # 30 idle minutes
+    # The token is her key to her data, and only hers.
+    mine = client.get("/v1/customers/C0001/policies", headers={"X-Customer-Token": token})
+    assert mine.status_code == 200 and mine.headers["X-Customer-Token"]
+    assert client.get("/v1/customers/C0002", headers={"X-Customer-Token": token}).status_code == 403
 
 
 def test_verify_c0002_by_policy(client: httpx.Client) -> None:
     r = client.post("/v1/identity/verify", json={"policy_number": "LF20230007", "id_last4": "5678"})
     assert r.status_code == 200
-    assert r.json() == {
+    assert {k: v for k, v in r.json().items() if k not in ("customer_token", "token_expires_at")} == {
         "customer_id": "C0002", "name": "John Smith", "preferred_language": "en", "phone_masked": "139****9000",
     }
 

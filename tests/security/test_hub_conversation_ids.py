@@ -84,7 +84,7 @@ def test_forged_app_token_does_not_sign_in_a_web_conversation(hub):  # noqa: F81
 
 def test_link_with_victim_id_gives_a_fresh_conversation(hub):  # noqa: F811
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian chromium is missing: apt-get install chromium fonts-wqy-microhei (.ci/run does it)")
+        pytest.fail("Debian chromium is missing: apt-get install chromium fonts-wqy-microhei (make test installs it: scripts/prerequisites.sh)")
     victim = victim_conversation(hub)
     try:
         with sync_playwright() as p:

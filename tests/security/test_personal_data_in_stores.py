@@ -78,7 +78,10 @@ def test_app_token_sent_with_every_message_is_kept_by_no_store(stack, hub) -> No
     tracker = rasa_tracker(stack, "app-C0001")
     assert tracker["slots"]["verified"] is True and tracker["slots"]["customer_id"] == "C0001"
     assert token not in json.dumps(tracker), "the tracker holds the app token"
-    assert_no_personal_data(stored_events(stack, "app-C0001"), token=token)
+    stored = stored_events(stack, "app-C0001")
+    assert_no_personal_data(stored, token=token)
+    # Nor the customer token the policy API signed for her (a credential too): no JWT at all.
+    assert not re.search(r"eyJ[\w-]+\.[\w-]+\.[\w-]+", stored), "a token was stored in the events table"
 
 
 def test_phone_and_id_numbers_typed_in_chat_are_masked_in_the_events_table(stack) -> None:

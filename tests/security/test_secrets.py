@@ -22,6 +22,7 @@ CASES = [
     # (entry point, the secret that is wrong, its value; None = not set)
     ([services.APP_PYTHON, "-m", "policy_api"], "POLICY_API_KEY", "dev-policy-api-key"),
     ([services.APP_PYTHON, "-m", "policy_api"], "POLICY_API_KEY", None),
+    ([services.APP_PYTHON, "-m", "policy_api"], "CUSTOMER_TOKEN_SECRET", None),
     ([services.APP_PYTHON, "-m", "handoff"], "APP_JWT_SECRET", "dev-app-jwt-secret-change-me-in-production"),
     ([services.APP_PYTHON, "-m", "handoff"], "RASA_JWT_SECRET", None),
     ([services.APP_PYTHON, "-m", "voice"], "RASA_CHANNEL_SECRET", "s3cr3t!"),
@@ -58,7 +59,7 @@ def test_demo_mode_starts_with_a_weak_secret_but_production_does_not(tmp_path):
     """DESK_DEMO_MODE=1 turns a weak (not missing) secret into a warning; the same start without it is refused."""
     port = services.free_port()
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "POLICY_API_PORT": str(port),
-           "POLICY_API_KEY": "demo-key", "DESK_DEMO_MODE": "1"}
+           "POLICY_API_KEY": "demo-key", "CUSTOMER_TOKEN_SECRET": GOOD, "APP_JWT_SECRET": GOOD, "DESK_DEMO_MODE": "1"}
     with services.service(f"policy_api_demo_{port}", [services.APP_PYTHON, "-m", "policy_api"],
                           f"http://127.0.0.1:{port}/health", env):
         assert httpx.get(f"http://127.0.0.1:{port}/v1/customers/C0001", timeout=10).status_code == 401

@@ -276,7 +276,7 @@ def test_a_ten_minute_monologue_is_cut_into_pieces_with_bounded_memory(voice):
     from voice.codec import ulaw_encode
 
     ten_minutes = ulaw_encode(np.resize(speech, 8000 * 600))
-    before = voice.get("/metrics")
+    before = voice.get("/stats")
 
     async def scenario() -> tuple[str, int]:
         async with voice.carrier(language="en") as carrier:
@@ -287,7 +287,7 @@ def test_a_ten_minute_monologue_is_cut_into_pieces_with_bounded_memory(voice):
             return carrier.call_sid, carrier.count("mark")
 
     call_sid, _ = asyncio.run(scenario())
-    after = voice.get("/metrics")
+    after = voice.get("/stats")
     assert after["max_buffered_audio_s"] <= 15.5
     assert after["rss_mb"] - before["rss_mb"] < 150, (before, after)
     record = voice.record_of_call(call_sid)

@@ -1,0 +1,78 @@
+"""Customer tokens: the policy API's own signed statement "this conversation proved it is customer X".
+
+A successful identity check (or a valid app token exchanged here) yields one; every personal-data route
+requires it and serves only its customer, so neither the service key alone, nor a tracker whose slots
+say "verified", nor an action that passes the wrong id reaches anyone else. Only this service holds the
+key (CUSTOMER_TOKEN_SECRET); the bot keeps the token as an opaque string.
+
+A token is an HS256 JWT (PyJWT, algorithm pinned, `iss`/`aud` checked) with the customer (`sub`), the
+conversation (`cid`), when the customer proved it (`auth_time`), `iat` and `exp`. It expires after
+`idle_s` without use: every accepted use returns a fresh one (header X-Customer-Token) that the caller
+keeps, and none is refreshed past `max_age_s` after the check itself.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+
+ISSUER = "policy-api"
+AUDIENCE = "policy-api:customer"
+ALGORITHM = "HS256"
+HEADER = "X-Customer-Token"
+MAX_TOKEN_CHARS = 2048
+
+
+class TokenExpired(Exception):
+    """The token was valid once; the customer must verify again."""
+
+
+class TokenInvalid(Exception):
+    """Not a token we signed (forged, altered, wrong audience, malformed)."""
+
+
+@dataclass(frozen=True)
+class CustomerClaims:
+    customer_id: str
+    conversation_id: str
+    auth_time: int
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class TokenSigner:
+    secret: str
+    idle_s: int = 30 * 60
+    max_age_s: int = 8 * 60 * 60
+
+    def issue(self, customer_id: str, conversation_id: str, auth_time: int | None = None,
+              now: float | None = None) -> tuple[str, CustomerClaims]:
+        now_s = int(time.time() if now is None else now)
+        auth = now_s if auth_time is None else auth_time
+        expires = min(now_s + self.idle_s, auth + self.max_age_s)
+        payload = {"iss": ISSUER, "aud": AUDIENCE, "sub": customer_id, "cid": conversation_id,
+                   "auth_time": auth, "iat": now_s, "exp": expires}
+        token = jwt.encode(payload, self.secret, algorithm=ALGORITHM)
+        return token, CustomerClaims(customer_id, conversation_id, auth, expires)
+
+    def check(self, token: str) -> CustomerClaims:
+        if not self.secret:  # an empty HMAC key would accept tokens anyone can sign
+            raise TokenInvalid("no signing key configured")
+        if len(token) > MAX_TOKEN_CHARS:
+            raise TokenInvalid("token too long")
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
+                                options={"require": ["sub", "cid", "auth_time", "iat", "exp"]})
+        except jwt.ExpiredSignatureError as exc:
+            raise TokenExpired() from exc
+        except jwt.PyJWTError as exc:
+            raise TokenInvalid(type(exc).__name__) from exc
+        if not isinstance(claims["sub"], str) or not isinstance(claims["auth_time"], int):
+            raise TokenInvalid("malformed claims")
+        return CustomerClaims(claims["sub"], str(claims["cid"]), claims["auth_time"], int(claims["exp"]))
+
+    def refresh(self, claims: CustomerClaims) -> tuple[str, CustomerClaims]:
+        """A fresh token for another idle period, never beyond max_age_s after the identity check."""
+        return self.issue(claims.customer_id, claims.conversation_id, claims.auth_time)
