@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import redis.asyncio as aioredis
 
-from handoff import offered
+from handoff import audit, offered
 from handoff.errors import HubError
 from handoff.events import EventBus
 from handoff.policy_context import PolicyContext
@@ -435,6 +435,8 @@ class Hub:
     async def conversation_view(self, cid: str, user: User) -> dict[str, Any]:
         conv = await self.can_see(cid, user)
         req = await self.state.request(conv["request_id"])
+        if user.is_supervisor and conv.get("agent") != user.username:  # watching someone else's chat
+            await audit.record(self.records, user, audit.WATCH, req.get("customer_id"), cid)
         entries = await self.state.log_after(cid, 0)
         return {"conversation_id": cid, "owner": conv.get("owner"), "agent": conv.get("agent"),
                 "agent_name": conv.get("agent_name"), "language": conv.get("language") or req.get("language"),
