@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -108,14 +109,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m privacy.retention", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     parser.add_argument("--days", type=int, help=f"retention period in days (RETENTION_DAYS, default {DEFAULT_DAYS})")
+    parser.add_argument("--json", action="store_true", help="print the counts as one JSON document")
     args = parser.parse_args(argv)
     settings = RetentionSettings(**({"days": args.days} if args.days is not None else {}))
     report = run(settings, args.dry_run)
+    failed = any("failed" in figures for figures in report["counts"].values())
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 1 if failed else 0
     verb = "would delete" if args.dry_run else "deleted"
     print(f"retention {report['retention_days']} days: {verb} what is older than {report['cutoff']}")
     for store, figures in report["counts"].items():
         print(f"  {store}: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
-    failed = any("failed" in figures for figures in report["counts"].values())
     return 1 if failed else 0
 
 
