@@ -87,7 +87,8 @@ class CustomerData:
         out.data = {"hub": hub_rows, "hub_live": live, "rasa_events": events, "voice_calls": calls,
                     "reminder_records": reminders}
         out.counts = {
-            "hub": {name: len(rows) for name, rows in hub_rows.items()},
+            "hub": {"handoffs": len(hub_rows["handoffs"]), "transcript_lines": len(hub_rows["transcripts"]),
+                    "notes": len(hub_rows["notes"])},
             "hub_live": {"conversations": len(live), "messages": sum(len(c["messages"]) for c in live)},
             "rasa_events": {"events": sum(len(e) for e in events.values())},
             "voice": _not_configured() if calls is None else
