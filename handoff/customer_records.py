@@ -24,7 +24,7 @@ ERASED_PREFIX = "erased-"
 
 def conversations_of(session: Session, customer_id: str) -> set[str]:
     """The conversations whose handoff named this customer."""
-    return set(session.scalars(select(HandoffRecord.conversation_id.distinct())
+    return set(session.scalars(select(HandoffRecord.conversation_id).distinct()
                                .where(HandoffRecord.customer_id == customer_id)))
 
 
@@ -67,7 +67,7 @@ def expire(session: Session, cutoff: dt.datetime, dry_run: bool = False) -> dict
                 "handoffs_anonymised": _count(session, HandoffRecord, old_handoffs)}
     counts = {"transcript_lines": _deleted(session, TranscriptLine, TranscriptLine.at < cutoff),
               "notes": _deleted(session, Note, Note.at < cutoff), "handoffs_anonymised": 0}
-    for cid in session.scalars(select(HandoffRecord.conversation_id.distinct()).where(old_handoffs)).all():
+    for cid in session.scalars(select(HandoffRecord.conversation_id).distinct().where(old_handoffs)).all():
         counts["handoffs_anonymised"] += _anonymise(session, old_handoffs & (HandoffRecord.conversation_id == cid))
     return counts
 

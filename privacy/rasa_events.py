@@ -78,7 +78,7 @@ def expire(engine: Engine, cutoff_epoch: float, dry_run: bool = False) -> tuple[
             for start in range(0, len(old_ids), BATCH):
                 conn.execute(delete(events).where(events.c.id.in_(old_ids[start:start + BATCH])))
             # A conversation that spoke again during the scan keeps its tracker.
-            emptied -= set(conn.execute(select(events.c.sender_id.distinct())
+            emptied -= set(conn.execute(select(events.c.sender_id).distinct()
                                         .where(events.c.sender_id.in_(sorted(emptied)))).scalars())
     return len(old_ids), emptied
 
