@@ -35,11 +35,13 @@ SECRET_FIELDS = ("app_token",)
 LIVE_OWNERS = ("queued", "agent")
 
 
-class StoreUnavailable(Exception):
-    """A service holding part of the customer's data did not answer as it should."""
+class StoreUnavailable(HubError):
+    """A service holding part of the customer's data did not answer as it should (502). Both an export
+    and an erasure can simply be asked again."""
 
     def __init__(self, store: str, detail: str) -> None:
-        super().__init__(f"{store}: {detail}")
+        super().__init__(502, "store_unavailable", f"{store} 暂不可用，请稍后重试。The {store} store did not answer "
+                         f"as it should ({detail}); try again shortly (an export or erasure can be repeated).")
         self.store = store
 
 
@@ -147,7 +149,7 @@ class CustomerData:
                 response = await rasa.client.put(f"{rasa.base_url}/conversations/{cid}/tracker/events",
                                                   params={"include_events": "NONE"}, json=[])
             except httpx.HTTPError as exc:
-                raise StoreUnavailable("rasa_tracker", repr(exc)) from exc
+                raise StoreUnavailable("rasa_tracker", type(exc).__name__) from exc
             if response.status_code != 200:
                 raise StoreUnavailable("rasa_tracker", f"HTTP {response.status_code}")
         return len(cids)
@@ -157,7 +159,7 @@ class CustomerData:
         try:
             response = await self.policy.request(method, f"/v1/customers/{customer_id}/reminder-records")
         except httpx.HTTPError as exc:
-            raise StoreUnavailable("reminders", repr(exc)) from exc
+            raise StoreUnavailable("reminders", type(exc).__name__) from exc
         if response.status_code == 404:  # not a customer of the policy API: no reminders either
             return {}
         if response.status_code != 200:
@@ -169,7 +171,7 @@ class CustomerData:
         try:
             response = await self.voice.post(path, json={"call_ids": cids})
         except httpx.HTTPError as exc:
-            raise StoreUnavailable("voice", repr(exc)) from exc
+            raise StoreUnavailable("voice", type(exc).__name__) from exc
         if response.status_code != 200:
             raise StoreUnavailable("voice", f"HTTP {response.status_code}")
         return response.json()

@@ -8,7 +8,7 @@ must also come from the hub's own pages (`Origin` naming this host), else 403.""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
@@ -17,8 +17,8 @@ from fastapi.responses import JSONResponse
 from handoff import audit
 from handoff.api_routes import HubDep
 from handoff.auth import supervisor
-from handoff.customer_data import CustomerData, StoreUnavailable, export_document
-from handoff.errors import HubError, error_body
+from handoff.customer_data import CustomerData, export_document
+from handoff.errors import HubError
 from handoff.service import User
 from service_figures.settings import FigureSettings
 
@@ -53,21 +53,10 @@ def _checked(customer_id: str) -> str:
     return customer_id
 
 
-def _unavailable(exc: StoreUnavailable) -> JSONResponse:
-    body: dict[str, Any] = error_body("store_unavailable",
-                                      f"{exc.store} 暂不可用，请稍后重试。The {exc.store} store did not answer "
-                                      "as it should; try again shortly (an export or erasure can be repeated).")
-    body["store"] = exc.store
-    return JSONResponse(body, status_code=502)
-
-
 @router.get("/v1/customers/{customer_id}/export")
 async def export(customer_id: str, user: SupervisorDep, hub: HubDep, data: DataDep) -> JSONResponse:
     await audit.record(hub.records, user, audit.EXPORT, _checked(customer_id))
-    try:
-        outcome = await data.export(customer_id)
-    except StoreUnavailable as exc:
-        return _unavailable(exc)
+    outcome = await data.export(customer_id)
     return JSONResponse(export_document(outcome),
                         headers={"Content-Disposition": f'attachment; filename="customer-{customer_id}.json"'})
 
@@ -75,9 +64,6 @@ async def export(customer_id: str, user: SupervisorDep, hub: HubDep, data: DataD
 @router.post("/v1/customers/{customer_id}/erase", dependencies=[Depends(same_origin)])
 async def erase(customer_id: str, user: SupervisorDep, hub: HubDep, data: DataDep) -> JSONResponse:
     await audit.record(hub.records, user, audit.ERASE, _checked(customer_id))
-    try:
-        outcome = await data.erase(customer_id)
-    except StoreUnavailable as exc:
-        return _unavailable(exc)
+    outcome = await data.erase(customer_id)
     return JSONResponse({"customer_id": customer_id, "conversations": len(outcome.conversations),
                          "counts": outcome.counts})

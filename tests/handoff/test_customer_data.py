@@ -25,7 +25,7 @@ from privacy import rasa_events
 from tests import services
 from tests.conftest import Chat
 from tests.e2e.helpers import app_token, verify_by_phone
-from tests.handoff.clients import Agent, Customer, HubRun
+from tests.handoff.clients import Agent, Customer, HubRun, app_chat_hello
 from tests.handoff.conftest import start_hub  # noqa: F401  (fixture: a real hub per test)
 from tests.voice.conftest import voice_service
 from voice.security import new_call_id
@@ -55,13 +55,7 @@ def _reminder(database_url: str, customer_id: str, policy_number: str) -> None:
 def _verified_chat_with_a_person(hub: HubRun, agent: Agent, supervisor: Agent) -> str:
     customer = Customer(hub)
     try:
-        for text, expect in (("查一下我的保单", "验证身份"), ("13800138000", "后4位"), ("1234", "王芳")):
-            customer.send(text)
-            customer.event(lambda e, x=expect: e.get("sender") == "bot" and x in (e.get("text") or ""), 90, expect)
-        customer.send("转人工")
-        offer = agent.offer(timeout=90)
-        assert offer["customer_id"] == "C0001"
-        assert agent.accept(offer["request_id"]).status_code == 200
+        customer.verified_to_agent(agent)
         customer.send(ASKED)
         agent.event(lambda e: e.get("text") == ASKED, 15, "her question")
         assert agent.reply(customer.cid, "我来帮您查").status_code == 200
@@ -70,16 +64,6 @@ def _verified_chat_with_a_person(hub: HubRun, agent: Agent, supervisor: Agent) -
         supervisor.conversation(customer.cid)  # she watches the live chat
         assert agent.http.post(f"/api/console/conversations/{customer.cid}/close").status_code == 200
         return customer.cid
-    finally:
-        customer.close()
-
-
-def _app_chat(hub: HubRun, customer_id: str) -> None:
-    customer = Customer(hub, token=app_token(customer_id))
-    try:
-        customer.frames.wait_for(lambda f: f.get("type") == "auth_ok", 10, "auth_ok")
-        customer.send("你好")
-        customer.bot_reply(90)
     finally:
         customer.close()
 
@@ -112,7 +96,7 @@ def test_export_and_erase_one_customer_across_every_store(stack, start_hub, tmp_
             store.close()
             _reminder(stack.database_url, "C0001", "HL20240001")
             _reminder(stack.database_url, "C0002", "LF20230007")
-            _app_chat(hub, "C0002")
+            app_chat_hello(hub, app_token("C0002"))
             his_before = _export(supervisor, "C0002")
 
             mine = _export(supervisor, "C0001")

@@ -11,7 +11,7 @@ import httpx
 
 from tests import services
 from tests.e2e.helpers import app_token
-from tests.handoff.clients import Agent, Customer, HubRun
+from tests.handoff.clients import Agent, HubRun, app_chat_hello
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
 
 CUSTOMER = "C0002"
@@ -19,13 +19,7 @@ CUSTOMER = "C0002"
 
 def _customer_talked(hub: HubRun) -> None:  # noqa: F811
     """C0002 opens her app chat and says something: the hub and Rasa now hold her conversation."""
-    customer = Customer(hub, token=app_token(CUSTOMER))
-    try:
-        customer.frames.wait_for(lambda f: f.get("type") == "auth_ok", 10, "auth_ok")
-        customer.send("你好")
-        customer.bot_reply(90)
-    finally:
-        customer.close()
+    app_chat_hello(hub, app_token(CUSTOMER))
 
 
 def _supervisor_export(hub: HubRun) -> dict[str, Any]:  # noqa: F811
