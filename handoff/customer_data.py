@@ -119,18 +119,20 @@ class CustomerData:
         out.counts["voice"] = await self._voice("/calls/erase", cids) if self.voice else _not_configured()
         out.counts["reminders"] = await self._policy("DELETE", customer_id)
         out.counts["rasa_tracker"] = {"conversations": await self._forget_trackers(cids)}
-        out.counts["hub_live"] = {"keys": await self._erase_live(cids)}
+        rids = await self.hub.records.now(lambda s: customer_records.request_ids(s, cids))
+        out.counts["hub_live"] = {"keys": await self._erase_live(cids, rids)}
         out.counts["rasa_events"] = {"events": await asyncio.to_thread(rasa_events.erase, self.events, cids)}
         out.counts["hub"] = await self.hub.records.now(lambda s: customer_records.erase(s, cids))
         return out
 
-    async def _erase_live(self, cids: list[str]) -> int:
+    async def _erase_live(self, cids: list[str], rids: set[str]) -> int:
+        """The conversations' keys and their handoff requests' (the record's, and the latest one's)."""
         keys = self.hub.keys
+        latest = {rid for rid in [await self.hub.redis.hget(keys.conv(cid), "request_id") for cid in cids] if rid}
         names: list[str] = []
+        for rid in rids | latest:
+            names += [keys.request(rid), keys.offers(rid), keys.tried(rid)]
         for cid in cids:
-            rid = await self.hub.redis.hget(keys.conv(cid), "request_id")
-            if rid:
-                names += [keys.request(rid), keys.offers(rid), keys.tried(rid)]
             names += [keys.conv(cid), keys.log(cid), keys.msg_ids(cid), keys.bot_queue(cid), keys.offered(cid),
                       keys.bot_lock(cid)]
         async with self.hub.redis.pipeline(transaction=True) as pipe:

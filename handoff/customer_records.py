@@ -28,6 +28,12 @@ def conversations_of(session: Session, customer_id: str) -> set[str]:
                                .where(HandoffRecord.customer_id == customer_id)))
 
 
+def request_ids(session: Session, conversation_ids: Iterable[str]) -> set[str]:
+    """The handoff requests of these conversations (their live copies in Redis go with them)."""
+    return set(session.scalars(select(HandoffRecord.request_id)
+                               .where(HandoffRecord.conversation_id.in_(sorted(set(conversation_ids))))))
+
+
 def export(session: Session, conversation_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     cids = sorted(set(conversation_ids))
     handoffs = session.scalars(select(HandoffRecord).where(HandoffRecord.conversation_id.in_(cids))
