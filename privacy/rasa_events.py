@@ -45,8 +45,16 @@ def export(engine: Engine, conversation_ids: Iterable[str]) -> dict[str, list[di
     out: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as conn:
         for row in conn.execute(select(events).where(events.c.sender_id.in_(cids)).order_by(events.c.id)):
-            out.setdefault(row.sender_id, []).append(_load(row.data))
+            out.setdefault(row.sender_id, []).append(_without_credentials(_load(row.data)))
     return out
+
+
+def _without_credentials(event: dict[str, Any]) -> dict[str, Any]:
+    """An app token in a message's metadata is a credential, not the customer's data: never handed out."""
+    metadata = event.get("metadata")
+    if isinstance(metadata, dict) and "token" in metadata:
+        event["metadata"] = {k: v for k, v in metadata.items() if k != "token"}
+    return event
 
 
 def erase(engine: Engine, conversation_ids: Iterable[str]) -> int:
