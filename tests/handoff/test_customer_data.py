@@ -96,8 +96,11 @@ def test_export_and_erase_one_customer_across_every_store(stack, start_hub, tmp_
             store.close()
             _reminder(stack.database_url, "C0001", "HL20240001")
             _reminder(stack.database_url, "C0002", "LF20230007")
-            app_chat_hello(hub, app_token("C0002"))
+            his_token = app_token("C0002")
+            app_chat_hello(hub, his_token)
             his_before = _export(supervisor, "C0002")
+            assert "app-C0002" in his_before["conversations"] and his_before["counts"]["hub_live"]["messages"] >= 2
+            assert his_token not in _texts(his_before)  # a credential, not his data
 
             mine = _export(supervisor, "C0001")
             assert {chat_cid, call.sender, "app-C0001"} <= set(mine["conversations"])
