@@ -1,6 +1,7 @@
 """One customer's conversation data in every store, for a supervisor's export or erasure.
 
-Which conversations are the customer's: their app chat (`app-<customer id>`), every conversation whose
+Which conversations are the customer's: their app chat (`app-<customer id>`) and the chats they signed
+in to with their app token (a Redis set, as long as those conversations live), every conversation whose
 handoff named them (the hub's records), and every conversation in which the bot identified them (a
 `customer_id` slot event in Rasa's event broker; voice calls are Rasa conversations too). Then, per store:
 
@@ -72,7 +73,7 @@ class CustomerData:
         self.events.dispose()
 
     async def conversations(self, customer_id: str) -> list[str]:
-        found = {f"app-{customer_id}"}
+        found = {f"app-{customer_id}"} | await self.hub.redis.smembers(self.hub.keys.customer_conversations(customer_id))
         found |= await self.hub.records.now(lambda s: customer_records.conversations_of(s, customer_id))
         found |= await asyncio.to_thread(rasa_events.conversations_of, self.events, customer_id)
         return sorted(found)
@@ -121,6 +122,7 @@ class CustomerData:
         out.counts["rasa_tracker"] = {"conversations": await self._forget_trackers(cids)}
         rids = await self.hub.records.now(lambda s: customer_records.request_ids(s, cids))
         out.counts["hub_live"] = {"keys": await self._erase_live(cids, rids)}
+        await self.hub.redis.delete(self.hub.keys.customer_conversations(customer_id))
         out.counts["rasa_events"] = {"events": await asyncio.to_thread(rasa_events.erase, self.events, cids)}
         out.counts["hub"] = await self.hub.records.now(lambda s: customer_records.erase(s, cids))
         return out

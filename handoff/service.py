@@ -288,7 +288,12 @@ class Hub:
         """The insurer's app signed the customer in (the caller checked the token): it goes to Rasa with
         each message (never into the transcript), and the hub remembers whose it is, so a handoff
         names the customer the token proved, not one a caller claims."""
-        await self.redis.hset(self.keys.conv(cid), mapping={"app_token": token, "app_customer": customer_id})
+        index = self.keys.customer_conversations(customer_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.keys.conv(cid), mapping={"app_token": token, "app_customer": customer_id})
+            pipe.sadd(index, cid)
+            pipe.expire(index, self.settings.conversation_ttl_s)  # as long as the conversations it names
+            await pipe.execute()
 
     async def verified_customer(self, cid: str) -> str | None:
         """Who this conversation proved to be: the customer of a checked app token, else what the bot
