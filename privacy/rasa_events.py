@@ -17,6 +17,7 @@ metadata = MetaData()
 events = Table("events", metadata, Column("id", Integer, primary_key=True), Column("sender_id", String(255)),
                Column("data", Text))
 BATCH = 1000
+CREDENTIAL_KEYS = frozenset({"token", "app_token"})
 
 
 def _exists(engine: Engine) -> bool:
@@ -49,12 +50,14 @@ def export(engine: Engine, conversation_ids: Iterable[str]) -> dict[str, list[di
     return out
 
 
-def _without_credentials(event: dict[str, Any]) -> dict[str, Any]:
-    """An app token in a message's metadata is a credential, not the customer's data: never handed out."""
-    metadata = event.get("metadata")
-    if isinstance(metadata, dict) and "token" in metadata:
-        event["metadata"] = {k: v for k, v in metadata.items() if k != "token"}
-    return event
+def _without_credentials(value: Any) -> Any:
+    """An app token is a credential, not the customer's data: never handed out. It rides in a message's
+    metadata, and Rasa copies that metadata into the session's start (`session_started_metadata`)."""
+    if isinstance(value, dict):
+        return {k: _without_credentials(v) for k, v in value.items() if k not in CREDENTIAL_KEYS}
+    if isinstance(value, list):
+        return [_without_credentials(v) for v in value]
+    return value
 
 
 def erase(engine: Engine, conversation_ids: Iterable[str]) -> int:
