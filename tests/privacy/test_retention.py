@@ -8,10 +8,12 @@ import datetime as dt
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -98,8 +100,19 @@ def _event_senders(url: str) -> list[str]:
     return senders
 
 
-def test_retention_deletes_only_what_is_older_than_the_period(tmp_path: Path) -> None:
-    database_url, events_url = f"sqlite:///{tmp_path / 'policy.db'}", f"sqlite:///{tmp_path / 'events.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(the project's database, Rasa's event broker): two SQLite files as in `make run`, or one
+    PostgreSQL database for both as in docker-compose."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'policy.db'}", f"sqlite:///{tmp_path / 'events.db'}"
+    else:
+        with services.postgres_database("retention_test") as url:
+            yield url, url
+
+
+def test_retention_deletes_only_what_is_older_than_the_period(databases: tuple[str, str]) -> None:
+    database_url, events_url = databases
     services.seed(database_url)
     _records(database_url)
     _events(events_url)
