@@ -168,3 +168,26 @@ def test_export_and_erase_one_customer_across_every_store(stack, start_hub, tmp_
         finally:
             agent.close()
             supervisor.close()
+
+
+def test_erasure_waits_while_a_person_has_her_chat(stack, start_hub):  # noqa: F811
+    """Erasing a conversation an agent is answering would pull it from under them: refused (409) until
+    the chat is closed, and nothing is erased meanwhile."""
+    hub = start_hub(RASA_EVENTS_URL=stack.events_url)
+    agent, supervisor = Agent(hub, "agent1"), Agent(hub, "supervisor", available=False)
+    customer = Customer(hub, token=app_token("C0002"))
+    try:
+        customer.frames.wait_for(lambda f: f.get("type") == "auth_ok", 10, "auth_ok")
+        assert hub.handoff(customer.cid).status_code == 201
+        assert agent.accept(agent.offer()["request_id"]).status_code == 200
+        refused = supervisor.http.post("/v1/customers/C0002/erase", headers={"Origin": hub.url})
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "conversation_live"
+        assert customer.cid in _export(supervisor, "C0002")["conversations"]
+        assert agent.http.post(f"/api/console/conversations/{customer.cid}/close").status_code == 200
+        erased = supervisor.http.post("/v1/customers/C0002/erase", headers={"Origin": hub.url})
+        assert erased.status_code == 200, erased.text
+        assert _export(supervisor, "C0002")["counts"]["hub_live"] == {"conversations": 0, "messages": 0}
+    finally:
+        customer.close()
+        agent.close()
+        supervisor.close()

@@ -8,13 +8,20 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from tests import services
 from tests.e2e.helpers import app_token
 from tests.handoff.clients import Agent, HubRun, app_chat_hello
-from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
+from tests.handoff.conftest import start_hub  # noqa: F401  (fixture: a real hub per test)
 
 CUSTOMER = "C0002"
+
+
+@pytest.fixture
+def hub(stack, start_hub) -> HubRun:  # noqa: F811
+    """A hub that finds conversations in this run's Rasa event broker."""
+    return start_hub(RASA_EVENTS_URL=stack.events_url)
 
 
 def _customer_talked(hub: HubRun) -> None:  # noqa: F811
