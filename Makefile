@@ -75,7 +75,7 @@ voice-slips: venvs
 # Delete conversation data older than RETENTION_DAYS (default 180) from every store (privacy/retention.py);
 # DRY_RUN=1 only counts. make run's secrets, when present, let it empty Rasa's trackers too.
 retention: venvs
-	if [ -f var/secrets.env ]; then set -a; . var/secrets.env; set +a; fi; \
+	if [ -f "$${DESK_VAR_DIR:-var}/secrets.env" ]; then set -a; . "$${DESK_VAR_DIR:-var}/secrets.env"; set +a; fi; \
 	$(APP_VENV)/bin/python -m privacy.retention $(if $(DRY_RUN),--dry-run)
 
 lint: venvs
