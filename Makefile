@@ -13,7 +13,7 @@ RASA_VENV := .venv-rasa
 APP_VENV := .venv
 RASA_PKGS := --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 
-.PHONY: run test bench simulate lint prereqs venvs train seed clean voice-testset voice-testset-rebuild voice-hashes voice-slips
+.PHONY: run test bench simulate lint prereqs venvs train seed clean retention voice-testset voice-testset-rebuild voice-hashes voice-slips
 
 # What the machine must have (Python 3.11, disk, Debian packages, Redis; PostgreSQL for tests), checked before
 # the long steps; missing Debian packages are installed. `make test` also asks for the test-only ones.
@@ -71,6 +71,12 @@ voice-hashes: venvs
 # (voice/slip_mining.py, about 20 minutes); writes voice/data/zh_heard_slips.json, which is committed.
 voice-slips: venvs
 	$(APP_VENV)/bin/python -m voice.slip_mining
+
+# Delete conversation data older than RETENTION_DAYS (default 180) from every store (privacy/retention.py);
+# DRY_RUN=1 only counts. make run's secrets, when present, let it empty Rasa's trackers too.
+retention: venvs
+	if [ -f "$${DESK_VAR_DIR:-var}/secrets.env" ]; then set -a; . "$${DESK_VAR_DIR:-var}/secrets.env"; set +a; fi; \
+	$(APP_VENV)/bin/python -m privacy.retention $(if $(DRY_RUN),--dry-run)
 
 lint: venvs
 	$(APP_VENV)/bin/ruff check .

@@ -18,6 +18,7 @@ from handoff import (
     chat_routes,
     chat_sessions,
     console_routes,
+    customer_routes,
     external_routes,
     figures_routes,
     socketio_routes,
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await router.stop()
+            if getattr(app.state, "customer_data", None) is not None:
+                await app.state.customer_data.close()
             await hub.bus.stop()
             await hub.close()
             await records.stop()
@@ -77,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(external_routes.router)
     app.include_router(chat_routes.router)
     app.include_router(console_routes.router)
+    app.include_router(customer_routes.router)
     app.include_router(socketio_routes.router)
     app.include_router(figures_routes.router)
     app.mount("/static", StaticFiles(directory=chat_routes.STATIC), name="static")

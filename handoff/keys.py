@@ -37,6 +37,10 @@ class Keys:
         """Conversations with customer messages the bot has yet to answer (survives a restart)."""
         return f"{self.prefix}:botpending"
 
+    def customer_conversations(self, customer_id: str) -> str:
+        """The conversations an app customer signed in to (her export and erasure find them here)."""
+        return f"{self.prefix}:cust:{customer_id}:convs"
+
     def request(self, rid: str) -> str:
         return f"{self.prefix}:r:{rid}"
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import redis.asyncio as aioredis
 
-from handoff import offered, relay_once
+from handoff import audit, offered, relay_once
 from handoff.errors import HubError
 from handoff.events import EventBus
 from handoff.policy_context import PolicyContext
@@ -314,7 +314,12 @@ class Hub:
         """The insurer's app signed the customer in (the caller checked the token): it goes to Rasa with
         each message (never into the transcript), and the hub remembers whose it is, so a handoff
         names the customer the token proved, not one a caller claims."""
-        await self.redis.hset(self.keys.conv(cid), mapping={"app_token": token, "app_customer": customer_id})
+        index = self.keys.customer_conversations(customer_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.keys.conv(cid), mapping={"app_token": token, "app_customer": customer_id})
+            pipe.sadd(index, cid)
+            pipe.expire(index, self.settings.conversation_ttl_s)  # as long as the conversations it names
+            await pipe.execute()
 
     async def verified_customer(self, cid: str) -> str | None:
         """Who this conversation proved to be: the customer of a checked app token, else what the bot
@@ -461,6 +466,8 @@ class Hub:
     async def conversation_view(self, cid: str, user: User) -> dict[str, Any]:
         conv = await self.can_see(cid, user)
         req = await self.state.request(conv["request_id"])
+        if user.is_supervisor and conv.get("agent") != user.username:  # watching someone else's chat
+            await audit.record(self.records, user, audit.WATCH, req.get("customer_id"), cid)
         entries = await self.state.log_after(cid, 0)
         return {"conversation_id": cid, "owner": conv.get("owner"), "agent": conv.get("agent"),
                 "agent_name": conv.get("agent_name"), "language": conv.get("language") or req.get("language"),

@@ -38,6 +38,9 @@ class Settings:
     # Rasa's HTTP API token (HS256) and its channel's body signature (service_auth.rasa_auth).
     rasa_jwt_secret: str = field(default_factory=lambda: os.environ.get("RASA_JWT_SECRET", ""))
     rasa_channel_secret: str = field(default_factory=lambda: os.environ.get("RASA_CHANNEL_SECRET", ""))
+    # The voice gateway's call transcripts, for a customer's export and erasure (handoff/customer_data.py).
+    voice_url: str = field(default_factory=lambda: os.environ.get("VOICE_URL", "").rstrip("/"))
+    voice_api_key: str = field(default_factory=lambda: os.environ.get("VOICE_API_KEY", ""))
     reservation_s: float = field(default_factory=lambda: _float("HANDOFF_RESERVATION_S", 10))
     escalate_s: float = field(default_factory=lambda: _float("HANDOFF_ESCALATE_S", 30))
     session_ttl_s: int = field(default_factory=lambda: int(_float("HANDOFF_SESSION_TTL_S", 8 * 3600)))

@@ -19,6 +19,7 @@ from policy_api.middleware import BodySizeLimitMiddleware
 from policy_api.payments import SimulatedGateway
 from policy_api.routers import (
     claims,
+    customer_data,
     customers,
     documents,
     health,
@@ -92,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     for module in (identity, customers, policies, portfolio, premiums, payments, claims, documents, knowledge,
-                   outreach):
+                   outreach, customer_data):
         app.include_router(module.router, prefix="/v1")
     app.include_router(pay.router)
     return app

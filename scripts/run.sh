@@ -24,6 +24,9 @@ export POLICY_API_URL="${POLICY_API_URL:-http://127.0.0.1:$POLICY_API_PORT}"
 export HANDOFF_HUB_URL="${HANDOFF_HUB_URL:-http://127.0.0.1:$HANDOFF_PORT/api/handoffs}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 export OUTREACH_HUB_URL="${OUTREACH_HUB_URL:-http://127.0.0.1:$HANDOFF_PORT}"
+# The hub reaches the call transcripts and Rasa's event record for a customer's export and erasure.
+export VOICE_URL="${VOICE_URL:-http://127.0.0.1:$VOICE_PORT}"
+export RASA_EVENTS_URL="${RASA_EVENTS_URL:-sqlite:///$DESK_VAR_DIR/rasa-events.db}"
 # Two hub processes (state and events are in Redis): a burst of handoffs gets both cores.
 export HANDOFF_WORKERS="${HANDOFF_WORKERS:-2}"
 # Quick failures in a row before supervisord gives up on a service (it waits 1 s, 2 s, ... between them).

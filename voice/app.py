@@ -31,6 +31,7 @@ from observability.context import bind
 from observability.metrics import instrument
 from observability.requests import RequestIdMiddleware
 from service_auth.rasa_auth import RasaAuth
+from voice import customer_routes
 from voice import media_streams as ms
 from voice.asr import SpeechRecognizer
 from voice.assistant import Assistant, AssistantUnavailable
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Insurance desk voice gateway", lifespan=lifespan)
     app.state.settings = settings = settings or Settings()
     app.state.signature = CarrierSignature(settings.twilio_auth_token, settings.public_url)
+    app.include_router(customer_routes.router)
 
     @app.get("/health")
     async def health(request: Request) -> dict[str, Any]:

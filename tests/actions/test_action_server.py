@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, Iterator
@@ -120,6 +121,7 @@ def test_identity_form_accepts_the_right_answer(actions_url):
 def test_verified_customer_token_is_refreshed_on_use(actions_url):
     """Verification lapses after 30 idle minutes: each use stores the token the API refreshed."""
     slots = verified_c0001()
+    time.sleep(1.1)  # tokens carry whole seconds: one refreshed in the second it was issued is the same token
     result = call(actions_url, "action_handle_request", "我的保单", "query_policy", slots)
     assert slots_set(result)["customer_token"] not in (None, slots["customer_token"])
 

@@ -62,8 +62,9 @@ def slow_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 def test_claim_retried_after_a_timeout_is_filed_once(slow_actions) -> None:
     actions_url, api_url = slow_actions
     claims_url = f"{api_url}/v1/customers/C0001/claims"
-    before = httpx.get(claims_url, headers={"X-API-Key": services.API_KEY}, timeout=10).json()["claims"]
-    slots = {"language": "zh", "verified": True, "customer_id": "C0001", "claim_policy_number": "HL20240001",
+    before = httpx.get(claims_url, headers=services.customer_headers("C0001"), timeout=10).json()["claims"]
+    slots = {"language": "zh", "verified": True, "customer_id": "C0001",
+             "customer_token": services.customer_token("C0001", "claim-retry"), "claim_policy_number": "HL20240001",
              "claim_incident_date": (date.today() - timedelta(days=2)).isoformat(), "claim_amount": 800.0,
              "claim_description": "发烧门诊"}
     tracker = {"sender_id": "claim-retry", "slots": slots, "paused": False, "followup_action": None,
@@ -75,7 +76,7 @@ def test_claim_retried_after_a_timeout_is_filed_once(slow_actions) -> None:
         "next_action": "action_submit_claim", "sender_id": "claim-retry", "tracker": tracker,
         "domain": DOMAIN, "version": "3.6.2"})
     assert response.status_code == 200, response.text
-    after = httpx.get(claims_url, headers={"X-API-Key": services.API_KEY}, timeout=10).json()["claims"]
+    after = httpx.get(claims_url, headers=services.customer_headers("C0001"), timeout=10).json()["claims"]
     # Two attempts with one key, one claim filed, and the customer told its number.
     keys = SlowFirstClaim.claim_keys
     assert len(keys) == 2 and keys[0] == keys[1] and keys[0].startswith("claim-"), keys

@@ -154,6 +154,21 @@ class Customer:
         self.frames.ws.send(json.dumps({"type": "message", "text": text, "client_msg_id": msg_id}))
         return msg_id
 
+    def verify_with_bot(self) -> None:
+        """王芳 (C0001) proves who she is to the bot: her phone, then the last 4 of her ID number."""
+        for text, expect in (("查一下我的保单", "验证身份"), ("13800138000", "后4位"), ("1234", "王芳")):
+            self.send(text)
+            self.event(lambda e, x=expect: e.get("sender") == "bot" and x in (e.get("text") or ""), 90, expect)
+
+    def verified_to_agent(self, agent: Agent) -> dict[str, Any]:
+        """王芳 verifies, asks for a person; the agent gets the offer, naming her, and accepts it."""
+        self.verify_with_bot()
+        self.send("转人工")
+        offer = agent.offer(timeout=90)
+        assert offer["customer_id"] == "C0001"
+        assert agent.accept(offer["request_id"]).status_code == 200
+        return offer
+
     def send_raw(self, raw: str | bytes) -> None:
         self.frames.ws.send(raw)
 
@@ -175,6 +190,17 @@ class Customer:
 
     def close(self) -> None:
         self.frames.close()
+
+
+def app_chat_hello(hub: HubRun, token: str) -> None:
+    """A customer signed in to the app opens her chat with her token and says hello; the bot answers."""
+    customer = Customer(hub, token=token)
+    try:
+        customer.frames.wait_for(lambda f: f.get("type") == "auth_ok", 10, "auth_ok")
+        customer.send("你好")
+        customer.bot_reply(90)
+    finally:
+        customer.close()
 
 
 class Agent:

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 import httpx
 from policy_api_testkit import error_code
 
+from tests import services
+
 
 def _claim(**overrides: object) -> dict:
     return {"customer_id": "C0001", "policy_number": "HL20240001",
@@ -62,7 +64,8 @@ def test_keys_are_scoped_per_customer(client: httpx.Client) -> None:
 
 def test_concurrent_requests_with_one_key_file_one_claim(client: httpx.Client) -> None:
     before = _claim_numbers(client)
-    headers = {**client.headers, "Idempotency-Key": "claim-test-race-0001"}
+    headers = {**client.headers, "X-Customer-Token": services.customer_token("C0001"),
+               "Idempotency-Key": "claim-test-race-0001"}
 
     def post(_: int) -> httpx.Response:
         return httpx.post(f"{client.base_url}/v1/claims", json=_claim(), headers=headers, timeout=30)

@@ -34,13 +34,7 @@ def test_customer_verified_by_the_bot_is_shown_verified(stack, hub):  # noqa: F8
     agent = Agent(hub, "agent1")
     customer = Customer(hub)
     try:
-        for text, expect in (("查一下我的保单", "验证身份"), ("13800138000", "后4位"), ("1234", "王芳")):
-            customer.send(text)
-            customer.event(lambda e, x=expect: e.get("sender") == "bot" and x in (e.get("text") or ""), 90, expect)
-        customer.send("转人工")
-        offer = agent.offer(timeout=90)
-        assert offer["customer_id"] == "C0001"
-        assert agent.accept(offer["request_id"]).status_code == 200
+        customer.verified_to_agent(agent)
         data = agent.http.get("/api/console/customers/C0001", params={"conversation_id": customer.cid})
         assert data.status_code == 200 and data.json()["profile"]["phone_masked"] == "138****8000"
     finally:

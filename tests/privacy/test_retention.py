@@ -1,0 +1,151 @@
+"""The retention command (`python -m privacy.retention`, a real process) on databases holding
+conversation data from 200 days ago and from today: it deletes the old data from every store and
+only that, counts the same in a dry run without deleting, and finds nothing more on a second run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from handoff.models import HandoffRecord, HubBase, Note, TranscriptLine
+from outreach.models import OptOut, Reminder, ReminderDelivery, SmsOutbox
+from policy_api.db import make_engine
+from privacy import rasa_events
+from tests import services
+from voice import transcripts as voice_tables
+
+NOW = dt.datetime.now(dt.UTC)
+OLD = NOW - dt.timedelta(days=200)
+
+
+def _events(url: str) -> None:
+    engine = make_engine(url)
+    rasa_events.metadata.create_all(engine)
+    rows = [("old-conv", OLD, "user", "我的旧问题"), ("old-conv", OLD, "bot", "旧回答"),
+            ("mixed-conv", OLD, "user", "半年前"), ("mixed-conv", NOW, "user", "今天"),
+            ("new-conv", NOW, "user", "新问题")]
+    with engine.begin() as conn:
+        conn.execute(rasa_events.events.insert(), [
+            {"sender_id": sender, "data": json.dumps({"event": kind, "timestamp": at.timestamp(), "text": text},
+                                                     ensure_ascii=False)} for sender, at, kind, text in rows])
+    engine.dispose()
+
+
+def _records(url: str) -> None:
+    """The hub's, the voice gateway's and the reminder tables, one old and one new row each."""
+    engine = make_engine(url)
+    HubBase.metadata.create_all(engine)
+    voice_tables.metadata.create_all(engine)
+    with Session(engine) as session:
+        for tag, at in (("old", OLD), ("new", NOW)):
+            session.add(HandoffRecord(request_id=f"r-{tag}", conversation_id=f"{tag}-conv", reason="request",
+                                      language="zh", channel="chat", customer_id="C0001",
+                                      summary=[{"speaker": "customer", "text": "转人工"}], created_at=at, csat=5))
+            session.add(TranscriptLine(conversation_id=f"{tag}-conv", seq=1, sender="customer", text="你好", at=at))
+            session.add(Note(request_id=f"r-{tag}", conversation_id=f"{tag}-conv", author="agent1", text="回电",
+                             at=at))
+            reminder = Reminder(customer_id="C0001", kind="premium", ref=f"{tag}-1", step=7,
+                                policy_number="HL20240001", due_date=at.date(), amount=Decimal("100.00"),
+                                language="zh", created_at=at)
+            reminder.deliveries = [ReminderDelivery(channel="sms", status="sent", created_at=at, updated_at=at)]
+            session.add(reminder)
+            session.flush()
+            session.add(SmsOutbox(idempotency_key=f"reminder-{reminder.id}-sms", phone="13800138000",
+                                  text="保费提醒", created_at=at))
+        session.add(OptOut(customer_id="C0001", channels="sms", source="sms", detail="138****8000", created_at=OLD))
+        session.commit()
+    with engine.begin() as conn:
+        for tag, at in (("old", OLD), ("new", NOW)):
+            conn.execute(voice_tables.calls.insert().values(call_id=f"voice-{tag}", started_at=at))
+            conn.execute(voice_tables.turns.insert(), [
+                {"call_id": f"voice-{tag}", "seq": n, "speaker": "caller", "source": "speech", "text": "喂", "at": at}
+                for n in (1, 2)])
+    engine.dispose()
+
+
+def _retention(env: dict[str, str], *args: str) -> dict[str, Any]:
+    result = subprocess.run([services.APP_PYTHON, "-m", "privacy.retention", "--json", *args], cwd=services.ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["counts"]
+
+
+def _rows(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        counts = {model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+                  for model in (TranscriptLine, Note, Reminder, ReminderDelivery, SmsOutbox, OptOut)}
+        counts["handoffs_named"] = session.scalar(select(func.count()).select_from(HandoffRecord)
+                                                  .where(HandoffRecord.customer_id.is_not(None))) or 0
+        counts["voice_turns"] = session.scalar(select(func.count()).select_from(voice_tables.turns)) or 0
+    engine.dispose()
+    return counts
+
+
+def _event_senders(url: str) -> list[str]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        senders = sorted(conn.execute(select(rasa_events.events.c.sender_id)).scalars())
+    engine.dispose()
+    return senders
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(the project's database, Rasa's event broker): two SQLite files as in `make run`, or one
+    PostgreSQL database for both as in docker-compose."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'policy.db'}", f"sqlite:///{tmp_path / 'events.db'}"
+    else:
+        with services.postgres_database("retention_test") as url:
+            yield url, url
+
+
+def test_retention_deletes_only_what_is_older_than_the_period(databases: tuple[str, str]) -> None:
+    database_url, events_url = databases
+    services.seed(database_url)
+    _records(database_url)
+    _events(events_url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RASA_")}
+    env.update({"DATABASE_URL": database_url, "RASA_EVENTS_URL": events_url, "RETENTION_DAYS": "180"})
+    before, senders = _rows(database_url), _event_senders(events_url)
+
+    expected = {"rasa_events": {"events": 3},
+                "hub": {"transcript_lines": 1, "notes": 1, "handoffs_anonymised": 1},
+                "voice": {"calls": 1, "turns": 2}, "reminders": {"reminders": 1, "deliveries": 1, "sms": 1}}
+    dry = _retention(env, "--dry-run")
+    assert {k: dry[k] for k in expected} == expected
+    assert dry["rasa_tracker"] == {"conversations": 1}  # old-conv has nothing left after the period
+    assert _rows(database_url) == before and _event_senders(events_url) == senders  # nothing deleted
+
+    done = _retention(env)
+    assert {k: done[k] for k in expected} == expected
+    assert "skipped" in done["rasa_tracker"]  # no Rasa credentials given: said, not silently ignored
+    after = _rows(database_url)
+    assert after == {**before, "hub_transcripts": 1, "hub_notes": 1, "reminders": 1, "reminder_deliveries": 1,
+                     "sms_outbox": 1, "handoffs_named": 1, "voice_turns": 2}
+    assert after["reminder_opt_outs"] == 1  # the customer's opt-out outlives the period
+    assert _event_senders(events_url) == ["mixed-conv", "new-conv"]
+
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        old = session.get(HandoffRecord, "r-old")
+        new = session.get(HandoffRecord, "r-new")
+        assert old is not None and new is not None
+        assert old.customer_id is None and old.summary == [] and old.conversation_id.startswith("erased-")
+        assert old.csat == 5  # the figures still count it
+        assert new.customer_id == "C0001" and new.conversation_id == "new-conv"
+    engine.dispose()
+
+    again = _retention(env)
+    assert all(not any(v for k, v in figures.items() if k != "skipped") for figures in again.values()), again
