@@ -70,7 +70,8 @@ def test_reminder_id_of_another_customer_in_his_app_chat_shows_nothing_of_hers(s
     # With the hub's key (leaked, or a confused service): her reminder id into his app conversation.
     refused = external(hub.url, cid, reminders["C0001"], services.HUB_KEY)
     assert refused.status_code == 502 and refused.json()["error"]["code"] == "bot_no_reply", refused.text
-    assert slots(stack, cid).get("reminder_customer") is None and slots(stack, cid).get("reminder_policy") is None
+    # (His own earlier reminders may be in his tracker: other tests deliver them into the same app chat.)
+    assert slots(stack, cid).get("reminder_customer") != "C0001" and slots(stack, cid).get("reminder_policy") != HER_POLICY
 
     # The legitimate reminder: his own, in his own app chat; he sees his, and nothing of hers.
     assert external(hub.url, cid, reminders["C0002"], services.HUB_KEY).status_code == 200
