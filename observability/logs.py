@@ -4,15 +4,22 @@ service, logger, message and the ids of what the line is about (observability.co
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
 from observability import context
 
+# Seven digits in a row (spaces, dashes or dots between them allowed): only such lines can hold a phone,
+# ID or card number, so only they pay for the masking pipeline.
+_MAYBE_PERSONAL_NUMBER = re.compile(r"\d(?:[\s.\-]?\d){6}")
+
 
 class _ContextIds(logging.Filter):
-    """Adds the bound conversation/call/request ids and the service name to every record."""
+    """Adds the bound conversation/call/request ids and the service name to every record, and masks
+    phone, ID and card numbers in its message (privacy.numbers), whoever wrote it."""
 
     def __init__(self, service: str) -> None:
         super().__init__()
@@ -21,15 +28,22 @@ class _ContextIds(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.service = self.service
         record.__dict__.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
+        message = record.getMessage()
+        if _MAYBE_PERSONAL_NUMBER.search(message):
+            from privacy.numbers import mask_text  # spaCy loads only in a process that logs such a line
+
+            masked = mask_text(message)
+            if masked != message:
+                record.msg, record.args = masked, None
         for name, value in context.current().items():
             if not hasattr(record, name):
                 setattr(record, name, value)
         return True
 
 
-def configure(service: str, level: int = logging.INFO) -> None:
+def configure(service: str, level: int = logging.INFO, stream: TextIO | None = None) -> None:
     """Route every logger (ours, uvicorn's, sanic's, Rasa SDK's) to one JSON handler on stderr."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter("{asctime}{levelname}{service}{name}{message}", style="{",
                                        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
                                        json_ensure_ascii=False))
