@@ -28,6 +28,7 @@ from handoff.errors import HubError
 from handoff.service import Hub
 from handoff.settings import ROOT
 from observability.context import bind
+from handoff.web_security import over_tls
 
 STATIC = ROOT / "handoff" / "static"
 router = APIRouter()
@@ -60,7 +61,8 @@ async def chat_session(request: Request, response: Response, hub: HubDep,
         return {"conversation_id": cid, "resumed": True}
     cid, cookie = chat_sessions.mint(hub.chat_key)
     response.headers["Set-Cookie"] = chat_sessions.set_cookie_header(cookie, hub.settings.conversation_ttl_s,
-                                                                     hub.settings.cookie_secure)
+                                                                     hub.settings.cookie_secure
+                                                                     or over_tls(request.scope))
     response.headers["Cache-Control"] = "no-store"
     return {"conversation_id": cid, "resumed": False}
 

@@ -18,6 +18,7 @@ from handoff.chat_routes import STATIC, Socket
 from handoff.errors import HubError
 from handoff.records import _pct
 from handoff.service import Hub, User
+from handoff.web_security import over_tls
 
 router = APIRouter()
 UserDep = Annotated[User, Depends(current_user)]
@@ -65,7 +66,7 @@ async def login(body: LoginIn, request: Request, response: Response, hub: HubDep
     await hub.state.register_agent(record)
     token = await hub.state.new_session(record.username)
     response.set_cookie(COOKIE, token, max_age=hub.settings.session_ttl_s, httponly=True, samesite="lax",
-                        secure=hub.settings.cookie_secure, path="/")
+                        secure=hub.settings.cookie_secure or over_tls(request.scope), path="/")
     return {"username": record.username, "display_name": record.display_name, "role": record.role}
 
 

@@ -24,6 +24,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from handoff import chat_sessions
 from handoff.errors import HubError
 from handoff.service import Hub
+from handoff.web_security import over_tls
 
 router = APIRouter()
 PING_INTERVAL_S = 25
@@ -48,7 +49,7 @@ async def socketio(websocket: WebSocket) -> None:
     if cid is None:
         cid, cookie = chat_sessions.mint(hub.chat_key, chat_sessions.SOCKETIO_PREFIX)
         headers.append((b"set-cookie", chat_sessions.set_cookie_header(
-            cookie, hub.settings.conversation_ttl_s, hub.settings.cookie_secure).encode()))
+            cookie, hub.settings.conversation_ttl_s, hub.settings.cookie_secure or over_tls(websocket.scope)).encode()))
     await websocket.accept(headers=headers)
     send_lock = asyncio.Lock()
 
