@@ -87,6 +87,11 @@ class Socket:
 
 @router.websocket("/ws/chat/{cid}")
 async def chat_socket(websocket: WebSocket, cid: str, last_seq: int = 0) -> None:
+    with contextlib.suppress(WebSocketDisconnect):  # a customer gone mid-replay is no error of ours
+        await _chat_socket(websocket, cid, last_seq)
+
+
+async def _chat_socket(websocket: WebSocket, cid: str, last_seq: int) -> None:
     hub: Hub = websocket.app.state.hub
     await websocket.accept()
     socket = Socket(websocket)
@@ -131,8 +136,8 @@ async def _app_customer_signed_in(hub: Hub, cid: str, socket: Socket, wait_s: fl
     try:
         raw = await asyncio.wait_for(socket.websocket.receive_text(), wait_s)
         frame = json.loads(raw)
-    except (TimeoutError, WebSocketDisconnect, ValueError, KeyError, RuntimeError):
-        return False
+    except (TimeoutError, WebSocketDisconnect, ValueError, KeyError, RuntimeError, RecursionError):
+        return False  # RecursionError: JSON nested deeper than the parser goes
     if not isinstance(frame, dict) or frame.get("type") != "auth":
         return False
     if not token_opens(cid, frame.get("token"), hub.settings.app_jwt_secret):
@@ -185,7 +190,7 @@ async def _read(hub: Hub, cid: str, socket: Socket) -> None:
             frame = json.loads(raw)
             if not isinstance(frame, dict):
                 raise ValueError
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
             await socket.error("malformed_frame", "The frame is not a JSON object.")
             continue
         try:

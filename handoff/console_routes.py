@@ -214,6 +214,11 @@ async def overview(user: SupervisorDep, hub: HubDep) -> dict[str, Any]:
 
 @router.websocket("/ws/console")
 async def console_socket(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):  # an agent gone mid-greeting is no error of ours
+        await _console_socket(websocket)
+
+
+async def _console_socket(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
     await websocket.accept()
     socket = Socket(websocket)
@@ -250,7 +255,7 @@ async def _console_read(websocket: WebSocket, socket: Socket) -> None:
         raw = message.get("text") or ""
         try:
             frame = json.loads(raw) if len(raw) < 4096 else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
             frame = None
         if isinstance(frame, dict) and frame.get("type") == "ping":
             await socket.send({"type": "pong"})

@@ -105,7 +105,7 @@ async def _ping(send: Any) -> None:
 async def _event(hub: Hub, body: str, session: dict[str, Any], emit: Any) -> None:
     try:
         name, data = json.loads(body)[:2]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
         await emit("error", {"code": "malformed_frame", "message": "Not a socket.io event."})
         return
     data = data if isinstance(data, dict) else {}
