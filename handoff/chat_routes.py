@@ -150,7 +150,8 @@ async def _app_customer_signed_in(hub: Hub, cid: str, socket: Socket, wait_s: fl
 async def _push(hub: Hub, cid: str, socket: Socket, sub: Any, sent: list[int]) -> None:
     while True:
         try:
-            event = await asyncio.wait_for(sub.queue.get(), 5.0)
+            async with asyncio.timeout(5.0):  # not wait_for: on 3.11 it can swallow the socket's cancel
+                event = await sub.queue.get()
         except TimeoutError:
             event = None
         if sub.overflowed:

@@ -268,7 +268,8 @@ async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any
     checked = time.monotonic()
     while True:
         try:
-            event = await asyncio.wait_for(sub.queue.get(), 5.0)
+            async with asyncio.timeout(5.0):  # not wait_for: on 3.11 it can swallow the socket's cancel
+                event = await sub.queue.get()
         except TimeoutError:
             event = None
         if time.monotonic() - checked > 15:  # a session that expired or was signed out ends the socket
