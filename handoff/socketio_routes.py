@@ -42,6 +42,11 @@ def bot_uttered(entry: dict[str, Any]) -> dict[str, Any]:
 
 @router.websocket("/socket.io/")
 async def socketio(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):  # a widget gone before its handshake is no error of ours
+        await _socketio(websocket)
+
+
+async def _socketio(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
     eio = websocket.query_params.get("EIO", "4")
     cid = chat_sessions.cookie_conversation(hub.chat_key, websocket.cookies.get(chat_sessions.COOKIE))
