@@ -8,11 +8,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import redis
+import pytest
 
 from handoff.seed import seed
 from tests.handoff.clients import HubRun
-from tests.services import free_port
+from tests.services import LOG_DIR, drop_redis_prefix, free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing answers
@@ -31,7 +31,16 @@ def hub_without_bot(workdir: Path, **env: str) -> Iterator[HubRun]:
         yield run
     finally:
         run.stop()
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}:*", count=500):
-            client.delete(key)
-        client.close()
+        drop_redis_prefix(prefix, REDIS_URL)
+
+
+def hub_log(run: HubRun) -> str:
+    """What the hub process wrote (tests/services.py keeps each service's output)."""
+    return (LOG_DIR / f"hub_{run.prefix}_{run.port}.log").read_text(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubRun]:
+    """A hub of the test module's own (import this fixture into the module)."""
+    with hub_without_bot(tmp_path_factory.mktemp("hub")) as run:
+        yield run

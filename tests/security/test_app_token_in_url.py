@@ -7,7 +7,6 @@ every hub route before anything reads it, and the app hands the token over in th
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -16,24 +15,13 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from tests.e2e.helpers import app_token
-from tests.handoff.clients import HubRun
-from tests.security.standalone_hub import hub_without_bot
-from tests.services import LOG_DIR
+from tests.security.standalone_hub import hub, hub_log  # noqa: F401  (fixture: a hub of this module's own)
 
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubRun]:
-    with hub_without_bot(tmp_path_factory.mktemp("token-in-url")) as run:
-        yield run
 
-
-def hub_log(hub: HubRun) -> str:
-    return (LOG_DIR / f"hub_{hub.prefix}_{hub.port}.log").read_text(errors="replace")
-
-
-def test_app_token_in_a_url_is_refused(hub):
+def test_app_token_in_a_url_is_refused(hub):  # noqa: F811
     token = app_token("C0001")
     for method, path in (("GET", f"/chat?token={token}"), ("GET", f"/chat?c=app-C0001&token={token}"),
                          ("POST", f"/api/chat/session?token={token}"), ("GET", f"/?token={token}")):
@@ -54,7 +42,7 @@ def test_app_token_in_a_url_is_refused(hub):
         assert '"auth_ok"' in ws.recv(timeout=10)
 
 
-def test_chat_page_takes_the_token_from_the_fragment_and_forgets_it(hub):
+def test_chat_page_takes_the_token_from_the_fragment_and_forgets_it(hub):  # noqa: F811
     """Also the chat page under the hub's CSP in a real browser: it runs, nothing is blocked."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian chromium is missing: apt-get install chromium fonts-wqy-microhei (.ci/run does it)")

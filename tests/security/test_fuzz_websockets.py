@@ -22,7 +22,7 @@ import pytest
 
 from tests.handoff.clients import Agent, Customer, HubRun, recv_event
 from tests.security.fuzz_frames import ONE_MB, FuzzSocket, malformed
-from tests.security.standalone_hub import NOWHERE, hub_without_bot
+from tests.security.standalone_hub import NOWHERE, hub, hub_log  # noqa: F401  (fixture: a hub of this module's own)
 from tests.services import LOG_DIR
 from tests.voice.conftest import VoiceService, twilio_token, voice_service
 
@@ -37,15 +37,6 @@ CHAT_FRAMES = [{"type": "message", "text": "你好", "client_msg_id": "m1"}, {"t
 CONSOLE_FRAMES = [{"type": "ping"}]
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubRun]:
-    with hub_without_bot(tmp_path_factory.mktemp("fuzz-hub")) as run:
-        yield run
-
-
-def hub_log(hub: HubRun) -> str:
-    return (LOG_DIR / f"hub_{hub.prefix}_{hub.port}.log").read_text(errors="replace")
-
 
 def fuzz(socket: FuzzSocket, rng: random.Random, shapes: list[dict], frames: int = FRAMES) -> int:
     """Send `frames` malformed frames; the number the server took without closing the connection."""
@@ -54,12 +45,12 @@ def fuzz(socket: FuzzSocket, rng: random.Random, shapes: list[dict], frames: int
     return kept
 
 
-def assert_hub_healthy(hub: HubRun) -> None:
-    assert httpx.get(f"{hub.url}/health", timeout=10).json()["status"] == "ok"
-    assert "Traceback" not in hub_log(hub), hub_log(hub)[-3000:]
+def assert_hub_healthy(run: HubRun) -> None:
+    assert httpx.get(f"{run.url}/health", timeout=10).json()["status"] == "ok"
+    assert "Traceback" not in hub_log(run), hub_log(run)[-3000:]
 
 
-def test_fuzzed_chat_socket_stays_up(hub):
+def test_fuzzed_chat_socket_stays_up(hub):  # noqa: F811
     rng = random.Random(SEED)
     cid, cookie = hub.chat_session()
     socket = FuzzSocket(f"{hub.ws_url}/ws/chat/{cid}", additional_headers={"Cookie": f"hub_chat={cookie}"})
@@ -83,7 +74,7 @@ def test_fuzzed_chat_socket_stays_up(hub):
         customer.close()
 
 
-def test_fuzzed_socketio_channel_stays_up(hub):
+def test_fuzzed_socketio_channel_stays_up(hub):  # noqa: F811
     rng = random.Random(SEED + 1)
     socket = FuzzSocket(f"{hub.ws_url}/socket.io/?EIO=4&transport=websocket")
     shapes = [{"type": "42"}]  # socket.io packets are text with a type prefix: mutate them as text
@@ -111,7 +102,7 @@ def test_fuzzed_socketio_channel_stays_up(hub):
         assert recv_event(ws, "session_confirm", timeout=15).startswith("sio-")
 
 
-def test_fuzzed_console_socket_stays_up(hub):
+def test_fuzzed_console_socket_stays_up(hub):  # noqa: F811
     rng = random.Random(SEED + 2)
     agent = Agent(hub, "agent1", available=False)
     try:
@@ -128,7 +119,7 @@ def test_fuzzed_console_socket_stays_up(hub):
         agent.close()
 
 
-def test_oversized_frames_end_only_their_connection(hub):
+def test_oversized_frames_end_only_their_connection(hub):  # noqa: F811
     """Frames over the WebSocket limit (1 MB) are cut by the WebSocket layer (close 1009, or the TCP
     connection dropped mid-frame): that connection ends, nothing else does."""
     cid, cookie = hub.chat_session()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import httpx
@@ -15,17 +14,11 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from handoff.settings import ROOT
-from tests.handoff.clients import HubRun
-from tests.security.standalone_hub import hub_without_bot
+from tests.security.standalone_hub import hub  # noqa: F401  (fixture: a hub of this module's own)
 
 CHROMIUM = "/usr/bin/chromium"
 PAGES = ("/chat", "/console", "/console/agent", "/console/supervisor", "/console/figures")
 
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubRun]:
-    with hub_without_bot(tmp_path_factory.mktemp("page-hardening")) as run:
-        yield run
 
 
 class InlineCode(HTMLParser):
@@ -46,7 +39,7 @@ class InlineCode(HTMLParser):
                        if (value or "").strip().lower().startswith("javascript:")]
 
 
-def test_pages_cannot_be_framed_or_run_injected_script(hub):
+def test_pages_cannot_be_framed_or_run_injected_script(hub):  # noqa: F811
     for path in (*PAGES, "/static/chat.js", "/api/console/me", "/no-such-page"):
         response = httpx.get(hub.url + path, timeout=10, follow_redirects=False)
         assert response.status_code < 500, (path, response.status_code)
@@ -67,7 +60,7 @@ def test_pages_cannot_be_framed_or_run_injected_script(hub):
         assert parser.found == [], (page.name, parser.found)
 
 
-def test_session_cookies_are_not_sent_in_clear_over_tls(hub):
+def test_session_cookies_are_not_sent_in_clear_over_tls(hub):  # noqa: F811
     """Behind a TLS-terminating proxy (X-Forwarded-Proto from a trusted address), every cookie is Secure
     and HSTS is sent; a plain-HTTP development hub still works without them."""
     tls = {"X-Forwarded-Proto": "https"}
@@ -88,7 +81,7 @@ def test_session_cookies_are_not_sent_in_clear_over_tls(hub):
     assert plain.status_code == 200 and "secure" not in plain.headers["set-cookie"].lower()
 
 
-def test_console_works_in_chromium_under_the_csp(hub):
+def test_console_works_in_chromium_under_the_csp(hub):  # noqa: F811
     """The legitimate path: the sign-in form, the agent's and the supervisor's pages run in a real
     browser with the policy in force, and the browser reports nothing blocked."""
     if not os.path.exists(CHROMIUM):
