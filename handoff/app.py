@@ -28,9 +28,9 @@ from handoff.records import Records
 from handoff.routing import Router
 from handoff.service import Hub
 from handoff.settings import Settings
+from handoff.web_security import WebSecurityMiddleware
 from observability.metrics import instrument
 from observability.requests import RequestIdMiddleware
-from handoff.web_security import WebSecurityMiddleware
 from policy_api.middleware import BodySizeLimitMiddleware
 
 log = logging.getLogger("handoff")

@@ -27,8 +27,8 @@ from handoff.app_customers import APP_PREFIX, is_app_conversation, token_custome
 from handoff.errors import HubError
 from handoff.service import Hub
 from handoff.settings import ROOT
-from observability.context import bind
 from handoff.web_security import over_tls
+from observability.context import bind
 
 STATIC = ROOT / "handoff" / "static"
 router = APIRouter()

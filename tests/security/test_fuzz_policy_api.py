@@ -1,8 +1,8 @@
 """Schema-driven fuzzing of the policy API: schemathesis reads the API's own OpenAPI document and sends
 every operation requests made from it, valid and invalid (wrong types, out-of-range numbers, odd
-Unicode, missing fields), to a real API process on a seeded database with a valid key. Every answer
-must be a documented one: no 5xx, a status code the operation declares, and a body that matches the
-declared schema for that status (the `{"error": {"code", "message"}}` shape for errors).
+Unicode, missing fields), to a real API process on a seeded database, with a valid key and a verified
+customer's token. Every answer must be a documented one: no 5xx, a status code the operation declares,
+and a body that matches the declared schema for that status (`{"error": {"code", "message"}}` for errors).
 
 Bounded so it takes a minute or two: FUZZ_MAX_EXAMPLES requests per operation (default 40)."""
 
@@ -45,7 +45,8 @@ def fuzz(operation: schemathesis.APIOperation, mode: GenerationMode, base_url: s
     @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def send(case: schemathesis.Case) -> None:
-        case.call_and_validate(base_url=base_url, headers={"X-API-Key": services.API_KEY}, checks=CHECKS,
+        # The credentials of a caller that verified C0001: the service key and her customer token.
+        case.call_and_validate(base_url=base_url, headers=services.customer_headers("C0001"), checks=CHECKS,
                                timeout=30)
 
     try:
