@@ -49,6 +49,7 @@ bench: train
 	$(APP_VENV)/bin/python -m bench.knowledge
 	$(APP_VENV)/bin/python -m bench.voice
 	$(APP_VENV)/bin/python -m bench.handoff
+	$(APP_VENV)/bin/python -m bench.security
 
 CUSTOMERS ?= 300
 SEED ?= 2026

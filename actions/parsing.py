@@ -46,7 +46,7 @@ def _compact(text: str) -> str:
 
 _POLICY = re.compile(r"(?<![A-Z0-9])(HL|AU|LF|AC)[\s\-]*(\d{8})(?!\d)")
 _CLAIM = re.compile(r"(?<![A-Z0-9])CL[\s\-]*(\d{8})(?!\d)")
-_PHONE = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d{9})(?!\d)")  # +86, 0086 or 86 in front
 _LAST4_EXPLICIT = re.compile(
     r"(?:后\s*四\s*位|后4位|尾号|last\s*(?:4|four)(?:\s*(?:digits|characters|chars))?)"
     r"\D{0,6}?([0-9]{3}[0-9X])(?![0-9A-Z])",
@@ -115,6 +115,8 @@ _CN_AMOUNT = re.compile(r"[零〇一二两三四五六七八九十百千万点]+
 
 def _cn_to_number(chars: str) -> Decimal | None:
     """三千二 -> 3200, 一万五 -> 15000, 五千 -> 5000, 一千二百五十 -> 1250, 三点五万 -> 35000."""
+    if chars.count("万") > 1:  # not an amount anyone writes; and no recursion as deep as the text is long
+        return None
     if "万" in chars:
         high, _, low = chars.partition("万")
         high_value = _cn_to_number(high) if high else Decimal(1)
@@ -136,6 +138,8 @@ def _cn_to_number(chars: str) -> Decimal | None:
     for char in chars:
         if char in CN_DIGITS:
             digit = CN_DIGITS[char]
+            if digit == 0:  # 九百零一 = 901: after a 零 the next digit is the units
+                last_unit = None
         elif char in CN_UNITS:
             unit = CN_UNITS[char]
             total += Decimal(digit if digit is not None else 1) * unit
@@ -230,7 +234,10 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
     if match:
         value = match.group(1)
         days = int(value) if value.isdigit() else int(_cn_to_number(value) or 0)
-        return today - dt.timedelta(days=days)
+        try:
+            return today - dt.timedelta(days=days)
+        except OverflowError:  # further back than the calendar goes: no date to use
+            return None
     match = re.search(r"上(?:个)?(?:周|星期|礼拜)([一二三四五六日天])", raw)
     if match:
         weekday = min(_WEEKDAYS_ZH.index(match.group(1)), 6)

@@ -26,7 +26,8 @@ def main() -> None:
     # ws_max_size: frames above 1 MB are cut by the WebSocket layer (close 1009); the app refuses
     # anything above 16 KB itself with a clear error frame and keeps the connection.
     uvicorn.run("handoff.app:create_app", factory=True, workers=workers, host=settings.host, port=settings.port,
-                log_level="warning", log_config=None, ws_max_size=1024 * 1024, ws_ping_interval=20, ws_ping_timeout=20,
+                # No access log: request lines carry URLs, which must never reach a log with a secret in them.
+                log_level="warning", log_config=None, access_log=False, ws_max_size=1024 * 1024, ws_ping_interval=20, ws_ping_timeout=20,
                 # Chat frames are small: compressing each one costs more CPU than it saves bandwidth.
                 ws_per_message_deflate=False)
 

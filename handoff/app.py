@@ -29,6 +29,7 @@ from handoff.records import Records
 from handoff.routing import Router
 from handoff.service import Hub
 from handoff.settings import Settings
+from handoff.web_security import WebSecurityMiddleware
 from observability.metrics import instrument
 from observability.requests import RequestIdMiddleware
 from policy_api.middleware import BodySizeLimitMiddleware
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=64 * 1024)
     app.add_middleware(RequestIdMiddleware)
     instrument(app, settings.api_key, hub_figures)
+    # Outermost: every answer gets the security headers, even a 413 or a refusal.
+    app.add_middleware(WebSecurityMiddleware, allowed_origins=settings.allowed_origins)
     app.include_router(api_routes.router)
     app.include_router(external_routes.router)
     app.include_router(chat_routes.router)

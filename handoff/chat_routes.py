@@ -27,6 +27,7 @@ from handoff.app_customers import APP_PREFIX, is_app_conversation, token_custome
 from handoff.errors import HubError
 from handoff.service import Hub
 from handoff.settings import ROOT
+from handoff.web_security import over_tls
 from observability.context import bind
 
 STATIC = ROOT / "handoff" / "static"
@@ -60,7 +61,8 @@ async def chat_session(request: Request, response: Response, hub: HubDep,
         return {"conversation_id": cid, "resumed": True}
     cid, cookie = chat_sessions.mint(hub.chat_key)
     response.headers["Set-Cookie"] = chat_sessions.set_cookie_header(cookie, hub.settings.conversation_ttl_s,
-                                                                     hub.settings.cookie_secure)
+                                                                     hub.settings.cookie_secure
+                                                                     or over_tls(request.scope))
     response.headers["Cache-Control"] = "no-store"
     return {"conversation_id": cid, "resumed": False}
 
@@ -85,6 +87,11 @@ class Socket:
 
 @router.websocket("/ws/chat/{cid}")
 async def chat_socket(websocket: WebSocket, cid: str, last_seq: int = 0) -> None:
+    with contextlib.suppress(WebSocketDisconnect):  # a customer gone mid-replay is no error of ours
+        await _chat_socket(websocket, cid, last_seq)
+
+
+async def _chat_socket(websocket: WebSocket, cid: str, last_seq: int) -> None:
     hub: Hub = websocket.app.state.hub
     await websocket.accept()
     socket = Socket(websocket)
@@ -129,8 +136,8 @@ async def _app_customer_signed_in(hub: Hub, cid: str, socket: Socket, wait_s: fl
     try:
         raw = await asyncio.wait_for(socket.websocket.receive_text(), wait_s)
         frame = json.loads(raw)
-    except (TimeoutError, WebSocketDisconnect, ValueError, KeyError, RuntimeError):
-        return False
+    except (TimeoutError, WebSocketDisconnect, ValueError, KeyError, RuntimeError, RecursionError):
+        return False  # RecursionError: JSON nested deeper than the parser goes
     if not isinstance(frame, dict) or frame.get("type") != "auth":
         return False
     if not token_opens(cid, frame.get("token"), hub.settings.app_jwt_secret):
@@ -143,7 +150,8 @@ async def _app_customer_signed_in(hub: Hub, cid: str, socket: Socket, wait_s: fl
 async def _push(hub: Hub, cid: str, socket: Socket, sub: Any, sent: list[int]) -> None:
     while True:
         try:
-            event = await asyncio.wait_for(sub.queue.get(), 5.0)
+            async with asyncio.timeout(5.0):  # not wait_for: on 3.11 it can swallow the socket's cancel
+                event = await sub.queue.get()
         except TimeoutError:
             event = None
         if sub.overflowed:
@@ -183,7 +191,7 @@ async def _read(hub: Hub, cid: str, socket: Socket) -> None:
             frame = json.loads(raw)
             if not isinstance(frame, dict):
                 raise ValueError
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
             await socket.error("malformed_frame", "The frame is not a JSON object.")
             continue
         try:

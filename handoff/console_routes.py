@@ -18,6 +18,7 @@ from handoff.chat_routes import STATIC, Socket
 from handoff.errors import HubError
 from handoff.records import _pct
 from handoff.service import Hub, User
+from handoff.web_security import over_tls
 
 router = APIRouter()
 UserDep = Annotated[User, Depends(current_user)]
@@ -65,7 +66,7 @@ async def login(body: LoginIn, request: Request, response: Response, hub: HubDep
     await hub.state.register_agent(record)
     token = await hub.state.new_session(record.username)
     response.set_cookie(COOKIE, token, max_age=hub.settings.session_ttl_s, httponly=True, samesite="lax",
-                        secure=hub.settings.cookie_secure, path="/")
+                        secure=hub.settings.cookie_secure or over_tls(request.scope), path="/")
     return {"username": record.username, "display_name": record.display_name, "role": record.role}
 
 
@@ -213,6 +214,11 @@ async def overview(user: SupervisorDep, hub: HubDep) -> dict[str, Any]:
 
 @router.websocket("/ws/console")
 async def console_socket(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):  # an agent gone mid-greeting is no error of ours
+        await _console_socket(websocket)
+
+
+async def _console_socket(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
     await websocket.accept()
     socket = Socket(websocket)
@@ -249,7 +255,7 @@ async def _console_read(websocket: WebSocket, socket: Socket) -> None:
         raw = message.get("text") or ""
         try:
             frame = json.loads(raw) if len(raw) < 4096 else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
             frame = None
         if isinstance(frame, dict) and frame.get("type") == "ping":
             await socket.send({"type": "pong"})
@@ -262,7 +268,8 @@ async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any
     checked = time.monotonic()
     while True:
         try:
-            event = await asyncio.wait_for(sub.queue.get(), 5.0)
+            async with asyncio.timeout(5.0):  # not wait_for: on 3.11 it can swallow the socket's cancel
+                event = await sub.queue.get()
         except TimeoutError:
             event = None
         if time.monotonic() - checked > 15:  # a session that expired or was signed out ends the socket

@@ -58,4 +58,9 @@ class Settings:
         default_factory=lambda: int(_float("HANDOFF_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)))
     login_window_s: int = field(default_factory=lambda: int(_float("HANDOFF_LOGIN_WINDOW_S", 15 * 60)))
     login_lock_s: int = field(default_factory=lambda: int(_float("HANDOFF_LOGIN_LOCK_S", 15 * 60)))
+    # Cookies are Secure whenever the request came over TLS; "1" makes them Secure always.
     cookie_secure: bool = field(default_factory=lambda: os.environ.get("HANDOFF_COOKIE_SECURE", "") == "1")
+    # Origins besides the hub's own whose pages may post to it and open its WebSockets (e.g. the
+    # insurer's app served elsewhere), comma-separated: "https://app.example.com,https://m.example.com".
+    allowed_origins: tuple[str, ...] = field(default_factory=lambda: tuple(
+        o.strip() for o in os.environ.get("HANDOFF_ALLOWED_ORIGINS", "").split(",") if o.strip()))

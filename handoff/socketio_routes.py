@@ -24,6 +24,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from handoff import chat_sessions
 from handoff.errors import HubError
 from handoff.service import Hub
+from handoff.web_security import over_tls
 
 router = APIRouter()
 PING_INTERVAL_S = 25
@@ -41,6 +42,11 @@ def bot_uttered(entry: dict[str, Any]) -> dict[str, Any]:
 
 @router.websocket("/socket.io/")
 async def socketio(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):  # a widget gone before its handshake is no error of ours
+        await _socketio(websocket)
+
+
+async def _socketio(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
     eio = websocket.query_params.get("EIO", "4")
     cid = chat_sessions.cookie_conversation(hub.chat_key, websocket.cookies.get(chat_sessions.COOKIE))
@@ -48,7 +54,7 @@ async def socketio(websocket: WebSocket) -> None:
     if cid is None:
         cid, cookie = chat_sessions.mint(hub.chat_key, chat_sessions.SOCKETIO_PREFIX)
         headers.append((b"set-cookie", chat_sessions.set_cookie_header(
-            cookie, hub.settings.conversation_ttl_s, hub.settings.cookie_secure).encode()))
+            cookie, hub.settings.conversation_ttl_s, hub.settings.cookie_secure or over_tls(websocket.scope)).encode()))
     await websocket.accept(headers=headers)
     send_lock = asyncio.Lock()
 
@@ -104,7 +110,7 @@ async def _ping(send: Any) -> None:
 async def _event(hub: Hub, body: str, session: dict[str, Any], emit: Any) -> None:
     try:
         name, data = json.loads(body)[:2]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
         await emit("error", {"code": "malformed_frame", "message": "Not a socket.io event."})
         return
     data = data if isinstance(data, dict) else {}

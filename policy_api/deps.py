@@ -3,7 +3,7 @@
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request, Response, Security
+from fastapi import Depends, Path, Request, Response, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
@@ -74,3 +74,5 @@ GatewayDep = Annotated[PaymentGateway, Depends(get_gateway)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 CustomerDep = Annotated[CustomerClaims, Depends(require_customer)]
 SignerDep = Annotated[TokenSigner, Depends(get_signer)]
+# A row id in a path: a database integer (64-bit signed), so a larger number is a 422, not a driver overflow.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]

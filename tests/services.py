@@ -230,3 +230,13 @@ def postgres_database(prefix: str) -> Iterator[str]:
     finally:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         admin.close()
+
+
+def drop_redis_prefix(prefix: str, redis_url: str = "redis://127.0.0.1:6379/0") -> None:
+    """Delete what a test's service kept in the shared Redis under its own prefix."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{prefix}:*", count=500):
+        client.delete(key)
+    client.close()

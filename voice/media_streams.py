@@ -50,10 +50,22 @@ def start_of(message: dict[str, Any]) -> Start:
     call_sid = str(start.get("callSid") or "")  # checked by the gateway (voice.security), kept as a reference
     if not stream_sid:
         raise ProtocolError("start without streamSid")
-    fmt = start.get("mediaFormat") or {}
-    custom = start.get("customParameters") or {}
-    return Start(stream_sid, call_sid, {str(k): str(v) for k, v in custom.items()} if isinstance(custom, dict) else {},
-                 str(fmt.get("encoding", "audio/x-mulaw")), int(fmt.get("sampleRate", 8000)))
+    fmt = _object(start, "mediaFormat")
+    custom = _object(start, "customParameters")
+    try:
+        sample_rate = int(fmt.get("sampleRate", 8000))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ProtocolError("start with a sample rate that is not a number") from exc
+    return Start(stream_sid, call_sid, {str(k): str(v) for k, v in custom.items()},
+                 str(fmt.get("encoding", "audio/x-mulaw")), sample_rate)
+
+
+def _object(message: dict[str, Any], name: str) -> dict[str, Any]:
+    """A nested object of a message: absent is empty; any other type is not Media Streams."""
+    value = message.get(name) or {}
+    if not isinstance(value, dict):
+        raise ProtocolError(f"{name} is not an object")
+    return value
 
 
 def media_payload(message: dict[str, Any]) -> bytes:
@@ -69,14 +81,14 @@ def media_payload(message: dict[str, Any]) -> bytes:
 
 
 def dtmf_digit(message: dict[str, Any]) -> str:
-    digit = str((message.get("dtmf") or {}).get("digit", ""))
+    digit = str(_object(message, "dtmf").get("digit", ""))
     if len(digit) != 1 or digit not in "0123456789*#ABCD":
         raise ProtocolError("bad dtmf digit")
     return digit
 
 
 def mark_name(message: dict[str, Any]) -> str:
-    return str((message.get("mark") or {}).get("name", ""))
+    return str(_object(message, "mark").get("name", ""))
 
 
 def media(stream_sid: str, ulaw: bytes) -> str:

@@ -225,7 +225,10 @@ class CallSession:
     async def _work(self) -> None:
         while True:
             try:
-                item = await asyncio.wait_for(self.queue.get(), timeout=0.5)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel that lands as
+                # the queue hands over an item, and close() would then wait on this task for ever.
+                async with asyncio.timeout(0.5):
+                    item = await self.queue.get()
             except TimeoutError:
                 await self._on_idle()
                 continue

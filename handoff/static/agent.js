@@ -20,7 +20,7 @@ function renderOffers() {
     const lines = (offer.summary || []).slice(-3).map((l) => `${l.speaker === "customer" ? tr("customer_sender") : tr("bot")}: ${l.text}`).join("\n");
     box.append(el("div", { class: "card offer", "data-request": offer.request_id },
       el("div", {}, (REASONS[LANG][offer.reason] || offer.reason) + ` · ${offer.language} · ${offer.channel}`, offer.escalated ? el("span", { class: "badge warn" }, tr("escalated")) : null),
-      el("div", { class: "muted", style: "white-space:pre-wrap" }, lines),
+      el("div", { class: "muted pre" }, lines),
       el("div", { class: "muted countdown" }, tr("seconds_left", { s: left })),
       el("div", { class: "buttons" },
         el("button", { class: "primary accept", onclick: () => accept(offer.request_id) }, tr("accept")),

@@ -4,9 +4,12 @@
 // The hub names the conversation (POST /api/chat/session) and keeps its resume secret in an HttpOnly
 // cookie: this page never reads an id from its link, so a link cannot plant or take over a conversation.
 (function () {
-  const params = new URLSearchParams(location.search);
-  // An app that signed the customer in opens /chat?token=<its JWT>: sent once per connection, kept in memory only.
-  // With ?c=app-... as well it opens the customer's app conversation (reminders), which only that token opens.
+  // An app that signed the customer in opens /chat#token=<its JWT>: the fragment never reaches a server,
+  // and it is wiped from the address bar (and so from history) at once; the token stays in memory only,
+  // sent once per connection. With c=app-... as well (#c=app-C0001&token=...) it opens the customer's
+  // app conversation (reminders), which only that token opens. The hub refuses a token in the query.
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
   const appToken = params.get("token");
   const appChat = Boolean(appToken) && (params.get("c") || "").startsWith("app-");
   // Messages typed before the hub named the conversation wait under this key, then move to the conversation's.

@@ -58,6 +58,8 @@ function applyI18n(root) {
   (root || document).querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = tr(el.dataset.i18nPlaceholder); });
 }
 function toggleLang() { LANG = LANG === "zh" ? "en" : "zh"; localStorage.setItem("hub_ui_lang", LANG); applyI18n(); if (window.onLangChange) window.onLangChange(); }
+// The language buttons (data-toggle-lang): bound here, since the CSP runs no inline onclick.
+document.querySelectorAll("[data-toggle-lang]").forEach((b) => b.addEventListener("click", toggleLang));
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {

@@ -15,10 +15,11 @@ def error_docs(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def v1_router(tag: str) -> APIRouter:
-    return APIRouter(tags=[tag], dependencies=[Depends(require_api_key)], responses=error_docs(401, 422))
+    # 400: a body that is not JSON (or not UTF-8) at all; 422: JSON that does not fit the schema.
+    return APIRouter(tags=[tag], dependencies=[Depends(require_api_key)], responses=error_docs(400, 401, 422))
 
 
 def customer_router(tag: str) -> APIRouter:
     """Every route serves one customer's data: the API key and that customer's token (X-Customer-Token)."""
     return APIRouter(tags=[tag], dependencies=[Depends(require_api_key), Depends(require_customer)],
-                     responses=error_docs(401, 403, 422))
+                     responses=error_docs(400, 401, 403, 422))

@@ -13,7 +13,7 @@ from outreach.models import Reminder
 from outreach.optout import handle_inbound_sms, record_opt_out
 from policy_api import lookups
 from policy_api.clock import utcnow
-from policy_api.deps import CustomerDep, GatewayDep, SessionDep, same_customer
+from policy_api.deps import CustomerDep, GatewayDep, RowId, SessionDep, same_customer
 from policy_api.errors import ApiError, CustomerTokenMismatch
 from policy_api.models import Payment
 from policy_api.renewals import renewal_premium
@@ -78,7 +78,7 @@ class RenewalPaymentCreated(BaseModel):
 
 
 @router.get("/reminders/{reminder_id}", response_model=ReminderOut, responses=error_docs(404))
-def get_reminder(reminder_id: int, session: SessionDep) -> ReminderOut:
+def get_reminder(reminder_id: RowId, session: SessionDep) -> ReminderOut:
     reminder = session.get(Reminder, reminder_id)
     if reminder is None:
         raise ReminderNotFound()

@@ -42,7 +42,8 @@ def _load(session: Session, payment_id: str, lock: bool = False) -> Payment:
     return payment
 
 
-@router.get("/{payment_id}", response_class=HTMLResponse, responses=error_docs(404))
+# The page is HTML; its errors are the API's JSON (documented as such: response_class would call them HTML).
+@router.get("/{payment_id}", responses={**error_docs(404), 200: {"content": {"text/html": {}}}})
 def payment_page(payment_id: str, session: SessionDep) -> HTMLResponse:
     payment = _load(session, payment_id)
     policy = payment.premium.policy

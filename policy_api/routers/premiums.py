@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from policy_api import clock, lookups
 from policy_api.clock import utcnow
-from policy_api.deps import CustomerDep, GatewayDep, SessionDep, same_customer
+from policy_api.deps import CustomerDep, GatewayDep, RowId, SessionDep, same_customer
 from policy_api.errors import CustomerTokenMismatch, PremiumAlreadyPaid, PremiumNotFound, PremiumNotOwned
 from policy_api.models import Payment, Policy, Premium
 from policy_api.routers import customer_router, error_docs
@@ -50,7 +50,7 @@ def premiums_due(customer_id: str, session: SessionDep) -> PremiumDueList:
     status_code=status.HTTP_201_CREATED,
     responses=error_docs(403, 404, 409),
 )
-def create_payment(premium_id: int, body: PaymentCreate, session: SessionDep, gateway: GatewayDep,
+def create_payment(premium_id: RowId, body: PaymentCreate, session: SessionDep, gateway: GatewayDep,
                    customer: CustomerDep) -> PaymentCreated:
     """Open a payment for one of the token's customer's premiums and return the gateway link to send them."""
     if not same_customer(customer, body.customer_id):

@@ -111,7 +111,7 @@ def test_signed_in_customer_sees_greeting_and_policy_summary_card(stack, hub, br
     from tests.e2e.helpers import app_token
 
     page = browser.new_context(viewport={"width": 760, "height": 1000}).new_page()
-    page.goto(f"{hub.url}/chat?token={app_token('C0001')}")
+    page.goto(f"{hub.url}/chat#token={app_token('C0001')}")
     page.fill("#input", "你好")
     page.click("#send")
     greeting = page.locator(".msg.bot").first

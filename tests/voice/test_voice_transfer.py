@@ -16,7 +16,6 @@ import uuid
 
 import httpx
 import pytest
-import redis
 
 from tests import services
 from tests.voice.conftest import twilio_token, voice_service
@@ -52,10 +51,7 @@ def test_a_call_handed_to_a_person_is_queued_announced_and_bridged(stack, tmp_pa
                 agent.close()
     finally:
         hub.stop()
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}:*", count=500):
-            client.delete(key)
-        client.close()
+        services.drop_redis_prefix(prefix, REDIS_URL)
 
 
 def _call_is_transferred(voice, hub, agent) -> None:
