@@ -30,6 +30,7 @@ from handoff.routing import Router
 from handoff.service import Hub
 from handoff.settings import Settings
 from handoff.web_security import WebSecurityMiddleware
+from observability import logs
 from observability.metrics import instrument
 from observability.requests import RequestIdMiddleware
 from policy_api.middleware import BodySizeLimitMiddleware
@@ -39,6 +40,8 @@ log = logging.getLogger("handoff")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    if not logging.getLogger().handlers:  # a worker process of HANDOFF_WORKERS: it starts with no logging set up
+        logs.configure("handoff")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
