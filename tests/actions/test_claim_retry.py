@@ -30,7 +30,7 @@ class SlowFirstClaim(BaseHTTPRequestHandler):
         if self.command == "POST" and self.path == "/v1/claims":
             SlowFirstClaim.claim_keys.append(self.headers.get("Idempotency-Key"))
             if len(SlowFirstClaim.claim_keys) == 1:
-                time.sleep(2.5)  # filed upstream; the action gave up after 1 s
+                time.sleep(8)  # filed upstream; the action gave up after 4 s
         self.send_response(response.status_code)
         self.send_header("Content-Type", response.headers.get("content-type", "application/json"))
         self.send_header("Content-Length", str(len(response.content)))
@@ -53,7 +53,7 @@ def slow_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         proxy = ThreadingHTTPServer(("127.0.0.1", 0), SlowFirstClaim)
         threading.Thread(target=proxy.serve_forever, daemon=True).start()
         try:
-            with services.action_server(f"http://127.0.0.1:{proxy.server_port}", {"POLICY_API_TIMEOUT_S": "1"}) as url:
+            with services.action_server(f"http://127.0.0.1:{proxy.server_port}", {"POLICY_API_TIMEOUT_S": "4"}) as url:
                 yield url, api_url
         finally:
             proxy.shutdown()
