@@ -32,7 +32,7 @@ async def same_origin(request: Request) -> None:
     or a request with no Origin at all, is refused."""
     origin = request.headers.get("origin") or ""
     if not origin or urlsplit(origin).netloc != request.headers.get("host"):
-        raise HubError(403, "cross_origin_refused",
+        raise HubError(403, "origin_refused",
                        "请求来源不是本站，已拒绝。The request does not come from this site's pages (Origin).")
 
 
