@@ -73,11 +73,11 @@ voice-hashes: venvs
 voice-slips: venvs
 	$(APP_VENV)/bin/python -m voice.slip_mining
 
-# Delete conversation data older than RETENTION_DAYS (default 180) from every store (privacy/retention.py);
+# Delete conversation data older than RETENTION_DAYS (default 180) from every store (retention/__main__.py);
 # DRY_RUN=1 only counts. make run's secrets, when present, let it empty Rasa's trackers too.
 retention: venvs
 	if [ -f "$${DESK_VAR_DIR:-var}/secrets.env" ]; then set -a; . "$${DESK_VAR_DIR:-var}/secrets.env"; set +a; fi; \
-	$(APP_VENV)/bin/python -m privacy.retention $(if $(DRY_RUN),--dry-run)
+	$(APP_VENV)/bin/python -m retention $(if $(DRY_RUN),--dry-run)
 
 lint: venvs
 	$(APP_VENV)/bin/ruff check .

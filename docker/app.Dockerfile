@@ -10,6 +10,8 @@ COPY policy_api policy_api
 COPY service_auth service_auth
 # Masking personal numbers in everything stored (the event broker, transcripts, notes).
 COPY privacy privacy
+# JSON logs and Prometheus /metrics (every service imports it).
+COPY observability observability
 # The policy API's knowledge search: the FAQ and clause data and the encoders.
 COPY knowledge knowledge
 # The voice gateway: voice/ plus the pure helpers it shares with the action server (parsing, masking).
@@ -22,5 +24,7 @@ COPY handoff handoff
 COPY outreach outreach
 # The hub's /api/figures reads the service figures.
 COPY service_figures service_figures
+# The retention job (python -m retention), run on a schedule against every store.
+COPY retention retention
 ENV POLICY_API_HOST=0.0.0.0
 CMD ["python", "-m", "policy_api"]

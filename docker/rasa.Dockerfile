@@ -12,6 +12,8 @@ COPY actions actions
 COPY service_auth service_auth
 # Masking personal numbers in everything stored (the event broker, transcripts, notes).
 COPY privacy privacy
+# The action server's JSON logs and /metrics.
+COPY observability observability
 ENV RASA_TELEMETRY_ENABLED=false PYTHONPATH=/app
 RUN rasa train --config config.yml --domain bot/domain --data nlu_data bot/data --out models --fixed-model-name current
 EXPOSE 5005 5055

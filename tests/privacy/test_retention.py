@@ -1,4 +1,4 @@
-"""The retention command (`python -m privacy.retention`, a real process) on databases holding
+"""The retention command (`python -m retention`, a real process) on databases holding
 conversation data from 200 days ago and from today: it deletes the old data from every store and
 only that, counts the same in a dry run without deleting, and finds nothing more on a second run."""
 
@@ -74,7 +74,7 @@ def _records(url: str) -> None:
 
 
 def _retention(env: dict[str, str], *args: str) -> dict[str, Any]:
-    result = subprocess.run([services.APP_PYTHON, "-m", "privacy.retention", "--json", *args], cwd=services.ROOT,
+    result = subprocess.run([services.APP_PYTHON, "-m", "retention", "--json", *args], cwd=services.ROOT,
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["counts"]

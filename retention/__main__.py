@@ -1,4 +1,4 @@
-"""`python -m privacy.retention [--dry-run] [--days N]`: delete the conversation data older than the
+"""`python -m retention [--dry-run] [--days N]`: delete the conversation data older than the
 retention period (RETENTION_DAYS, default 180) from every store, and print the counts per store.
 
 - Rasa's event broker (RASA_EVENTS_URL): events older than the period; a conversation left with no
@@ -106,7 +106,7 @@ def _forget_trackers(rasa_url: str, conversation_ids: Iterable[str], dry_run: bo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m privacy.retention", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m retention", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     parser.add_argument("--days", type=int, help=f"retention period in days (RETENTION_DAYS, default {DEFAULT_DAYS})")
     parser.add_argument("--json", action="store_true", help="print the counts as one JSON document")
