@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from observability import logs
 from observability.context import bind
 from service_auth.env_secrets import require_secrets
-from service_auth.signing import ACTION_SECRET_HEADER, same_secret
+from service_auth.signing import ACTION_SECRET_HEADER, presented_key, same_secret
 
 if TYPE_CHECKING:
     from sanic import Sanic
@@ -39,9 +39,9 @@ def create_app(secret: str) -> Sanic:
     @app.middleware("request")
     async def require_shared_secret(request: Request) -> HTTPResponse | None:
         # Prometheus sends a bearer token (its `authorization` scrape setting), Rasa our header.
-        bearer = request.headers.get("authorization", "")
-        offered = bearer[7:] if request.path == "/metrics" and bearer.lower().startswith("bearer ") else (
-            request.headers.get(ACTION_SECRET_HEADER))
+        offered = request.headers.get(ACTION_SECRET_HEADER)
+        if request.path == "/metrics":
+            offered = presented_key(request.headers.get("authorization"), offered)
         if request.path not in OPEN_PATHS and not same_secret(offered, secret):
             return response.json({"error": "unauthorized",
                                   "message": f"the action server needs the {ACTION_SECRET_HEADER} header"}, status=401)

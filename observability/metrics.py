@@ -13,7 +13,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from prometheus_fastapi_instrumentator import Instrumentator
 
-from service_auth.signing import same_secret
+from service_auth.signing import presented_key, same_secret
 
 # Probes and the scrape itself are not traffic worth a histogram.
 UNCOUNTED = ["/health", "/metrics"]
@@ -32,9 +32,8 @@ def scraper_check(secret: str) -> Callable[[Request], None]:
     tools may send the service's usual `X-API-Key`."""
 
     def check(request: Request) -> None:
-        bearer = request.headers.get("authorization", "")
-        offered = bearer[7:] if bearer.lower().startswith("bearer ") else request.headers.get("x-api-key")
-        if not same_secret(offered, secret):
+        if not same_secret(presented_key(request.headers.get("authorization"), request.headers.get("x-api-key")),
+                           secret):
             raise HTTPException(401, "metrics need the service's key (Authorization: Bearer <key>)")
 
     return check

@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, delete, inspect, select
 
+from privacy.records import without_tokens
+
 metadata = MetaData()
 # Rasa's own table (rasa.core.brokers.sql.SQLEventBroker.SQLBrokerEvent); declared here to read and delete.
 events = Table("events", metadata, Column("id", Integer, primary_key=True), Column("sender_id", String(255)),
                Column("data", Text))
 BATCH = 1000
-CREDENTIAL_KEYS = frozenset({"token", "app_token"})
 
 
 def _exists(engine: Engine) -> bool:
@@ -46,18 +47,10 @@ def export(engine: Engine, conversation_ids: Iterable[str]) -> dict[str, list[di
     out: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as conn:
         for row in conn.execute(select(events).where(events.c.sender_id.in_(cids)).order_by(events.c.id)):
-            out.setdefault(row.sender_id, []).append(_without_credentials(_load(row.data)))
+            # An app token rides in message metadata and Rasa copies it into `session_started_metadata`:
+            # a credential, never handed out.
+            out.setdefault(row.sender_id, []).append(without_tokens(_load(row.data)))
     return out
-
-
-def _without_credentials(value: Any) -> Any:
-    """An app token is a credential, not the customer's data: never handed out. It rides in a message's
-    metadata, and Rasa copies that metadata into the session's start (`session_started_metadata`)."""
-    if isinstance(value, dict):
-        return {k: _without_credentials(v) for k, v in value.items() if k not in CREDENTIAL_KEYS}
-    if isinstance(value, list):
-        return [_without_credentials(v) for v in value]
-    return value
 
 
 def erase(engine: Engine, conversation_ids: Iterable[str]) -> int:

@@ -19,6 +19,15 @@ def without_token(metadata: dict[str, Any] | None) -> dict[str, Any]:
     return {key: value for key, value in (metadata or {}).items() if key not in TOKEN_KEYS}
 
 
+def without_tokens(value: Any) -> Any:
+    """A copy of `value` with every `token` / `app_token` entry dropped, at any depth, nothing masked."""
+    if isinstance(value, dict):
+        return {key: without_tokens(item) for key, item in value.items() if key not in TOKEN_KEYS}
+    if isinstance(value, (list, tuple)):
+        return [without_tokens(item) for item in value]
+    return value
+
+
 def scrub(value: Any, keep: frozenset[str] = frozenset()) -> Any:
     """A copy of `value` (JSON-like: dicts, lists, strings, numbers) with every string masked and every
     `token` / `app_token` entry dropped, at any depth. Entries named in `keep` are identifiers, copied

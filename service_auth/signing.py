@@ -44,6 +44,13 @@ def signature_problem(secret: str, body: bytes, header: str | None, now: float |
     return None
 
 
+def presented_key(authorization: str | None, fallback: str | None) -> str | None:
+    """The key a caller presents: `Authorization: Bearer <key>` (what Prometheus can send), else `fallback`
+    (the service's own header)."""
+    bearer = authorization or ""
+    return bearer[7:] if bearer.lower().startswith("bearer ") else fallback
+
+
 def same_secret(provided: str | None, expected: str) -> bool:
     """Constant-time comparison of a presented shared secret; an empty expected secret matches nothing."""
     return bool(expected) and provided is not None and hmac.compare_digest(provided.encode(), expected.encode())
