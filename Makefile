@@ -1,5 +1,7 @@
 # 保险智能客服 / Insurance AI Service Desk
 #   make run    build what is missing, train if data changed, seed demo data, start everything
+#   make cluster  the same, as the production topology: Rasa and action-server replicas behind HAProxy,
+#               trackers in PostgreSQL, locks in Redis (scripts/run.sh cluster)
 #   make test   the same preparation, then every test (pytest drives rasa test and the e2e runs)
 #   make bench  latency/throughput figures, merged into bench/results.json
 #   make simulate  scripted customers against the whole system, then the service figures (bench/simulate.json)
@@ -13,12 +15,14 @@ RASA_VENV := .venv-rasa
 APP_VENV := .venv
 RASA_PKGS := --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 
-.PHONY: run test bench simulate lint prereqs venvs train seed clean retention voice-testset voice-testset-rebuild voice-hashes voice-slips
+.PHONY: run cluster test bench simulate lint prereqs venvs train seed clean retention voice-testset voice-testset-rebuild voice-hashes voice-slips
 
 # What the machine must have (Python 3.11, disk, Debian packages, Redis; PostgreSQL for tests), checked before
 # the long steps; missing Debian packages are installed. `make test` also asks for the test-only ones.
 PREREQS_FOR ?= run
 test: PREREQS_FOR = test
+cluster: PREREQS_FOR = cluster
+bench: PREREQS_FOR = cluster
 prereqs:
 	scripts/prerequisites.sh $(PREREQS_FOR)
 
@@ -33,12 +37,18 @@ $(APP_VENV)/bin/pytest: requirements/app-lock.txt scripts/ensure_venv.sh
 train: venvs
 	scripts/train.sh
 
+# The schema first, by the same migrations the init job runs (desk_db); then the demo data and console users.
 seed: venvs
+	$(APP_VENV)/bin/python -m desk_db upgrade
 	$(APP_VENV)/bin/python -m policy_api.seed
 	mkdir -p var && $(APP_VENV)/bin/python -m handoff.seed | tee var/console-users.txt
 
 run: train seed
 	scripts/run.sh
+
+# Seeds its own PostgreSQL database (POSTGRES_DB, default desk_cluster) as it starts.
+cluster: train
+	scripts/run.sh cluster
 
 test: train
 	$(APP_VENV)/bin/ruff check .
@@ -46,10 +56,17 @@ test: train
 
 bench: train
 	$(APP_VENV)/bin/python -m bench.turns
+	$(APP_VENV)/bin/python -m bench.bare_rasa
 	$(APP_VENV)/bin/python -m bench.knowledge
+	$(APP_VENV)/bin/python -m bench.ocr
+	$(APP_VENV)/bin/python -m bench.claims
 	$(APP_VENV)/bin/python -m bench.voice
+	$(APP_VENV)/bin/python -m bench.agent_audio
 	$(APP_VENV)/bin/python -m bench.handoff
+	$(APP_VENV)/bin/python -m bench.handoff_wait
 	$(APP_VENV)/bin/python -m bench.security
+	$(APP_VENV)/bin/python -m bench.nlu
+	$(APP_VENV)/bin/python -m bench.cluster
 
 CUSTOMERS ?= 300
 SEED ?= 2026

@@ -53,10 +53,11 @@ def _session() -> aiohttp.ClientSession:
     loop_id = id(asyncio.get_running_loop())
     session = _sessions.get(loop_id)
     if session is None or session.closed:
+        config = settings.get_settings()
         session = aiohttp.ClientSession(
-            base_url=settings.POLICY_API_URL,
-            headers={"X-API-Key": settings.POLICY_API_KEY},
-            timeout=aiohttp.ClientTimeout(total=settings.POLICY_API_TIMEOUT_S),
+            base_url=config.policy_api_url,
+            headers={"X-API-Key": config.policy_api_key},
+            timeout=aiohttp.ClientTimeout(total=config.policy_api_timeout_s),
         )
         _sessions[loop_id] = session
     return session
@@ -152,6 +153,11 @@ async def claim(claim_number: str, customer: Customer) -> dict:
     return await request("GET", f"/v1/claims/{quote(claim_number, safe='')}", customer=customer)
 
 
+async def claim_materials(claim_number: str, customer: Customer) -> dict:
+    """The claim's files and the documents it still needs (`missing`)."""
+    return await request("GET", f"/v1/claims/{quote(claim_number, safe='')}/materials", customer=customer)
+
+
 async def claims(customer: Customer) -> list[dict]:
     return (await request("GET", _path(customer, "/claims"), customer=customer))["claims"]
 
@@ -159,6 +165,12 @@ async def claims(customer: Customer) -> list[dict]:
 async def renewals(customer: Customer, within_days: int) -> list[dict]:
     return (await request("GET", _path(customer, "/renewals"), params={"within_days": within_days},
                           customer=customer))["policies"]
+
+
+async def epolicy_link(policy_number: str, customer: Customer) -> dict:
+    """A one-time download link (at the hub) for the e-policy of one of her policies."""
+    return await request("POST", f"/v1/policies/{quote(policy_number, safe='')}/epolicy-link", json={},
+                         customer=customer)
 
 
 async def verify_document(policy_number: str, code: str) -> dict:
@@ -197,3 +209,7 @@ async def opt_out(customer_id: str, detail: str | None) -> dict:
 async def renewal_payment(policy_number: str, customer: Customer) -> dict:
     return await request("POST", f"/v1/policies/{quote(policy_number, safe='')}/renewal-payments", json={},
                          customer=customer)
+
+
+async def claim_update(event_id: str) -> dict:
+    return await request("GET", f"/v1/claim-updates/{quote(event_id, safe='')}")

@@ -13,13 +13,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import api_client, identity, parsing
+from actions import api_client, identity
 from actions.api_client import ApiError, ApiUnavailable, Customer, VerificationExpired
 from actions.forms import FreeTextForm
 from actions.goals import completed
 from actions.messages import INSURANCE_TYPE_LABELS, MESSAGES
 from actions.policy import money
 from actions.turn import Turn
+from common import parsing
 
 CLAIM_SLOTS = ("claim_policy_number", "claim_incident_date", "claim_amount", "claim_description",
                "claim_insurance_type")
@@ -223,7 +224,23 @@ class ActionSubmitClaim(Action):
         except ApiUnavailable:
             turn.say_offering_human("api_down")
             return cleared
-        fast = turn.t("claim_fast_track_yes" if claim["fast_track"] else "claim_fast_track_no")
+        fast = (turn.t("claim_fast_track_yes", minutes=claim.get("paid_target_minutes") or 60) if claim["fast_track"]
+                else turn.t("claim_fast_track_no"))
         turn.say("claim_opened", number=claim["claim_number"], amount=money(claim["amount"]), fast_track=fast)
         turn.dispatcher.utter_message(json_message=timeline_payload(claim, turn.language))
+        await say_missing_materials(turn, claim["claim_number"], customer)
         return cleared + identity.token_events(customer) + [completed("claim_filed")]
+
+
+async def say_missing_materials(turn: Turn, claim_number: str, customer: Customer) -> None:
+    """What the new claim still needs, as the policy API lists it for its type (the same list the chat page's
+    materials panel shows). The claim is open whatever happens here: if the list is unavailable, say nothing
+    rather than a wrong list."""
+    try:
+        listing = await api_client.claim_materials(claim_number, customer)
+    except (ApiError, ApiUnavailable, VerificationExpired):
+        return
+    field = "document_en" if turn.language == "en" else "document_zh"
+    documents = [m[field] for m in listing.get("missing", []) if m.get(field)]
+    if documents:
+        turn.say("claim_materials_needed", documents=("; " if turn.language == "en" else "；").join(documents))

@@ -1,4 +1,5 @@
-"""电子保单验真: a policy number and the code printed on the e-policy; no identity needed."""
+"""电子保单: 验真 (a policy number and the code printed on the e-policy; no identity needed) and the download
+of one's own e-policy (verified customers: a one-time link to the hub, which serves the PDF)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import api_client, parsing
-from actions.api_client import ApiUnavailable, Customer
+from actions import api_client
+from actions.api_client import ApiError, ApiUnavailable, Customer
 from actions.forms import FreeTextForm
 from actions.goals import completed
+from actions.policy import named_policy_number
 from actions.turn import Turn
+from common import parsing
 
 
 def document_parts(text: str) -> tuple[str | None, str | None]:
@@ -35,6 +38,34 @@ async def answer_verify_document(turn: Turn, customer: Customer | None) -> list[
         await show_verification(turn, number, code)
         return []
     return [SlotSet("doc_policy_number", number), SlotSet("next_step", "document_form")]
+
+
+async def answer_download_epolicy(turn: Turn, customer: Customer) -> list[EventType]:
+    """The named policy's e-policy; with none named, her only policy's, else the choice as buttons."""
+    number = named_policy_number(turn)
+    if number is None:
+        policies = await api_client.policies(customer)
+        if not policies:
+            turn.say("no_policies")
+            return []
+        if len(policies) > 1:
+            turn.say("epolicy_which", buttons=[
+                {"title": f"{turn.product(p)} {p['policy_number']}",
+                 "payload": f'/download_epolicy{{"policy_number":"{p["policy_number"]}"}}'} for p in policies])
+            return []
+        number = policies[0]["policy_number"]
+    try:
+        link = await api_client.epolicy_link(number, customer)
+    except ApiError as exc:  # downloads switched off (503) reach the customer as the API's outage answer
+        if exc.status in (403, 404):
+            turn.say("policy_not_owned" if exc.status == 403 else "policy_not_found", number=number)
+            return []
+        raise
+    minutes = max(1, round(link["ttl_s"] / 60))
+    turn.say("epolicy_link", product=turn.product(link), number=number, url=link["url"], minutes=minutes)
+    turn.dispatcher.utter_message(json_message={
+        "type": "epolicy_link", "url": link["url"], "policy_number": number, "expires_at": link["expires_at"]})
+    return []
 
 
 class ValidateDocumentForm(FreeTextForm):

@@ -18,6 +18,7 @@ GOAL_OF_REQUEST = {
     "renewal": "renewal",
     "verify_policy_document": "document_verified",
     "policy_summary": "policy_summary",
+    "download_epolicy": "epolicy_download",
 }
 
 

@@ -1,4 +1,4 @@
-"""Handing a conversation to a human, and the two-stage fallback that leads there.
+"""Handing a conversation to a human, also when the two-stage fallback (actions/clarify.py) gives up.
 
 While no handoff hub is configured the reason is kept in the `handoff_reason` slot and the
 customer gets the hotline and its hours. As soon as `handoff_hub.url` is set in
@@ -18,7 +18,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import satisfaction, settings
 from actions.knowledge import clause_excerpts
-from actions.messages import INTENT_LABELS
 from actions.turn import Turn
 from privacy.numbers import mask_text
 
@@ -38,7 +37,8 @@ def conversation_summary(tracker: Tracker) -> list[dict[str, str]]:
 
 async def _notify_hub(url: str, request: dict[str, Any]) -> bool:
     try:
-        headers = {"X-API-Key": settings.HANDOFF_API_KEY} if settings.HANDOFF_API_KEY else {}
+        key = settings.get_settings().handoff_api_key
+        headers = {"X-API-Key": key} if key else {}
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
             async with session.post(url, json=request, headers=headers) as response:
                 return response.status < 300
@@ -100,37 +100,3 @@ class ActionDefaultFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         return await hand_off(Turn(dispatcher, tracker), "not_understood")
-
-
-def _best_guess(tracker: Tracker) -> str | None:
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    for candidate in ranking:
-        if candidate.get("name") in INTENT_LABELS:
-            return candidate["name"]
-    return None
-
-
-class ActionAskAffirmation(Action):
-    """Stage one: "did you mean ...?" with the best guess, or a clear word on empty/huge input."""
-
-    def name(self) -> str:
-        return "action_default_ask_affirmation"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        turn = Turn(dispatcher, tracker)
-        text = turn.text.strip()
-        none_button = turn.button("button_none", "/out_of_scope")
-        if not text:
-            turn.say("message_empty")
-            return []
-        if len(text) > 1000:
-            turn.say("message_too_long", length=len(text))
-            return []
-        guess = _best_guess(tracker)
-        if guess is None:
-            turn.say("what_request", buttons=[none_button])
-            return []
-        turn.say("ask_affirm", label=turn.label(INTENT_LABELS, guess),
-                 buttons=[{"title": turn.t("button_yes"), "payload": f"/{guess}"}, none_button])
-        return []

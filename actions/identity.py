@@ -21,10 +21,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import api_client, parsing, settings
+from actions import api_client, settings
 from actions.api_client import ApiError, ApiUnavailable, Customer
 from actions.forms import FreeTextForm
 from actions.turn import Turn
+from common import parsing
 
 logger = logging.getLogger(__name__)
 

@@ -83,7 +83,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "已为您报案，案件号 {number}，金额 {amount} 元。{fast_track}可随时问我“理赔进度”查看进展。",
         "en": "Your claim is open: number {number}, CNY {amount}. {fast_track}Ask me \"claim status\" any time to follow it.",
     },
-    "claim_fast_track_yes": {"zh": "本案符合快速理赔通道，材料齐全后最快当天赔付。", "en": "It qualifies for the fast track: once documents are complete, payment can come the same day. "},
+    # What 小额秒赔 does (policy_api/claim_review.py): the invoice photo is reviewed automatically; if it passes,
+    # the payout arrives within the configured target (CLAIM_PAID_TARGET_S); otherwise an adjuster reviews it.
+    "claim_fast_track_yes": {"zh": "本案符合小额秒赔：上传发票照片后自动审核，审核通过后 {minutes} 分钟内赔付到账（需人工审核时会另行通知）。",
+                             "en": "It qualifies for fast-track: upload a photo of the invoice and it is reviewed automatically; once approved, the money arrives within {minutes} minutes (we'll tell you if an adjuster needs to look at it). "},
+    "claim_materials_needed": {"zh": "请上传以下材料：{documents}。点击聊天框旁的回形针即可拍照或选择文件。",
+                               "en": "Please send these documents: {documents}. Tap the paper clip next to the chat box to take a photo or pick a file."},
     "claim_fast_track_no": {"zh": "我们将在1个工作日内联系您核实材料。", "en": "We'll contact you within 1 working day about documents. "},
     "claim_status": {
         "zh": "理赔案件 {number}（{amount} 元）当前状态：{status}\n{timeline}",
@@ -169,6 +174,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "❌ 验证未通过：保单号与验证码不匹配，这份电子保单可能不是本公司签发的。请核对验证码，如有疑问可转人工。",
         "en": "❌ Not verified: the policy number and code don't match, so this e-policy may not be ours. Check the code, or ask for an agent if in doubt.",
     },
+    # e-policy download
+    "epolicy_which": {
+        "zh": "请问您要下载哪份保单的电子保单？",
+        "en": "Which policy's e-policy would you like to download?",
+    },
+    "epolicy_link": {
+        "zh": "已为您生成 {product}（{number}）的电子保单，请点击下载：{url}\n链接 {minutes} 分钟内有效，仅可使用一次。电子保单上印有验证码和验真二维码。",
+        "en": "Your e-policy for {product} ({number}) is ready. Download it here: {url}\nThe link works once, within {minutes} minutes. The e-policy carries a verification code and a QR code to check it.",
+    },
     # handoff
     # knowledge answers (FAQ and clauses)
     "knowledge_answer": {"zh": "{answer}\n\n（来源：{source}）", "en": "{answer}\n\n(Source: {source})"},
@@ -212,6 +226,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # fallback
     "ask_affirm": {"zh": "抱歉，我不太确定您的意思。您是想“{label}”吗？", "en": "Sorry, I'm not sure I understood. Did you mean \"{label}\"?"},
+    "ask_which": {"zh": "抱歉，我不太确定您的意思。您是想办理下面哪一项？", "en": "Sorry, I'm not sure what you meant. Which of these would you like?"},
     "message_empty": {"zh": "没有收到内容，请再说一次您的问题。", "en": "I didn't receive anything. Could you type your question again?"},
     "message_too_long": {
         "zh": "您的消息太长了（{length} 字），请用一两句话说明您的问题，例如“查理赔进度”。",
@@ -246,6 +261,7 @@ INTENT_LABELS = {
     "renewal": {"zh": "办理续保", "en": "renew a policy"},
     "opt_out": {"zh": "退订提醒", "en": "stop reminders"},
     "verify_policy_document": {"zh": "电子保单验真", "en": "verify an e-policy"},
+    "download_epolicy": {"zh": "下载电子保单", "en": "download my e-policy"},
     "request_human": {"zh": "转人工客服", "en": "talk to an agent"},
     "complaint": {"zh": "投诉", "en": "make a complaint"},
     "clause_question": {"zh": "咨询条款对您情况的适用", "en": "ask how the policy terms apply to your case"},

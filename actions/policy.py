@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rasa_sdk.events import EventType
 
-from actions import api_client, parsing
+from actions import api_client
 from actions.api_client import ApiError, Customer
 from actions.messages import STATUS_LABELS
 from actions.turn import Turn
+from common import parsing
 
 
 def money(value: object) -> str:
@@ -16,8 +17,13 @@ def money(value: object) -> str:
     return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
 
 
+def named_policy_number(turn: Turn) -> str | None:
+    """The policy number the message names, in its text or as a button's entity."""
+    return parsing.parse_policy_number(turn.text) or parsing.parse_policy_number(turn.entity("policy_number") or "")
+
+
 async def answer_query_policy(turn: Turn, customer: Customer) -> list[EventType]:
-    number = parsing.parse_policy_number(turn.text) or parsing.parse_policy_number(turn.entity("policy_number") or "")
+    number = named_policy_number(turn)
     if number:
         await show_policy(turn, number, customer)
         return []

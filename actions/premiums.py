@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rasa_sdk.events import EventType, SlotSet
 
-from actions import api_client, parsing
+from actions import api_client
 from actions.api_client import ApiError, Customer
 from actions.policy import money
 from actions.turn import Turn
+from common import parsing
 
 
 async def answer_premium_due(turn: Turn, customer: Customer) -> list[EventType]:

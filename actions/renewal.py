@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rasa_sdk.events import EventType, SlotSet
 
-from actions import api_client, parsing, settings
+from actions import api_client, settings
 from actions.api_client import ApiError, Customer
 from actions.policy import money
 from actions.turn import Turn
+from common import parsing
 
 
 def _wanted(turn: Turn, policies: list[dict]) -> str | None:

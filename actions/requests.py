@@ -19,10 +19,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import identity, parsing, satisfaction
+from actions import clarify, identity, satisfaction
 from actions.api_client import ApiUnavailable, Customer, VerificationExpired
 from actions.claims import answer_claim_guidance, answer_claim_status, start_claim_form
-from actions.documents import answer_verify_document
+from actions.documents import answer_download_epolicy, answer_verify_document
+from actions.evidence import names_our_business
 from actions.goals import GOAL_OF_REQUEST, completed
 from actions.handoff import hand_off
 from actions.identity import verified_customer
@@ -32,6 +33,7 @@ from actions.reminders import answer_opt_out
 from actions.renewal import answer_renewal
 from actions.summary import answer_policy_summary
 from actions.turn import Turn
+from common import parsing
 
 Handler = Callable[[Turn, Customer | None], Awaitable[list[EventType]]]
 
@@ -55,6 +57,7 @@ REQUESTS = {
         Request("open_claim", True, start_claim_form),
         Request("claim_guidance", False, answer_claim_guidance),
         Request("verify_policy_document", False, answer_verify_document),
+        Request("download_epolicy", True, answer_download_epolicy),
         Request("opt_out", False, answer_opt_out),  # verifies unless the app conversation tells whose it is
     ]
 }
@@ -105,6 +108,13 @@ def _trigger_has_full_identity(turn: Turn) -> tuple[str | None, str | None]:
     return identity.identity_key_in(turn.text), parsing.parse_id_last4(turn.text, bare_allowed=False)
 
 
+def _question_without_evidence(turn: Turn, name: str) -> bool:
+    """A question the NLU took for this request, with nothing in it about the customer's insurance."""
+    asked_by_nlu = turn.intent == name  # not "yes" to our offer, not facts in answer to our question
+    return asked_by_nlu and bool(turn.tracker.latest_message.get(clarify.QUESTION_KEY)) \
+        and not names_our_business(turn.text)
+
+
 class ActionHandleRequest(Action):
     def name(self) -> str:
         return "action_handle_request"
@@ -147,6 +157,9 @@ class ActionHandleRequest(Action):
             identity.say_locked(turn, locked)
             return [SlotSet("pending_request", None), SlotSet("next_step", "done")]
         if customer is None:
+            if _question_without_evidence(turn, name):
+                await clarify.ask_what_was_meant(turn)
+                return [SlotSet("next_step", "done")]
             return verify_first(turn, name)
         return events + await run_request(turn, name, customer)
 

@@ -13,6 +13,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from actions.settings import ActionSettings
 from observability import logs
 from observability.context import bind
 from service_auth.env_secrets import require_secrets
@@ -74,9 +75,9 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5055)
     args = parser.parse_args()
-    # The actions read POLICY_API_KEY (actions/settings.py): checked here too. App tokens are the policy
-    # API's to check (it exchanges them for customer tokens), so the action server holds no APP_JWT_SECRET.
-    secret = require_secrets("ACTION_SERVER_SECRET", "POLICY_API_KEY")["ACTION_SERVER_SECRET"]
+    # App tokens are the policy API's to check (it exchanges them for customer tokens), so the action server
+    # holds no APP_JWT_SECRET.
+    secret = require_secrets(*ActionSettings.required_secrets())["ACTION_SERVER_SECRET"]
     from rasa_sdk.plugin import plugin_manager
     from rasa_sdk.utils import number_of_sanic_workers, update_sanic_log_level
 

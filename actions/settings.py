@@ -1,31 +1,78 @@
-"""Action-server settings, all from the environment (defaults suit `make run` on one machine)."""
+"""The action server's settings, from the environment (defaults suit `make run` on one machine).
+
+The action server runs in Rasa's environment, whose pydantic is version 1: this class is pydantic 1's
+BaseSettings (read through `pydantic.v1` where pydantic 2 is installed, as the reference generator does), with
+the same shape as desk_config.base: an explicit env name, a description and, for secrets, no default.
+"""
 
 from __future__ import annotations
 
-import os
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from desk_config.shared import DEFAULT_POLICY_API_URL, REPO_ROOT
 
-POLICY_API_URL = os.environ.get("POLICY_API_URL", "http://127.0.0.1:8001").rstrip("/")
-# Secrets have no defaults: python -m actions.server refuses to start without them (service_auth).
-POLICY_API_KEY = os.environ.get("POLICY_API_KEY", "")
-POLICY_API_TIMEOUT_S = float(os.environ.get("POLICY_API_TIMEOUT_S", "5"))
-# Sent as X-API-Key to the handoff hub when set (the hub then requires it).
-HANDOFF_API_KEY = os.environ.get("HANDOFF_API_KEY") or None
-BOT_ENDPOINTS = Path(os.environ.get("BOT_ENDPOINTS", ROOT / "bot" / "endpoints.yml"))
+try:
+    from pydantic.v1 import BaseSettings, Field, validator
+except ImportError:  # pydantic 1 itself (Rasa's environment)
+    from pydantic import BaseSettings, Field, validator  # type: ignore[no-redef]
+
+ROOT = REPO_ROOT
 MAX_IDENTITY_ATTEMPTS = 3
 RENEWAL_WINDOW_DAYS = 30
 
 
+class ActionSettings(BaseSettings):
+    policy_api_url: str = Field(DEFAULT_POLICY_API_URL, env="POLICY_API_URL",
+                                description="The policy API the actions read and change policies through.")
+    policy_api_key: str = Field("", env="POLICY_API_KEY", secret=True, required=True,
+                                description="Key the actions send to the policy API as X-API-Key.")
+    policy_api_timeout_s: float = Field(5.0, env="POLICY_API_TIMEOUT_S",
+                                        description="Seconds an action waits for the policy API.")
+    action_server_secret: str = Field("", env="ACTION_SERVER_SECRET", secret=True, required=True,
+                                      description="Token Rasa must send on every action call (bot/endpoints.yml).")
+    handoff_api_key: str | None = Field(None, env="HANDOFF_API_KEY", secret=True, required=False,
+                                        description="Key sent to the hub as X-API-Key with a handoff.")
+    handoff_hub_url: str | None = Field(None, env="HANDOFF_HUB_URL",
+                                        description="The hub's handoff URL; unset: `handoff_hub.url` in "
+                                                    "BOT_ENDPOINTS.")
+    bot_endpoints: Path = Field(ROOT / "bot" / "endpoints.yml", env="BOT_ENDPOINTS",
+                                description="Rasa's endpoints file, read for the hub's URL when HANDOFF_HUB_URL "
+                                            "is unset.")
+
+    class Config:
+        frozen = True
+
+    @validator("policy_api_url")
+    def _no_trailing_slash(cls, value: str) -> str:  # noqa: N805 (pydantic 1 validators take the class)
+        return value.rstrip("/")
+
+    @validator("handoff_api_key", "handoff_hub_url", pre=True)
+    def _empty_is_unset(cls, value: str | None) -> str | None:  # noqa: N805
+        return value or None
+
+    @classmethod
+    def required_secrets(cls) -> tuple[str, ...]:
+        """Env names of the secrets the action server refuses to start without (service_auth.env_secrets)."""
+        return tuple(field.field_info.extra["env"] for field in cls.__fields__.values()
+                     if field.field_info.extra.get("secret") and field.field_info.extra.get("required"))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> ActionSettings:
+    """Built once, at the first action that needs it (the action server imports the actions before it starts)."""
+    return ActionSettings()
+
+
 def handoff_hub_url() -> str | None:
     """The hub's handoff URL: HANDOFF_HUB_URL, else `handoff_hub.url` in bot/endpoints.yml."""
-    if os.environ.get("HANDOFF_HUB_URL"):
-        return os.environ["HANDOFF_HUB_URL"]
+    settings = get_settings()
+    if settings.handoff_hub_url:
+        return settings.handoff_hub_url
     try:
-        endpoints = yaml.safe_load(BOT_ENDPOINTS.read_text(encoding="utf-8")) or {}
+        endpoints = yaml.safe_load(settings.bot_endpoints.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return None
     hub = endpoints.get("handoff_hub") or {}

@@ -37,7 +37,7 @@ from websockets.asyncio.client import connect
 from bench.raw_http import RawConnection
 from bench.results import merge_results
 from bench.turns import percentile
-from handoff.models import HandoffRecord
+from desk_db.tables.hub import HandoffRecord
 from handoff.seed import DemoUser, seed
 from tests import services
 

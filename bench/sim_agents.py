@@ -50,15 +50,24 @@ class SimAgents:
                     self._ready.set()
                 mine: dict[str, asyncio.Event] = {}
                 tasks: set[asyncio.Task] = set()
-                async for raw in ws:
-                    frame = json.loads(raw)
-                    if frame.get("type") == "offer":
-                        task = asyncio.create_task(self._take(http, frame, mine))
-                        tasks.add(task)
-                        task.add_done_callback(tasks.discard)
-                    elif frame.get("type") == "event" and frame.get("sender") == "customer" \
-                            and frame.get("conversation_id") in mine:
-                        mine[frame["conversation_id"]].set()
+                try:
+                    await self._serve(ws, http, mine, tasks)
+                finally:  # stopped: conversations still open end with the agent, not after its client closed
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _serve(self, ws: Any, http: httpx.AsyncClient, mine: dict[str, asyncio.Event],
+                     tasks: set[asyncio.Task]) -> None:
+        async for raw in ws:
+            frame = json.loads(raw)
+            if frame.get("type") == "offer":
+                task = asyncio.create_task(self._take(http, frame, mine))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            elif frame.get("type") == "event" and frame.get("sender") == "customer" \
+                    and frame.get("conversation_id") in mine:
+                mine[frame["conversation_id"]].set()
 
     async def _take(self, http: httpx.AsyncClient, offer: dict[str, Any], mine: dict[str, asyncio.Event]) -> None:
         await asyncio.sleep(self.rng.uniform(1.0, 4.0))

@@ -23,7 +23,7 @@ class SimStack:
     rasa_url: str
     hub_url: str
     database_url: str  # policy data, the hub's records and reminders: one database, as `make run` has it
-    events_url: str  # Rasa's event broker
+    events_url: str  # Rasa's event record (the events table)
     passwords: dict[str, str]
     api_key: str
     hub_env: dict[str, str]
@@ -39,7 +39,7 @@ def sim_stack(workdir: Path) -> Iterator[SimStack]:
     if not services.MODEL.exists():
         raise RuntimeError("no trained model: run `make train`")
     database_url = f"sqlite:///{workdir / 'desk.db'}"
-    events_url = f"sqlite:///{workdir / 'rasa-events.db'}"  # where services.rasa_server points the event broker
+    events_url = f"sqlite:///{workdir / 'rasa-events.db'}"  # where services.rasa_server has the event record write
     services.seed(database_url)
     passwords = {u.username: u.password for u in seed_hub(database_url)}
     prefix = f"sim-hub-{uuid.uuid4().hex[:8]}"

@@ -125,6 +125,7 @@ async def simulate(stack: SimStack, customers: int, seed: int, concurrency: int 
         await agents.stop()
     await asyncio.to_thread(outreach_pass, stack)  # marks the reminders paid for as acted on
     await asyncio.sleep(1.5)  # the hub writes its records a moment after the event
+    await asyncio.to_thread(services.wait_for_event_record, stack.events_url)  # and the event record Rasa's
     return list(outcomes), await fetch_figures(stack)
 
 

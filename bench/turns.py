@@ -65,10 +65,11 @@ async def user(client: httpx.AsyncClient, turn: Turn, turns: int, latencies: lis
         latencies.append((time.perf_counter() - start) * 1000)
 
 
-async def measure(turn: Turn, users: int, turns_per_user: int) -> dict[str, float]:
+async def measure(turn: Turn, users: int, turns_per_user: int, auth: httpx.Auth | None = None) -> dict[str, float]:
+    """auth: the credentials of the Rasa measured (default: the one tests.services starts)."""
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=users + 5)
-    async with httpx.AsyncClient(timeout=60, limits=limits, auth=services.rasa_auth("bench")) as client:
+    async with httpx.AsyncClient(timeout=60, limits=limits, auth=auth or services.rasa_auth("bench")) as client:
         await user(client, turn, 3, [])  # warm-up
         start = time.perf_counter()
         await asyncio.gather(*(user(client, turn, turns_per_user, latencies) for _ in range(users)))
@@ -100,6 +101,9 @@ def main() -> None:
         api_url = stack.enter_context(services.policy_api(database_url))
         actions_url = stack.enter_context(services.action_server(api_url))
         rasa_url = stack.enter_context(services.rasa_server(actions_url, Path(tmp)))
+        # The policy API builds its knowledge indexes in the background at start (minutes of CPU on a cold
+        # embedding cache): the measured turns must not share the cores with that.
+        services.wait_for_knowledge(api_url)
         figures = asyncio.run(run_turns(rasa_url))
         accuracy = {lang: heldout_accuracy(rasa_url, lang)[0] for lang in ("zh", "en")}
 
@@ -110,7 +114,7 @@ def main() -> None:
     latency_ratio = figures["lookup"]["p50_1"] / figures["greet"]["p50_1"]
     throughput_ratio = figures["lookup"]["per_s_20"] / figures["greet"]["per_s_20"]
     print(f"lookup/greet p50 at 1 user: {latency_ratio:.2f}x (target <= 1.5x)")
-    print(f"lookup/greet throughput at 20 users: {throughput_ratio:.2f} (target >= 0.80)")
+    print(f"lookup/greet throughput at 20 users: {throughput_ratio:.2f} (target >= 0.90)")
     print(f"NLU held-out intent accuracy: zh {accuracy['zh']:.3f}, en {accuracy['en']:.3f} (target >= 0.90)")
     merge_results({
         "parse_p50_ms": round(figures["parse"]["p50_1"], 1),

@@ -11,16 +11,21 @@ import tempfile
 
 import uvicorn
 
-from handoff.settings import SECRETS, Settings
+from handoff.settings import Settings
 from observability import logs
-from service_auth.env_secrets import require_secrets
+from service_auth.agent_audio_tickets import AGENT_AUDIO_SECRET
+from service_auth.env_secrets import require_secrets, require_set_secrets
+from service_auth.epolicy_links import EPOLICY_LINK_SECRET
 
 
 def main() -> None:
-    require_secrets(*SECRETS)
+    require_secrets(*Settings.required_secrets())
+    require_set_secrets(EPOLICY_LINK_SECRET)  # optional: e-policy downloads are off without it
+    require_set_secrets(AGENT_AUDIO_SECRET)  # optional: agents take calls by typing only without it
     settings = Settings()
-    workers = max(1, int(os.environ.get("HANDOFF_WORKERS", "1")))
+    workers = max(1, settings.workers)
     logs.configure("handoff")
+    # prometheus_client reads this variable itself, in each worker it starts: it must be in the environment.
     if workers > 1:  # the workers' request counters, summed at each scrape of /metrics (observability.metrics)
         os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="hub-metrics-"))
     # ws_max_size: frames above 1 MB are cut by the WebSocket layer (close 1009); the app refuses

@@ -110,6 +110,19 @@ async def channel_message(cid: str, body: MessageIn, hub: HubDep) -> dict[str, A
     return {"seq": result.seq, "owner": result.owner, "duplicate": result.status == "dup"}
 
 
+class ChoiceIn(BaseModel):
+    choice: Literal["callback", "message", "wait"]
+    # The carrier's caller id of a call on hold (the voice gateway's, from the carrier's start message).
+    caller_number: str | None = Field(default=None, max_length=32)
+
+
+@router.post("/api/conversations/{cid}/choice")
+async def channel_choice(cid: str, body: ChoiceIn, hub: HubDep) -> dict[str, Any]:
+    """A caller on hold chose on the keypad what a chat customer chooses with the escalation buttons."""
+    await hub.customer_choice(check_channel_cid(cid), body.choice, body.caller_number)
+    return await hub.status(cid)
+
+
 @router.get("/api/conversations/{cid}/events")
 async def channel_events(cid: str, hub: HubDep, after: Annotated[int, Query(ge=0)] = 0,
                          wait: Annotated[float, Query(ge=0, le=30)] = 25) -> dict[str, Any]:

@@ -13,15 +13,26 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from common.body_limit import BodySizeLimitMiddleware
 from handoff import (
+    adjuster_routes,
+    agent_audio_routes,
     api_routes,
+    callback_routes,
+    canned_routes,
     chat_routes,
     chat_sessions,
     console_routes,
     customer_routes,
+    epolicy_routes,
     external_routes,
     figures_routes,
+    handover_routes,
+    history_routes,
+    materials_routes,
     socketio_routes,
+    user_routes,
+    whisper_routes,
 )
 from handoff.errors import install_error_handlers
 from handoff.metrics import hub_figures
@@ -33,7 +44,6 @@ from handoff.web_security import WebSecurityMiddleware
 from observability import logs
 from observability.metrics import instrument
 from observability.requests import RequestIdMiddleware
-from policy_api.middleware import BodySizeLimitMiddleware
 
 log = logging.getLogger("handoff")
 
@@ -77,18 +87,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Handoff hub", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=64 * 1024)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=64 * 1024,
+                       larger=[("/api/chat/materials", settings.material_max_bytes + 64 * 1024)])
     app.add_middleware(RequestIdMiddleware)
     instrument(app, settings.api_key, hub_figures)
     # Outermost: every answer gets the security headers, even a 413 or a refusal.
-    app.add_middleware(WebSecurityMiddleware, allowed_origins=settings.allowed_origins)
+    app.add_middleware(WebSecurityMiddleware, allowed_origins=settings.allowed_origins,
+                       connect_sources=[settings.voice_audio_url])
     app.include_router(api_routes.router)
     app.include_router(external_routes.router)
     app.include_router(chat_routes.router)
     app.include_router(console_routes.router)
+    app.include_router(canned_routes.router)
+    app.include_router(callback_routes.router)
+    app.include_router(user_routes.router)
     app.include_router(customer_routes.router)
+    app.include_router(epolicy_routes.router)
     app.include_router(socketio_routes.router)
     app.include_router(figures_routes.router)
+    app.include_router(whisper_routes.router)
+    app.include_router(materials_routes.router)
+    app.include_router(history_routes.router)
+    app.include_router(handover_routes.router)
+    app.include_router(adjuster_routes.router)
+    app.include_router(agent_audio_routes.router)
     app.mount("/static", StaticFiles(directory=chat_routes.STATIC), name="static")
 
     @app.get("/health", include_in_schema=False)

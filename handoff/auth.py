@@ -11,28 +11,15 @@ from __future__ import annotations
 import math
 import secrets
 
-import bcrypt
 from fastapi import Request, WebSocket
 
 from handoff.errors import HubError
+from handoff.passwords import check_password, hash_password
 from handoff.service import Hub, User
 from handoff.settings import Settings
 from service_auth.lockout import Identifier, Lockout, LockoutPolicy, LockoutUnavailable
 
 COOKIE = "hub_session"
-BCRYPT_ROUNDS = 10
-
-
-def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode()
-
-
-def check_password(password: str, hashed: str) -> bool:
-    try:
-        return bcrypt.checkpw(password.encode()[:72], hashed.encode())
-    except ValueError:
-        return False
-
 
 # Checked against when the user name is unknown: same cost as a real user's hash, matches nothing.
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(24))
@@ -90,7 +77,10 @@ async def user_for_token(hub: Hub, token: str | None) -> User | None:
         if record is None:
             return None
         await hub.state.register_agent(record)
-        info = {"display_name": record.display_name, "role": record.role}
+        info = {"display_name": record.display_name, "role": record.role,
+                "disabled": "1" if record.disabled_at else "0"}
+    if info.get("disabled") == "1":  # a session that raced the disabling is worth nothing either
+        return None
     return User(username, info.get("display_name", username), info.get("role", "agent"))
 
 

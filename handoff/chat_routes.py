@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
-from handoff import chat_sessions
+from handoff import chat_sessions, typing_indicator
 from handoff.api_routes import CID_RE, HubDep
 from handoff.app_customers import APP_PREFIX, is_app_conversation, token_customer, token_opens
 from handoff.errors import HubError
@@ -173,6 +173,7 @@ async def _push(hub: Hub, cid: str, socket: Socket, sub: Any, sent: list[int]) -
 
 async def _read(hub: Hub, cid: str, socket: Socket) -> None:
     limits = hub.settings
+    gate = typing_indicator.TypingGate()
     while True:
         try:
             message = await socket.websocket.receive()
@@ -195,7 +196,7 @@ async def _read(hub: Hub, cid: str, socket: Socket) -> None:
             await socket.error("malformed_frame", "The frame is not a JSON object.")
             continue
         try:
-            await _handle(hub, cid, socket, frame)
+            await _handle(hub, cid, socket, frame, gate)
         except HubError as exc:
             await socket.error(exc.code, exc.message, frame.get("client_msg_id"))
         except RedisError:
@@ -203,7 +204,8 @@ async def _read(hub: Hub, cid: str, socket: Socket) -> None:
             await socket.error("hub_unavailable", "The hub cannot store messages right now; retrying.")
 
 
-async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any]) -> None:
+async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any],
+                  gate: typing_indicator.TypingGate) -> None:
     kind = frame.get("type")
     if kind == "message":
         text = frame.get("text")
@@ -230,6 +232,12 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any]) -> 
         if choice not in ("agent", "callback", "message", "wait"):
             raise HubError(422, "invalid_choice", "The choice is agent, callback, message or wait.")
         await hub.customer_choice(cid, choice)
+    elif kind == "callback_number":
+        # The number the hub asked for after "稍后回电" (nothing identified the customer): a contact number.
+        number = frame.get("number")
+        if not isinstance(number, str):
+            raise HubError(422, "invalid_phone", "请输入 11 位手机号码。Enter an 11-digit mobile number.")
+        await hub.callback_number(cid, number)
     elif kind == "auth":
         # Checked here, not only by the actions: the hub names this customer to agents on a handoff.
         customer = token_customer(frame.get("token"), hub.settings.app_jwt_secret)
@@ -242,7 +250,10 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any]) -> 
             raise HubError(403, "not_your_conversation", "Another customer is signed in to this conversation.")
         await hub.set_app_token(cid, frame["token"], customer)
         await socket.send({"type": "auth_ok"})
+    elif kind == "typing":
+        await typing_indicator.customer_typing(hub, cid, gate)
     elif kind == "ping":
         await socket.send({"type": "pong"})
     else:
-        raise HubError(422, "unknown_type", "Frame types: message, csat, choice, auth, ping.")
+        raise HubError(422, "unknown_type", "Frame types: message, csat, choice, callback_number, auth, typing, "
+                                             "ping.")

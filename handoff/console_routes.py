@@ -11,9 +11,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 
-from handoff.api_routes import HubDep, check_cid
+from handoff import availability, typing_indicator, wrapup
+from handoff.api_routes import CID_RE, HubDep, check_cid
 from handoff.auth import COOKIE, current_user, sign_in_throttle, supervisor, websocket_user
+from handoff.availability import change_state
+from handoff.callbacks import CHANNEL as CALLBACKS_CHANNEL
 from handoff.chat_routes import STATIC, Socket
 from handoff.errors import HubError
 from handoff.records import _pct
@@ -63,6 +67,8 @@ async def login(body: LoginIn, request: Request, response: Response, hub: HubDep
                             record.password_hash if record else None)
     if record is None:  # check() already refused it; this keeps the type checker and -O honest
         raise HubError(401, "bad_credentials", "Wrong username or password.")
+    if record.disabled_at is not None:  # told only to whoever knows the password
+        raise HubError(403, "account_disabled", "此账号已被主管停用。This account has been disabled by a supervisor.")
     await hub.state.register_agent(record)
     token = await hub.state.new_session(record.username)
     response.set_cookie(COOKIE, token, max_age=hub.settings.session_ttl_s, httponly=True, samesite="lax",
@@ -72,7 +78,7 @@ async def login(body: LoginIn, request: Request, response: Response, hub: HubDep
 
 @router.post("/api/console/logout")
 async def logout(request: Request, response: Response, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    await _set_state(hub, user, "offline")
+    await change_state(hub, user, "offline")
     await hub.state.end_session(request.cookies.get(COOKIE, ""))
     response.delete_cookie(COOKIE, path="/")
     return {"ok": True}
@@ -88,19 +94,9 @@ async def me(user: UserDep, hub: HubDep) -> dict[str, Any]:
             "topics": load.topics if load else []}
 
 
-async def _set_state(hub: Hub, user: User, state: str) -> None:
-    await hub.state.set_agent_state(user.username, state)
-    if state != "available":  # pending offers go to someone who is there
-        for rid in await hub.state.agent_offers(user.username):
-            if await hub.state.withdraw(rid, user.username):
-                await hub.bus.publish(f"user:{user.username}", {"type": "offer_withdrawn", "request_id": rid,
-                                                                 "why": "unavailable"})
-    hub.wake.set()
-
-
 @router.post("/api/console/me/state")
 async def set_state(body: StateIn, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    await _set_state(hub, user, body.state)
+    await change_state(hub, user, body.state)
     return {"state": body.state}
 
 
@@ -157,15 +153,20 @@ async def note(cid: str, body: TextIn, user: UserDep, hub: HubDep) -> dict[str, 
     return await hub.add_note(check_cid(cid), user, body.text)
 
 
+class HandBackIn(BaseModel):
+    # The customer's messages the agent left unanswered: the bot answers them only if the agent says so.
+    bot_answers: bool = False
+
+
 @router.post("/api/console/conversations/{cid}/handback")
-async def handback(cid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    await hub.release(check_cid(cid), user, "handed_back")
+async def handback(cid: str, user: UserDep, hub: HubDep, body: HandBackIn | None = None) -> dict[str, Any]:
+    await hub.release(check_cid(cid), user, "handed_back", bool(body and body.bot_answers))
     return {"ok": True}
 
 
 @router.post("/api/console/conversations/{cid}/close")
-async def close(cid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    await hub.release(check_cid(cid), user, "closed")
+async def close(cid: str, user: UserDep, hub: HubDep, body: wrapup.WrapUpIn | None = None) -> dict[str, Any]:
+    await wrapup.close(hub, check_cid(cid), user, body)  # the label and summary are optional to the API
     return {"ok": True}
 
 
@@ -227,12 +228,13 @@ async def _console_socket(websocket: WebSocket) -> None:
         await socket.error("not_signed_in", "Not signed in, or the session expired.")
         await websocket.close(code=4401)
         return
-    channels = [f"user:{user.username}"]
+    channels = [f"user:{user.username}", CALLBACKS_CHANNEL]  # the callback worklist's changes (callbacks.js)
     channels += ["conv:*", "sup"] if user.is_supervisor else \
         [f"conv:{cid}" for cid in await hub.state.agent_conversations(user.username)]
     async with hub.bus.subscribe(*channels) as sub:
         await socket.send({"type": "hello", "username": user.username, "role": user.role})
-        tasks = [asyncio.create_task(_console_read(websocket, socket)),
+        await availability.console_opened(hub, user)
+        tasks = [asyncio.create_task(_console_read(hub, websocket, socket, user)),
                  asyncio.create_task(_console_push(hub, websocket, socket, sub, user))]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -242,9 +244,12 @@ async def _console_socket(websocket: WebSocket) -> None:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            with contextlib.suppress(RedisError):  # Redis gone: the count's TTL ends it instead
+                await availability.console_closed(hub, user)
 
 
-async def _console_read(websocket: WebSocket, socket: Socket) -> None:
+async def _console_read(hub: Hub, websocket: WebSocket, socket: Socket, user: User) -> None:
+    gate = typing_indicator.TypingGate()
     while True:
         try:
             message = await websocket.receive()
@@ -257,10 +262,18 @@ async def _console_read(websocket: WebSocket, socket: Socket) -> None:
             frame = json.loads(raw) if len(raw) < 4096 else None
         except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
             frame = None
-        if isinstance(frame, dict) and frame.get("type") == "ping":
+        kind = frame.get("type") if isinstance(frame, dict) else None
+        if kind == "ping":
             await socket.send({"type": "pong"})
+        elif kind == "typing" and isinstance(frame, dict):
+            cid = frame.get("conversation_id")
+            if isinstance(cid, str) and CID_RE.fullmatch(cid):
+                await typing_indicator.agent_typing(hub, cid, user, gate)
+            else:
+                await socket.error("invalid_conversation_id", "Conversation ids are 8-64 characters [A-Za-z0-9_.:-].")
         else:
-            await socket.error("unknown_type", "The console socket only takes {\"type\": \"ping\"}.")
+            await socket.error("unknown_type", "The console socket takes {\"type\": \"ping\"} and "
+                                               "{\"type\": \"typing\", \"conversation_id\": ...}.")
 
 
 async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any, user: User) -> None:
@@ -284,6 +297,10 @@ async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any
             await socket.error("too_slow", "Too many events queued; reconnect to catch up.")
             return
         kind = event.get("type")
+        if kind == "session_ended":  # disabled, or the password was reset: this console signs out now
+            await socket.error("not_signed_in", "The session was ended by a supervisor.")
+            await websocket.close(code=4401)
+            return
         if not user.is_supervisor:
             if kind == "assigned":
                 sub.add(f"conv:{event['conversation_id']}")

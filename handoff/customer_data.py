@@ -10,7 +10,9 @@ handoff named them (the hub's records), and every conversation in which the bot 
 - Rasa's event broker table (shared database, privacy/rasa_events.py) and Rasa's tracker store
   (emptied over Rasa's HTTP API with the hub's token: `PUT /conversations/{id}/tracker/events` with []),
 - the voice gateway's call transcripts (`POST /calls/export|erase`, VOICE_API_KEY),
-- the policy API's reminder records (`GET|DELETE /v1/customers/{id}/reminder-records`, POLICY_API_KEY).
+- the policy API's reminder records (`GET|DELETE /v1/customers/{id}/reminder-records`, POLICY_API_KEY),
+- the policy API's claim records (`GET /v1/customers/{id}/claim-records`): exported; an erasure keeps them,
+  as the law requires an insurer to (policy_api/claim_records.py), and its counts say so.
 
 Erasing goes to the other services first and to the two stores that say which conversations are the
 customer's last: if a service fails half-way, a second erase finds every conversation again."""
@@ -19,16 +21,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from sqlalchemy import Engine
 
+from desk_db.engine import make_engine
 from handoff import customer_records
 from handoff.errors import HubError
 from handoff.service import Hub
-from policy_api.db import make_engine
 from privacy import rasa_events
 
 # Redis fields never handed out, even to the customer's own export: a credential, not their data.
@@ -86,18 +89,22 @@ class CustomerData:
         live = [conv for conv in [await self._live(cid) for cid in cids] if conv]
         events = await asyncio.to_thread(rasa_events.export, self.events, cids)
         reminders = await self._policy("GET", customer_id)
+        claims = await self._policy("GET", customer_id, "claim-records")
         calls = (await self._voice("/calls/export", cids)).get("calls", []) if self.voice else None
         out.data = {"hub": hub_rows, "hub_live": live, "rasa_events": events, "voice_calls": calls,
-                    "reminder_records": reminders}
+                    "reminder_records": reminders, "claim_records": claims}
         out.counts = {
             "hub": {"handoffs": len(hub_rows["handoffs"]), "transcript_lines": len(hub_rows["transcripts"]),
-                    "notes": len(hub_rows["notes"])},
+                    "notes": len(hub_rows["notes"]), "callbacks": len(hub_rows["callbacks"])},
             "hub_live": {"conversations": len(live), "messages": sum(len(c["messages"]) for c in live)},
             "rasa_events": {"events": sum(len(e) for e in events.values())},
             "voice": _not_configured() if calls is None else
             {"calls": len(calls), "turns": sum(len(c.get("turns", [])) for c in calls)},
             "reminders": {"reminders": len(reminders.get("reminders", [])), "sms": len(reminders.get("sms", [])),
                           "opt_outs": len(reminders.get("opt_outs", []))},
+            "claims": {"claims": len(claims.get("claims", [])),
+                       "materials": sum(len(c["materials"]) for c in claims.get("claims", [])),
+                       "epolicy_copies": len(claims.get("epolicy_copies", []))},
         }
         return out
 
@@ -105,8 +112,10 @@ class CustomerData:
         conv = await self.hub.state.conversation(cid)
         if not conv:
             return None
+        # Supervisors' whispers about her conversation are hers to see too (handoff/whisper.py).
+        whispers = [json.loads(raw) for raw in await self.hub.redis.lrange(self.hub.keys.whispers(cid), 0, -1)]
         return {"conversation_id": cid, "state": {k: v for k, v in conv.items() if k not in SECRET_FIELDS},
-                "messages": await self.hub.state.log_after(cid, 0)}
+                "messages": await self.hub.state.log_after(cid, 0), "whispers": whispers}
 
     # --- erasure ------------------------------------------------------------------------------------
     async def erase(self, customer_id: str) -> Outcome:
@@ -119,9 +128,15 @@ class CustomerData:
         out = Outcome(customer_id, cids)
         out.counts["voice"] = await self._voice("/calls/erase", cids) if self.voice else _not_configured()
         out.counts["reminders"] = await self._policy("DELETE", customer_id)
+        out.counts["claims"] = {"kept": (await self._policy("GET", customer_id, "claim-records")).get("kept", {})}
         out.counts["rasa_tracker"] = {"conversations": await self._forget_trackers(cids)}
         rids = await self.hub.records.now(lambda s: customer_records.request_ids(s, cids))
         out.counts["hub_live"] = {"keys": await self._erase_live(cids, rids)}
+        # The full numbers of the customer's open callbacks: not called, and not kept either.
+        callback_ids = await self.hub.records.now(lambda s: customer_records.callback_ids(s, cids))
+        if callback_ids:
+            out.counts["hub_live"]["keys"] += await self.hub.redis.delete(
+                *(self.hub.keys.callback_number(i) for i in sorted(callback_ids)))
         await self.hub.redis.delete(self.hub.keys.customer_conversations(customer_id))
         out.counts["rasa_events"] = {"events": await asyncio.to_thread(rasa_events.erase, self.events, cids)}
         out.counts["hub"] = await self.hub.records.now(lambda s: customer_records.erase(s, cids))
@@ -136,7 +151,7 @@ class CustomerData:
             names += [keys.request(rid), keys.offers(rid), keys.tried(rid)]
         for cid in cids:
             names += [keys.conv(cid), keys.log(cid), keys.msg_ids(cid), keys.bot_queue(cid), keys.offered(cid),
-                      keys.bot_lock(cid)]
+                      keys.bot_lock(cid), keys.whispers(cid)]
         async with self.hub.redis.pipeline(transaction=True) as pipe:
             pipe.delete(*names)
             pipe.srem(keys.bot_pending, *cids)
@@ -159,15 +174,16 @@ class CustomerData:
         return len(cids)
 
     # --- the other services ------------------------------------------------------------------------
-    async def _policy(self, method: str, customer_id: str) -> dict[str, Any]:
+    async def _policy(self, method: str, customer_id: str, records: str = "reminder-records") -> dict[str, Any]:
+        store = records.removesuffix("-records") + "s"
         try:
-            response = await self.policy.request(method, f"/v1/customers/{customer_id}/reminder-records")
+            response = await self.policy.request(method, f"/v1/customers/{customer_id}/{records}")
         except httpx.HTTPError as exc:
-            raise StoreUnavailable("reminders", type(exc).__name__) from exc
-        if response.status_code == 404:  # not a customer of the policy API: no reminders either
+            raise StoreUnavailable(store, type(exc).__name__) from exc
+        if response.status_code == 404:  # not a customer of the policy API: no reminders or claims either
             return {}
         if response.status_code != 200:
-            raise StoreUnavailable("reminders", f"HTTP {response.status_code}")
+            raise StoreUnavailable(store, f"HTTP {response.status_code}")
         return response.json()
 
     async def _voice(self, path: str, cids: list[str]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 
+from handoff import agent_figures
 from handoff.auth import supervisor
 from handoff.chat_routes import STATIC
 from service_figures.reader import FiguresReader
@@ -41,6 +42,16 @@ async def figures(request: Request, days: Annotated[int, Query(ge=1, le=366)] = 
     await _allowed(request)
     # The events table is read in full: off the event loop.
     return await asyncio.to_thread(_reader(request).figures, days)
+
+
+@router.get("/api/figures/agents")
+async def figures_per_agent(request: Request, days: Annotated[int, Query(ge=1, le=92)] = 7) -> list[dict[str, Any]]:
+    """Per agent and day: handled, average handling time, CSAT, accept time (handoff/agent_figures.py)."""
+    await _allowed(request)
+    records = request.app.state.hub.records
+    rows = await records.now(lambda session: agent_figures.read(session, days))
+    names = {user.username: user.display_name for user in await records.users()}
+    return [{**row, "display_name": names.get(row["agent"], row["agent"])} for row in rows]
 
 
 @router.get("/console/figures", include_in_schema=False)

@@ -41,6 +41,18 @@ class Keys:
         """The conversations an app customer signed in to (her export and erasure find them here)."""
         return f"{self.prefix}:cust:{customer_id}:convs"
 
+    def epolicy_link(self, link_id: str) -> str:
+        """Set once when an e-policy download link is opened (handoff/epolicy_routes.py)."""
+        return f"{self.prefix}:epolicy:{link_id}"
+
+    def verify_failures(self, address_key: str) -> str:
+        """Wrong answers on the public 验真 page from one address (keyed by an HMAC, not the address)."""
+        return f"{self.prefix}:verifyfail:{address_key}"
+
+    def callback_number(self, callback_id: str) -> str:
+        """The full number of an open callback: kept only until it is closed (handoff/callbacks.py)."""
+        return f"{self.prefix}:cb:{callback_id}:number"
+
     def request(self, rid: str) -> str:
         return f"{self.prefix}:r:{rid}"
 
@@ -81,6 +93,10 @@ class Keys:
     def agent_offers(self, username: str) -> str:
         return f"{self.prefix}:a:{username}:offers"
 
+    def consoles(self, username: str) -> str:
+        """How many console sockets the user has open, over every hub process (handoff/availability.py)."""
+        return f"{self.prefix}:a:{username}:consoles"
+
     @property
     def agents(self) -> str:
         return f"{self.prefix}:agents"
@@ -93,9 +109,27 @@ class Keys:
     def session(self, token: str) -> str:
         return f"{self.prefix}:s:{token}"
 
+    def user_sessions(self, username: str) -> str:
+        """The session tokens of one console user, so disabling or resetting them ends every one."""
+        return f"{self.prefix}:us:{username}"
+
     @property
     def accepts(self) -> str:
         return f"{self.prefix}:accepts"
+
+    @property
+    def wait_reactions(self) -> str:
+        """Recent offer -> accept times of agents (handoff/wait_estimate.py)."""
+        return f"{self.prefix}:wait:reactions"
+
+    @property
+    def wait_handles(self) -> str:
+        """Recent accept -> close times of conversations (handoff/wait_estimate.py)."""
+        return f"{self.prefix}:wait:handles"
+
+    def whispers(self, cid: str) -> str:
+        """Supervisors' whispers to the agent of this conversation; never in its log (handoff/whisper.py)."""
+        return f"{self.prefix}:c:{cid}:whispers"
 
     @property
     def alerts(self) -> str:

@@ -162,9 +162,9 @@ redis.call('SADD', p .. ':live', cid)
 return result
 """
 
-# End the human part of a conversation: the bot owns it again (on hand back it also gets the
-# customer's messages the agent left unanswered). ARGV: prefix, cid, user ('' = any
-# owner, e.g. a supervisor), outcome (handed_back|closed|cancelled), now.
+# End the human part of a conversation: the bot owns it again (on hand back, if the agent chose so,
+# it also gets the customer's messages the agent left unanswered). ARGV: prefix, cid, user ('' = any
+# owner, e.g. a supervisor), outcome (handed_back|closed|cancelled), now, bot_answers ('1' or '').
 # Returns {status, rid, agent or '', offerees withdrawn...}.
 RELEASE = """
 local p, cid, user, outcome, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
@@ -201,9 +201,10 @@ redis.call('HDEL', conv, 'agent', 'agent_name')
 redis.call('HINCRBY', conv, 'epoch', 1)
 redis.call('SREM', p .. ':live', cid)
 redis.call('EXPIRE', req, 604800)
-if outcome == 'handed_back' then
-  -- Customer messages after the agent's last word were nobody's answer yet: the bot takes them,
-  -- in the same step as the switch, so none is dropped and none is answered twice.
+if outcome == 'handed_back' and ARGV[6] == '1' then
+  -- Customer messages after the agent's last word were nobody's answer yet: the agent chose that the
+  -- bot takes them (not by default: "转人工" run again would put her straight back in the queue), in
+  -- the same step as the switch, so none is dropped and none is answered twice.
   local log = conv .. ':log'
   local n = redis.call('LLEN', log)
   local unanswered = {}

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 
 
-def _error_code(response: httpx.Response) -> str:
+def error_code(response: httpx.Response) -> str:
     try:
         return str(response.json()["error"]["code"])
     except (ValueError, KeyError, TypeError):
@@ -47,13 +47,24 @@ class PolicyContext:
         out: dict[str, Any] = {"available": True, "customer_token": responses[0].headers.get("X-Customer-Token")}
         for name, response in zip(paths, responses, strict=True):
             if response.status_code != 200:
-                code = _error_code(response)
+                code = error_code(response)
                 return {"available": False, "error": code if code.startswith("customer_token") else
                         f"policy_api_{response.status_code}"}
             out[name] = response.json()
         out["policies"] = out["policies"].get("policies", [])
         out["claims"] = out["claims"].get("claims", [])
         return out
+
+    async def contact_phone(self, customer_id: str, token: str) -> str | None:
+        """The full number on record for a verified customer's callback (None if the API cannot say)."""
+        try:
+            response = await self.client.get(f"/v1/customers/{quote(customer_id, safe='')}/contact-phone",
+                                              headers={"X-Customer-Token": token})
+        except httpx.HTTPError:
+            return None
+        if response.status_code != 200:
+            return None
+        return str(response.json().get("phone") or "") or None
 
     async def knowledge(self, question: str, language: str, k: int = 3) -> dict[str, Any]:
         """The knowledge base's best answers for a question, confident or not (they are suggestions)."""

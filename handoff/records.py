@@ -15,8 +15,8 @@ from typing import Any, Callable, TypeVar
 from sqlalchemy import Engine, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff.models import AuditEntry, HandoffRecord, HubBase, HubUser, Note, TranscriptLine
-from policy_api import db as policy_db
+from desk_db import engine as policy_db
+from desk_db.tables.hub import AuditEntry, HandoffRecord, HubUser, Note, TranscriptLine
 from privacy.numbers import mask_text
 from privacy.records import scrub
 
@@ -59,7 +59,7 @@ def ts(epoch: float | str | None) -> dt.datetime | None:
 class Records:
     def __init__(self, database_url: str) -> None:
         self.engine = make_engine(database_url)
-        HubBase.metadata.create_all(self.engine)
+        policy_db.ensure_schema(self.engine)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._queue: asyncio.Queue[tuple[Callable[[Session], Any], asyncio.Future | None]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
@@ -168,7 +168,7 @@ class Records:
         def job(session: Session) -> list[dict[str, Any]]:
             rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
             return [{"at": r.at.isoformat(), "username": r.username, "role": r.role, "customer_id": r.customer_id,
-                     "conversation_id": r.conversation_id, "action": r.action} for r in rows]
+                     "conversation_id": r.conversation_id, "action": r.action, "subject": r.subject} for r in rows]
         return await self.now(job)
 
     async def users(self) -> list[HubUser]:
@@ -181,7 +181,9 @@ class Records:
         def job(session: Session) -> dict[str, Any]:
             start = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
             rows = session.execute(select(HandoffRecord.accept_ms, HandoffRecord.created_at, HandoffRecord.csat)
-                                   .where(HandoffRecord.created_at >= start)).all()
+                                   # a transfer's second leg is no new handoff (handoff/wrapup.py counts them)
+                                   .where(HandoffRecord.created_at >= start,
+                                          HandoffRecord.transferred_from.is_(None))).all()
             accepted = sorted(r.accept_ms for r in rows if r.accept_ms is not None)
             now = dt.datetime.now(dt.UTC)
             # A request still waiting counts once its 30 s have passed (it can no longer make it).

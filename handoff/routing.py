@@ -31,6 +31,8 @@ CLAIM_WORDS = ("理赔", "报案", "赔付", "claim")
 
 
 def topics_for(req: dict[str, str]) -> set[str]:
+    if req.get("skill"):  # a transfer back to the queue named the skill the next agent needs
+        return {req["skill"]}
     topics = {TOPIC_BY_REASON.get(req.get("reason", ""), "general")}
     summary = req.get("summary") or ""
     if any(word in summary.lower() for word in CLAIM_WORDS):
@@ -49,11 +51,12 @@ class Router:
         self.redis = hub.redis
         self.keys = hub.keys
         self._task: asyncio.Task | None = None
-        self._positions: dict[str, int] = {}  # request -> last position told to its customer
+        self._positions: dict[str, tuple[int, int | None]] = {}  # request -> (position, wait bucket) last told
         self._agents: list[AgentLoad] = []  # free agents as of the last look, for placing new requests at once
         self._agents_at = 0.0
         self._agents_refresh: asyncio.Future | None = None
         self._cids: dict[str, str] = {}
+        self._languages: dict[str, str | None] = {}  # request -> its language (the agents who can take it)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run())
@@ -116,20 +119,27 @@ class Router:
         if missing:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for rid in missing:
-                    pipe.hget(self.keys.request(rid), "cid")
-                for rid, cid in zip(missing, await pipe.execute(), strict=True):
+                    pipe.hmget(self.keys.request(rid), "cid", "language")
+                for rid, (cid, language) in zip(missing, await pipe.execute(), strict=True):
                     if cid:
                         self._cids[rid] = cid
+                        self._languages[rid] = language
         positions = {rid: n for n, rid in enumerate(rids, 1)}
         escalated = await self.redis.smembers(self.keys.escalated) if positions else set()
+        told: dict[str, tuple[int, int | None]] = {}
         for rid, position in positions.items():
-            if self._positions.get(rid) != position and rid in self._cids:
+            # Told again when the place or the wait as the customer reads it changed (minutes, or
+            # "less than a minute", or none free): an agent came free, or signed out.
+            wait = await self.hub.estimate_wait(position, self._languages.get(rid))
+            told[rid] = (position, None if wait is None else round(wait / 60) if wait >= 60 else -1)
+            if self._positions.get(rid) != told[rid] and rid in self._cids:
                 status = {"type": "status", "conversation_id": self._cids[rid], "owner": "queued", "request_id": rid,
-                          "position": position, "estimated_wait_s": await self.hub.estimate_wait(position),
+                          "position": position, "estimated_wait_s": wait,
                           "agent_name": None, "escalated": rid in escalated}
                 await self.hub.bus.publish(f"conv:{self._cids[rid]}", status)
-        self._positions = positions
+        self._positions = told
         self._cids = {rid: cid for rid, cid in self._cids.items() if rid in positions}
+        self._languages = {rid: language for rid, language in self._languages.items() if rid in positions}
 
     async def place(self, rid: str, req: dict[str, str]) -> None:
         """Offer a new request right away (the handoff's own request), with the agents' loads as last

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import statistics
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,22 +14,24 @@ from typing import Any
 import httpx
 import redis.asyncio as aioredis
 
-from handoff import audit, offered, relay_once
+from handoff import audit, callbacks, offered, relay_once, wait_estimate
 from handoff.errors import HubError
 from handoff.events import EventBus
 from handoff.policy_context import PolicyContext
 from handoff.rasa import RasaClient
 from handoff.records import Records, ts
 from handoff.settings import Settings
-from handoff.state import AppendResult, State
+from handoff.state import AgentLoad, AppendResult, State
 from handoff.texts import guess_language, t, wait_words
 from observability.context import bind
+from privacy.fields import mask_phone
 from service_auth.rasa_auth import RasaAuth
 
 log = logging.getLogger("handoff")
 # A worker relaying a conversation to the bot holds its lock this long past the last message it took;
 # longer than a Rasa turn can take (its client times out first), so it expires only if the worker died.
 BOT_LOCK_MS = 90_000
+TEXT_VALUES = ("name", "wait", "minutes", "number")  # what the hub's texts fill in (handoff/texts.py)
 RELEASE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
@@ -38,11 +39,15 @@ RELEASE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.c
 class User:
     username: str
     display_name: str
-    role: str  # agent | supervisor
+    role: str  # agent | supervisor | adjuster
 
     @property
     def is_supervisor(self) -> bool:
         return self.role == "supervisor"
+
+    @property
+    def may_adjust_claims(self) -> bool:
+        return self.role in ("adjuster", "supervisor")
 
 
 class Hub:
@@ -56,14 +61,17 @@ class Hub:
         rasa_auth = RasaAuth(settings.rasa_jwt_secret, settings.rasa_channel_secret, "hub")
         self.rasa = RasaClient(settings.rasa_url, rasa_auth)
         self.policy = PolicyContext(settings.policy_api_url, settings.policy_api_key)
+        self.callbacks = callbacks.CallbackDesk(records, redis, self.keys, settings.callback_deadline_s,
+                                                settings.callback_number_ttl_s)
         self.wake = asyncio.Event()  # the router dispatches soon after this is set
         self._bot_workers: dict[str, asyncio.Task] = {}
         self._tasks: set[asyncio.Task] = set()
         self.router: Any = None  # handoff.routing.Router, set by the app
-        self._estimate_cache: tuple[float, int, int, float] = (0.0, 0, 0, 0.0)
+        self.wait_samples = wait_estimate.WaitSamples(redis, self.keys)
+        self._estimate_cache: tuple[float, list[AgentLoad] | None, list[float], list[float]] = (0.0, None, [], [])
         self.chat_key = b""  # the chat resume key, loaded from Redis by the app (handoff/chat_sessions.py)
 
-    def _background(self, coroutine: Any) -> None:
+    def in_background(self, coroutine: Any) -> None:
         """Run without making the caller wait (kept referenced until done)."""
         task = asyncio.create_task(coroutine)
         self._tasks.add(task)
@@ -200,8 +208,9 @@ class Hub:
         return replies
 
     async def say(self, cid: str, kind: str, language: str | None, **extra: Any) -> None:
-        text = t(kind, language, **{k: v for k, v in extra.items() if k in ("name", "wait")})
-        entry = {"sender": "system", "kind": kind, "text": text, **{k: v for k, v in extra.items() if k != "wait"}}
+        text = t(kind, language, **{k: v for k, v in extra.items() if k in TEXT_VALUES})
+        entry = {"sender": "system", "kind": kind, "text": text,
+                 **{k: v for k, v in extra.items() if k not in ("wait", "minutes", "number")}}
         await self.state.append(cid, entry)
 
     async def status(self, cid: str) -> dict[str, Any]:
@@ -212,7 +221,7 @@ class Hub:
                                "escalated": False, "last_seq": int(conv.get("seq", 0))}
         if owner == "queued" and out["request_id"]:
             out["position"] = await self.state.position(out["request_id"])
-            out["estimated_wait_s"] = await self.estimate_wait(out["position"] or 1)
+            out["estimated_wait_s"] = await self.estimate_wait(out["position"] or 1, conv.get("language"))
             out["escalated"] = (await self.redis.hget(self.keys.request(out["request_id"]), "escalated")) == "1"
         elif owner == "agent":
             out["agent_name"] = conv.get("agent_name")
@@ -221,18 +230,17 @@ class Hub:
     async def publish_status(self, cid: str) -> None:
         await self.bus.publish(f"conv:{cid}", {"type": "status", **await self.status(cid)})
 
-    async def estimate_wait(self, position: int) -> int:
-        """Typical accept time while a free agent slot exists; beyond that, add handling time."""
-        at, free, online, typical = self._estimate_cache
-        if time.monotonic() - at > 1.0:
-            loads = [a for a in await self.state.agent_loads() if a.role == "agent" and a.state == "available"]
-            free, online = sum(a.free for a in loads), len(loads)
-            times = await self.state.accept_times_ms()
-            typical = statistics.median(times) / 1000 if times else min(self.settings.reservation_s, 15)
-            self._estimate_cache = (time.monotonic(), free, online, typical)
-        if position <= free:
-            return round(typical)
-        return round(typical + (position - free) * self.settings.avg_handle_s / max(1, online))
+    async def estimate_wait(self, position: int, language: str | None = None) -> int | None:
+        """Seconds until an agent takes the request at `position` (in `language`), or None with no agent
+        available (handoff/wait_estimate.py). Loads and samples are read at most once a second."""
+        at, loads, reactions, handles = self._estimate_cache
+        if loads is None or time.monotonic() - at > 1.0:
+            loads = await self.state.agent_loads()
+            reactions, handles = await self.wait_samples.reactions(), await self.wait_samples.handles()
+            self._estimate_cache = (time.monotonic(), loads, reactions, handles)
+        capacity = wait_estimate.capacity_of(loads, language)
+        wait = wait_estimate.estimate_wait_s(position, capacity, reactions, handles, self.settings.avg_handle_s)
+        return None if wait is None else round(wait)
 
     # --- handoff requests --------------------------------------------------------------------------
     async def handoff(self, payload: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
@@ -253,8 +261,9 @@ class Hub:
             return False, {"request_id": rid, "conversation_id": cid, "position": None, "estimated_wait_s": None,
                            "owner": "agent"}
         status = {"conversation_id": cid, "owner": "queued", "request_id": rid, "position": position,
-                  "estimated_wait_s": await self.estimate_wait(position), "agent_name": None, "escalated": False}
-        self._background(self.bus.publish(f"conv:{cid}", {"type": "status", **status}))
+                  "estimated_wait_s": await self.estimate_wait(position, fields["language"]), "agent_name": None,
+                  "escalated": False}
+        self.in_background(self.bus.publish(f"conv:{cid}", {"type": "status", **status}))
         return created, {k: status[k] for k in ("request_id", "conversation_id", "position", "estimated_wait_s", "owner")}
 
     async def escalate(self, rid: str) -> None:
@@ -263,7 +272,7 @@ class Hub:
         req = await self.state.request(rid)
         cid, language = req["cid"], req.get("language")
         position = await self.state.position(rid) or 1
-        wait = await self.estimate_wait(position)
+        wait = await self.estimate_wait(position, language)
         self.records.update_request(rid, escalated=True)
         alert = {"type": "alert", "kind": "escalated", "request_id": rid, "conversation_id": cid,
                  "reason": req.get("reason"), "language": language, "waited_s": round(time.time() - float(req["created"])),
@@ -276,7 +285,9 @@ class Hub:
         await self.publish_status(cid)
         self.wake.set()
 
-    async def customer_choice(self, cid: str, choice: str) -> None:
+    async def customer_choice(self, cid: str, choice: str, caller: str | None = None) -> None:
+        """A waiting customer's choice from the escalation buttons; `caller` is the carrier's caller id,
+        which only the voice gateway sends (with the channel key)."""
         conv = await self.state.conversation(cid)
         rid = conv.get("request_id")
         language = conv.get("language")
@@ -285,21 +296,76 @@ class Hub:
             return
         if conv.get("owner") != "queued" or not rid:
             raise HubError(409, "not_waiting", "This conversation is not waiting for an agent.")
-        await self.state.append(cid, {"sender": "customer", "kind": "choice", "text": t(f"button_{choice}", language)})
-        if choice == "callback":
-            result = await self.state.release(cid, "", "cancelled")
-            if result[0] != "ok":
-                raise HubError(409, "not_waiting", "This conversation is not waiting for an agent.")
-            for agent in result[3:]:
-                await self.bus.publish(f"user:{agent}", {"type": "offer_withdrawn", "request_id": rid, "why": "cancelled"})
-            self.records.update_request(rid, customer_choice="callback", outcome="callback", closed_at=ts(time.time()))
-            alert = {"type": "alert", "kind": "callback", "request_id": rid, "conversation_id": cid, "at": time.time()}
-            await self.state.add_alert(alert)
-            await self.bus.publish("sup", alert)
-        else:
+        choice_entry = {"sender": "customer", "kind": "choice", "text": t(f"button_{choice}", language)}
+        if choice != "callback":
+            await self.state.append(cid, choice_entry)
             self.records.update_request(rid, customer_choice=choice)
-        await self.say(cid, f"choice_{choice}", language)
+            await self.say(cid, f"choice_{choice}", language)
+            await self.publish_status(cid)
+            return
+        req = await self.state.request(rid)
+        found = await self._callback_number(cid, req, caller)
+        if found is None and req.get("channel") == "voice":
+            # A caller cannot type a number into a form: without a caller id they keep their place.
+            raise HubError(409, "no_callback_number", "No number to call back: the caller id is withheld.")
+        await self.state.append(cid, choice_entry)
+        result = await self.state.release(cid, "", "cancelled")
+        if result[0] != "ok":
+            raise HubError(409, "not_waiting", "This conversation is not waiting for an agent.")
+        for agent in result[3:]:
+            await self.bus.publish(f"user:{agent}", {"type": "offer_withdrawn", "request_id": rid, "why": "cancelled"})
+        self.records.update_request(rid, customer_choice="callback", outcome="callback", closed_at=ts(time.time()))
+        if found is None:
+            # Nobody proved who this is and no caller id came: ask for a number to call (callback_number).
+            await self.redis.hset(self.keys.conv(cid), "callback_ask", f"{rid}|{time.time():.0f}")
+            await self.say(cid, "callback_ask_number", language, custom={"type": "callback_number"})
+        else:
+            await self._new_callback(cid, rid, req, *found)
         await self.publish_status(cid)
+
+    async def _callback_number(self, cid: str, req: dict[str, str],
+                               caller: str | None) -> tuple[str, callbacks.Source, str | None] | None:
+        """Where to call back, and whom: the voice line's caller id, else the number on record of the customer
+        this conversation proved (asked with her own token); never a number the chat sent as its identity."""
+        customer = req.get("customer_id") or await self.verified_customer(cid)
+        number = callbacks.caller_number(caller) if req.get("channel") == "voice" else None
+        if number:
+            return number, "caller_id", customer
+        token = await self.customer_token(cid) if customer else None
+        phone = await self.policy.contact_phone(customer, token) if customer and token else None
+        return (phone, "verified", customer) if phone else None
+
+    async def callback_number(self, cid: str, text: str) -> None:
+        """The number an unidentified customer typed when asked for one: a contact number, kept as
+        `unverified`; accepted once, and only after the hub asked."""
+        key = self.keys.conv(cid)
+        rid, _, asked_at = (await self.redis.hget(key, "callback_ask") or "").partition("|")
+        # An answer comes while the customer is still there: a question left open for hours is not one.
+        if not rid or time.time() - float(asked_at or 0) > self.settings.callback_deadline_s:
+            raise HubError(409, "no_callback_pending", "No callback is waiting for a number.")
+        number = callbacks.mobile_number(text)
+        if number is None:
+            raise HubError(422, "invalid_phone", "请输入 11 位手机号码。Enter an 11-digit mobile number.")
+        if not await self.redis.hdel(key, "callback_ask"):  # a second tab sent one at the same moment
+            raise HubError(409, "no_callback_pending", "No callback is waiting for a number.")
+        await self.state.append(cid, {"sender": "customer", "kind": "callback_number", "text": mask_phone(number)})
+        await self._new_callback(cid, rid, await self.state.request(rid), number, "unverified", None)
+
+    async def _new_callback(self, cid: str, rid: str, req: dict[str, str], number: str,
+                            source: callbacks.Source, customer: str | None) -> None:
+        conv = await self.state.conversation(cid)
+        language = conv.get("language") or req.get("language") or "zh"
+        made = await self.callbacks.create(callbacks.NewCallback(
+            conversation_id=cid, request_id=rid, channel=req.get("channel") or conv.get("channel") or "chat",
+            language=language, reason=req.get("reason") or "request", customer_id=customer, number=number,
+            source=source))
+        minutes = max(1, round(self.settings.callback_deadline_s / 60))
+        await self.say(cid, f"callback_promised_{source}", language, minutes=minutes, number=made["phone_masked"])
+        alert = {"type": "alert", "kind": "callback", "request_id": rid, "conversation_id": cid,
+                 "callback_id": made["callback_id"], "at": time.time()}
+        await self.state.add_alert(alert)
+        await self.bus.publish("sup", alert)
+        await self.bus.publish(callbacks.CHANNEL, {"type": "callbacks_changed", "callback_id": made["callback_id"]})
 
     async def _person_without_bot(self, cid: str, conv: dict[str, str]) -> None:
         """The customer asked for a person when the bot could not answer: queued by the hub itself."""
@@ -341,7 +407,10 @@ class Hub:
         return {"type": "offer", "request_id": req["rid"], "conversation_id": req["cid"],
                 "reason": req.get("reason"), "language": req.get("language"), "channel": req.get("channel"),
                 "customer_id": req.get("customer_id") or None, "summary": json.loads(req.get("summary") or "[]"),
-                "created": float(req["created"]), "deadline": deadline, "escalated": req.get("escalated") == "1"}
+                "created": float(req["created"]), "deadline": deadline, "escalated": req.get("escalated") == "1",
+                "transfer_note": req.get("transfer_note") or None, "transfer_by": req.get("transfer_by") or None,
+                # The console counts down from this, not from `deadline`: an agent's clock may be off.
+                "expires_in_s": round(max(0.0, deadline - time.time()), 2)}
 
     async def offers_for(self, user: User) -> list[dict[str, Any]]:
         out = []
@@ -355,6 +424,7 @@ class Hub:
         return out
 
     async def accept(self, rid: str, user: User, mode: str = "offer") -> dict[str, Any]:
+        offered_at = await self._offered_at(rid, user.username) if mode == "offer" else None
         result = await self.state.accept(rid, user.username, user.display_name, mode)
         status = result[0]
         if status == "not_found":
@@ -376,6 +446,8 @@ class Hub:
             now = time.time()
             accept_ms = (now - created) * 1000
             await self.state.record_accept(rid, accept_ms)
+            if offered_at is not None:  # how fast agents take an offer: what a free slot's wait is
+                await self.wait_samples.reacted(rid, now - offered_at)
             self.records.update_request(rid, accepted_at=ts(now), accept_ms=accept_ms, agent=user.username)
         await self.rasa.pause(cid)
         language = await self.redis.hget(self.keys.conv(cid), "language")
@@ -384,6 +456,12 @@ class Hub:
         await self.publish_status(cid)
         self.wake.set()
         return {"conversation_id": cid, "request_id": rid}
+
+    async def _offered_at(self, rid: str, username: str) -> float | None:
+        """When this user's offer of the request was made: its timer's deadline less the reservation."""
+        offer_id = (await self.state.offer_ids(rid)).get(username)
+        deadline = await self.redis.zscore(self.keys.timers, f"offer|{rid}|{username}|{offer_id}") if offer_id else None
+        return None if deadline is None else float(deadline) - self.settings.reservation_s
 
     async def decline(self, rid: str, user: User) -> None:
         if not await self.state.withdraw(rid, user.username):
@@ -401,9 +479,10 @@ class Hub:
             raise HubError(403, "not_your_conversation", "This conversation is not assigned to you.")
         return result.seq
 
-    async def release(self, cid: str, user: User, outcome: str) -> None:
-        """Hand back to the bot (outcome handed_back) or close (closed; the customer is asked for CSAT)."""
-        result = await self.state.release(cid, "" if user.is_supervisor else user.username, outcome)
+    async def release(self, cid: str, user: User, outcome: str, bot_answers: bool = False) -> None:
+        """Hand back to the bot (outcome handed_back) or close (closed; the customer is asked for CSAT).
+        bot_answers: on hand back, the bot answers the customer's messages the agent left unanswered."""
+        result = await self.state.release(cid, "" if user.is_supervisor else user.username, outcome, bot_answers)
         if result[0] == "not_found":
             raise HubError(404, "conversation_not_found", "No such conversation.")
         if result[0] == "not_yours":
@@ -411,6 +490,9 @@ class Hub:
         if result[0] != "ok":
             raise HubError(409, "not_with_agent", "No agent owns this conversation.")
         rid, agent = result[1], result[2]
+        accepted = await self.redis.hget(self.keys.request(rid), "accepted")
+        if accepted:  # how long a conversation holds a slot: how fast the queue moves
+            await self.wait_samples.handled(rid, time.time() - float(accepted))
         await self.rasa.resume(cid)
         language = await self.redis.hget(self.keys.conv(cid), "language")
         if outcome == "handed_back":
@@ -476,6 +558,8 @@ class Hub:
                             "customer_id": req.get("customer_id") or None, "created": float(req.get("created", 0)),
                             "claimed_customer_id": req.get("claimed_customer_id") or None,
                             "escalated": req.get("escalated") == "1",
+                            "transfer_note": req.get("transfer_note") or None,
+                            "transfer_by": req.get("transfer_by") or None,
                             "summary": json.loads(req.get("summary") or "[]"),
                             "clause_excerpts": json.loads(req.get("clause_excerpts") or "[]")},
                 "transcript": entries, "notes": await self.records.notes(conv["request_id"])}

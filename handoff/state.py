@@ -112,8 +112,9 @@ class State:
     async def accept(self, rid: str, username: str, display_name: str, mode: str) -> list[str]:
         return await self._accept(args=[self.p, rid, username, display_name, f"{time.time():.3f}", mode])
 
-    async def release(self, cid: str, username: str, outcome: str) -> list[str]:
-        return await self._release(args=[self.p, cid, username, outcome, f"{time.time():.3f}"])
+    async def release(self, cid: str, username: str, outcome: str, bot_answers: bool = False) -> list[str]:
+        return await self._release(args=[self.p, cid, username, outcome, f"{time.time():.3f}",
+                                         "1" if bot_answers else ""])
 
     async def escalate(self, rid: str) -> bool:
         return bool(await self._escalate(args=[self.p, rid]))
@@ -124,7 +125,8 @@ class State:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping={"username": user.username, "display_name": user.display_name,
                                     "role": user.role, "capacity": user.capacity,
-                                    "languages": user.languages, "topics": user.topics})
+                                    "languages": user.languages, "topics": user.topics,
+                                    "disabled": "1" if getattr(user, "disabled_at", None) else "0"})
             pipe.hsetnx(key, "state", "offline")
             pipe.hsetnx(key, "last_assigned", f"{time.time():.3f}")
             pipe.sadd(self.keys.agents, user.username)
@@ -173,7 +175,12 @@ class State:
     # --- sessions ----------------------------------------------------------------------------------
     async def new_session(self, username: str) -> str:
         token = uuid.uuid4().hex + uuid.uuid4().hex
-        await self.redis.set(self.keys.session(token), username, ex=self.settings.session_ttl_s)
+        ttl, mine = self.settings.session_ttl_s, self.keys.user_sessions(username)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self.keys.session(token), username, ex=ttl)
+            pipe.sadd(mine, token)
+            pipe.expire(mine, ttl)  # outlives none of its sessions: each new one pushes it out again
+            await pipe.execute()
         return token
 
     async def session_user(self, token: str | None) -> str | None:
@@ -182,7 +189,16 @@ class State:
         return await self.redis.get(self.keys.session(token))
 
     async def end_session(self, token: str) -> None:
+        username = await self.redis.get(self.keys.session(token))
         await self.redis.delete(self.keys.session(token))
+        if username:
+            await self.redis.srem(self.keys.user_sessions(username), token)
+
+    async def end_user_sessions(self, username: str) -> None:
+        """Every session of this user, signed in anywhere (a disabled account, a reset password)."""
+        mine = self.keys.user_sessions(username)
+        tokens = await self.redis.smembers(mine)
+        await self.redis.delete(mine, *(self.keys.session(t) for t in tokens))
 
     # --- figures -----------------------------------------------------------------------------------
     async def record_accept(self, rid: str, accept_ms: float) -> None:

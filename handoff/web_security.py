@@ -61,9 +61,16 @@ def own_origin(scope: Scope, headers: Headers) -> str | None:
 
 
 class WebSecurityMiddleware:
-    def __init__(self, app: ASGIApp, allowed_origins: Iterable[str] = ()) -> None:
+    def __init__(self, app: ASGIApp, allowed_origins: Iterable[str] = (), connect_sources: Iterable[str] = ()) -> None:
         self.app = app
         self.allowed_origins = frozenset(o.rstrip("/").lower() for o in allowed_origins if o)
+        # The console's call audio goes straight to the voice gateway (VOICE_AUDIO_URL): the one other place
+        # its pages may connect to.
+        extra = " ".join(s for s in connect_sources if s and " " not in s and ";" not in s)
+        self.headers = dict(HEADERS)
+        if extra:
+            self.headers[b"content-security-policy"] = CSP.replace("connect-src 'self'",
+                                                                   f"connect-src 'self' {extra}").encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -103,9 +110,8 @@ class WebSecurityMiddleware:
             return fetch_site in ("same-origin", "none")
         return True  # no browser sent this: no victim's cookie rides along
 
-    @staticmethod
-    def _with_headers(scope: Scope, send: Send) -> Send:
-        extra = list(HEADERS.items()) + ([HSTS] if over_tls(scope) else [])
+    def _with_headers(self, scope: Scope, send: Send) -> Send:
+        extra = list(self.headers.items()) + ([HSTS] if over_tls(scope) else [])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -7,16 +7,19 @@ API, tests, the bench) may share it; SQLite serialises their writes.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 
+from knowledge.settings import KnowledgeSettings
+
+# Texts embedded between two writes to the cache.
+CHUNK = 32
+
 
 def cache_path() -> Path:
-    default = Path.home() / ".cache" / "insurance-desk" / "embeddings.sqlite"
-    return Path(os.environ.get("KNOWLEDGE_EMBEDDING_CACHE", default))
+    return KnowledgeSettings().embedding_cache
 
 
 def _key(encoder: str, kind: str, text: str) -> str:
@@ -58,9 +61,12 @@ def encode_cached(encoder, texts: list[str], kind: str, cache: EmbeddingCache | 
         return np.hstack([scale * encode_cached(part, texts, kind, cache) for part, scale in encoder.parts])
     known = cache.get_many(encoder.name, kind, texts)
     missing = sorted({t for t in texts if t not in known})
-    if missing:
-        fresh = encoder.encode(missing, kind)
-        new = dict(zip(missing, fresh, strict=True))
+    # Stored a chunk at a time: a process stopped halfway (tests and benches stop the API within seconds,
+    # while a cold cache takes minutes of CPU to fill) keeps what it computed, and the next start goes on
+    # from there instead of starting over.
+    for start in range(0, len(missing), CHUNK):
+        chunk = missing[start:start + CHUNK]
+        new = dict(zip(chunk, encoder.encode(chunk, kind), strict=True))
         cache.put_many(encoder.name, kind, new)
         known.update(new)
     return np.vstack([known[t] for t in texts]).astype(np.float32)

@@ -30,7 +30,7 @@ class _ContextIds(logging.Filter):
         record.__dict__.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
         message = record.getMessage()
         if _MAYBE_PERSONAL_NUMBER.search(message):
-            from privacy.numbers import mask_text  # spaCy loads only in a process that logs such a line
+            from privacy.numbers import mask_text
 
             masked = mask_text(message)
             if masked != message:
@@ -41,8 +41,16 @@ class _ContextIds(logging.Filter):
         return True
 
 
-def configure(service: str, level: int = logging.INFO, stream: TextIO | None = None) -> None:
-    """Route every logger (ours, uvicorn's, sanic's, Rasa SDK's) to one JSON handler on stderr."""
+def configure(service: str, level: int = logging.INFO, stream: TextIO | None = None,
+              load_masking: bool = True) -> None:
+    """Route every logger (ours, uvicorn's, sanic's, Rasa SDK's) to one JSON handler on stderr.
+
+    The masking pipeline (spaCy, which imports thinc and torch: seconds on a busy host) loads here, at
+    start, so that the first customer whose request logs a number does not wait for it."""
+    if load_masking:
+        from privacy.numbers import pipeline
+
+        pipeline()
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter("{asctime}{levelname}{service}{name}{message}", style="{",
                                        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},

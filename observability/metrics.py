@@ -48,7 +48,8 @@ class _Once(Collector):
 
 
 def _process_metrics() -> bytes:
-    # Several uvicorn workers on one port (the hub) share counters through PROMETHEUS_MULTIPROC_DIR.
+    # Several uvicorn workers on one port (the hub) share counters through PROMETHEUS_MULTIPROC_DIR:
+    # prometheus_client's own variable, which it reads itself, so it is read here as the library sees it.
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

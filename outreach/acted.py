@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from outreach.models import PolicyRenewal, Reminder
-from policy_api.models import Premium
+from desk_db.tables.policy import Premium
+from desk_db.tables.reminders import PolicyRenewal, Reminder
 
 
 def mark_acted_on(session: Session) -> int:

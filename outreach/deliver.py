@@ -8,20 +8,21 @@ with the same key, which the channel ignores: never twice, never lost."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from desk_db.tables.policy import Customer, Policy, Premium
+from desk_db.tables.reminders import Reminder, ReminderDelivery
 from outreach.app_channel import AppChannel, AppRefused, AppUnavailable
-from outreach.models import Reminder, ReminderDelivery
-from outreach.optout import allowed_channels
 from outreach.quiet import in_quiet_hours
 from outreach.settings import Settings
 from outreach.sms import InvalidPhone, SmsGateway, SmsUnavailable, valid_phone
 from outreach.texts import sms_text
-from policy_api.models import Customer, Policy, Premium
+from reminder_records.optout import allowed_channels
 
 log = logging.getLogger("outreach")
 OPEN = ("pending", "deferred", "sending")
@@ -100,16 +101,24 @@ def deliver_one(session: Session, delivery_id: int, now: datetime, settings: Set
     delivery.status, delivery.reserved_at, delivery.updated_at = "sending", now, now
     delivery.attempts += 1
     session.commit()
+    status, error = send_outcome(lambda: _send(session, delivery, customer, channels))
+    if status == "pending":
+        log.warning("reminder %s via %s not delivered yet: %s", delivery.reminder_id, delivery.channel, error)
+    return _finish(session, delivery, status, now, error)
+
+
+def send_outcome(send: Callable[[], None]) -> tuple[str, str | None]:
+    """The delivery's status after one try of `send`, and the error to record: pending (the channel is down
+    for now, retried next pass), failed_invalid_phone or failed (retrying will not help), or sent."""
     try:
-        _send(session, delivery, customer, channels)
+        send()
     except InvalidPhone as exc:
-        return _finish(session, delivery, "failed_invalid_phone", now, str(exc))
+        return "failed_invalid_phone", str(exc)
     except (SmsUnavailable, AppUnavailable) as exc:
-        log.warning("reminder %s via %s not delivered yet: %s", delivery.reminder_id, delivery.channel, exc)
-        return _finish(session, delivery, "pending", now, str(exc))
+        return "pending", str(exc)
     except AppRefused as exc:
-        return _finish(session, delivery, "failed", now, str(exc))
-    return _finish(session, delivery, "sent", now)
+        return "failed", str(exc)
+    return "sent", None
 
 
 def deliver_open(session_factory: sessionmaker[Session], now: datetime, settings: Settings,

@@ -11,11 +11,11 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from outreach.models import Reminder, ReminderDelivery
-from outreach.optout import allowed_channels
+from desk_db.tables.policy import Customer, Policy, Premium
+from desk_db.tables.reminders import Reminder, ReminderDelivery
 from outreach.settings import Settings
 from outreach.steps import tightest_step
-from policy_api.models import Customer, Policy, Premium
+from reminder_records.optout import allowed_channels
 
 log = logging.getLogger("outreach")
 

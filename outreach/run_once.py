@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 from datetime import UTC, datetime
 
+from common.clock import utcnow
 from outreach.runner import run_pass
 from outreach.settings import Settings
 from outreach.wiring import channels, open_database
-from policy_api.clock import utcnow
 
 
 def parse_now(value: str) -> datetime:
@@ -25,9 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", help="defaults to $DATABASE_URL or var/policy.db")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = Settings()
-    if args.database_url:
-        settings = dataclasses.replace(settings, database_url=args.database_url)
+    settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
     engine, session_factory = open_database(settings)
     try:
         report = run_pass(session_factory, settings, args.now or utcnow(), channels(settings, session_factory))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from outreach.acted import mark_acted_on
+from outreach.claim_updates import deliver_claim_updates
 from outreach.deliver import Channels, deliver_open
 from outreach.find import create_due_reminders
 from outreach.settings import Settings
@@ -20,10 +21,12 @@ def run_pass(session_factory: sessionmaker[Session], settings: Settings, now: da
         found = create_due_reminders(session, now, settings)
         session.commit()
     deliveries = deliver_open(session_factory, now, settings, channels)
+    claim_updates = deliver_claim_updates(session_factory, now, settings, channels)
     counts: dict[str, int] = {}
     for d in deliveries:
         counts[d["status"]] = counts.get(d["status"], 0) + 1
     return {"now": now.isoformat(), "created": found.created, "deliveries": deliveries, "delivery_counts": counts,
+            "claim_updates": claim_updates,
             "acted_on": acted, "opted_out": found.opted_out,
             "policies_without_schedule": found.policies_without_schedule,
             "customers_without_policies": found.customers_without_policies}

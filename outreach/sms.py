@@ -5,15 +5,14 @@ OUTREACH_SMS_GATEWAY=module:Class (constructed with the session factory)."""
 from __future__ import annotations
 
 import importlib
-import os
 import re
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from outreach.models import SmsOutbox
-from policy_api.clock import utcnow
+from common.clock import utcnow
+from desk_db.tables.reminders import SmsOutbox
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -51,8 +50,8 @@ class OutboxSmsGateway:
                 session.rollback()
 
 
-def load_gateway(session_factory: sessionmaker[Session]) -> SmsGateway:
-    spec = os.environ.get("OUTREACH_SMS_GATEWAY")
+def load_gateway(session_factory: sessionmaker[Session], spec: str | None) -> SmsGateway:
+    """The gateway named `module:Class` (OUTREACH_SMS_GATEWAY), else the outbox table."""
     if not spec:
         return OutboxSmsGateway(session_factory)
     module, _, name = spec.partition(":")

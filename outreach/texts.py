@@ -3,7 +3,7 @@ actions/reminders.py, so it can carry buttons and continue the conversation.)"""
 
 from __future__ import annotations
 
-from outreach.models import Reminder
+from desk_db.tables.reminders import Reminder
 
 SMS: dict[str, dict[str, str]] = {
     "premium": {

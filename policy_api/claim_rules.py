@@ -194,3 +194,34 @@ GUIDANCE: dict[str, Guidance] = {
         ),
     ),
 }
+
+
+# What a customer can send as a file for a claim.
+MATERIAL_KINDS = ("invoice", "diagnosis", "id_card", "accident_report", "damage_photo", "other")
+MATERIAL_STATUSES = ("received", "reviewing", "accepted", "retake", "rejected")
+# A material in one of these states no longer counts as received for what a claim still needs.
+NOT_COUNTED = frozenset({"retake", "rejected"})
+
+
+def required_materials(insurance_type: str, fast_track: bool) -> tuple[tuple[str, int], ...]:
+    """The files a claim of this type needs, as (material kind, index of the GUIDANCE document it stands for).
+    Documents that are not sent as a photo here (the signed claim form, the bank card) are not listed."""
+    if insurance_type == "health":
+        return (("id_card", 1), ("diagnosis", 2), ("invoice", 3))
+    if insurance_type == "auto":
+        needed = (("id_card", 1), ("damage_photo", 2), ("invoice", 4))
+        # A fast-track auto claim is single-party: no police report or agreement between parties.
+        return needed if fast_track else (*needed, ("accident_report", 3))
+    if insurance_type == "life":
+        return (("diagnosis", 1), ("id_card", 2))
+    if insurance_type == "accident":
+        return (("id_card", 1), ("accident_report", 2), ("diagnosis", 3), ("invoice", 3))
+    return ()
+
+MATERIAL_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "received": ("已收到", "Received"),
+    "reviewing": ("审核中", "Under review"),
+    "accepted": ("已通过", "Accepted"),
+    "retake": ("请重新拍摄", "Please take it again"),
+    "rejected": ("未通过", "Not accepted"),
+}

@@ -157,6 +157,22 @@ class InvalidVerificationCode(ApiError):
     message = "A verification code is 4-32 letters or digits."
 
 
+class EpolicyUnavailable(ApiError):
+    status_code, code, message = 503, "epolicy_unavailable", "E-policy downloads are off (no EPOLICY_LINK_SECRET)."
+
+
+class EpolicyLinkInvalid(ApiError):
+    status_code, code, message = 403, "epolicy_link_invalid", "This is not a download link we issued."
+
+
+class EpolicyLinkExpired(ApiError):
+    status_code, code, message = 410, "epolicy_link_expired", "The download link has expired; ask for a new one."
+
+
+class EpolicyLinkUsed(ApiError):
+    status_code, code, message = 410, "epolicy_link_used", "The download link was used already; ask for a new one."
+
+
 class PayloadTooLarge(ApiError):
     status_code, code, message = 413, "payload_too_large", "The request body is too large."
 
@@ -228,3 +244,28 @@ class KnowledgeEntryNotFound(ApiError):
 class KnowledgeIndexUnavailable(ApiError):
     status_code, code = 503, "knowledge_unavailable"
     message = "The knowledge search is starting or its database is unreachable; try again shortly."
+
+
+class MaterialError(ApiError):
+    """A claim material refused; the message carries both languages (the customer sees it in the chat)."""
+
+    def __init__(self, status: int, code: str, zh: str, en: str) -> None:
+        super().__init__(f"{zh} {en}")
+        self.status_code, self.code = status, code
+
+
+class MaterialNotFound(ApiError):
+    status_code, code, message = 404, "material_not_found", "此理赔没有该文件。No such file on this claim."
+
+
+class TooManyMaterials(ApiError):
+    status_code, code = 409, "too_many_materials"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"每个理赔案件最多上传 {limit} 个文件。A claim holds at most {limit} files.")
+
+
+class InvalidMaterialKind(ApiError):
+    status_code, code = 422, "invalid_material_kind"
+    message = ("材料类型应为 invoice、diagnosis、id_card、accident_report、damage_photo 或 other。"
+               "The kind is one of invoice, diagnosis, id_card, accident_report, damage_photo, other.")

@@ -18,8 +18,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk_db.tables.policy import Claim, ClaimRequest
 from policy_api.errors import IdempotencyKeyReused
-from policy_api.models import Claim, ClaimRequest
 
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", pattern=r"^[A-Za-z0-9_.:-]{8,64}$",

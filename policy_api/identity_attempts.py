@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from policy_api.models import Customer
+from desk_db.tables.policy import Customer
 from policy_api.settings import Settings
 from service_auth.lockout import Identifier, Lockout, LockoutPolicy
 

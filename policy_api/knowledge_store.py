@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from common.clock import utcnow
+from desk_db.tables.policy import KnowledgeEntry
 from knowledge.kb import DATA, LANGUAGES, Entry, load_entries
-from policy_api.clock import utcnow
-from policy_api.db import create_schema, make_engine
-from policy_api.models import KnowledgeEntry
+from policy_api.db import ensure_schema, make_engine
 from policy_api.settings import get_settings
 
 
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     engine = make_engine(args.database_url or get_settings().database_url)
     try:
-        create_schema(engine)
+        ensure_schema(engine)
         with Session(engine) as session:
             result = import_files(session, args.data_dir)
             session.commit()

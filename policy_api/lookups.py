@@ -3,8 +3,9 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from policy_api import errors, normalize
-from policy_api.models import Claim, Customer, Policy, Premium
+from common import normalize
+from desk_db.tables.policy import Claim, Customer, Policy, Premium
+from policy_api import errors
 
 
 def customer(session: Session, customer_id: str) -> Customer:

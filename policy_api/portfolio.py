@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from policy_api.models import Claim, ClaimEvent, Customer, Policy
+from desk_db.tables.policy import Claim, ClaimEvent, Customer, Policy
 from policy_api.schemas import (
     CoverageGap,
     Highlight,

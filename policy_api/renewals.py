@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from outreach.models import PolicyRenewal
-from policy_api import clock
+from common import clock
+from desk_db.tables.policy import Policy, Premium
+from desk_db.tables.reminders import PolicyRenewal
 from policy_api.errors import ApiError, PolicyInactive
-from policy_api.models import Policy, Premium
 
 RENEWAL_WINDOW_DAYS = 30
 

@@ -66,6 +66,13 @@ class CustomerOut(BaseModel):
     preferred_language: Language
 
 
+class ContactPhoneOut(BaseModel):
+    """The one unmasked field the API gives out: the number a callback goes to (the customer's token only)."""
+
+    customer_id: str
+    phone: str
+
+
 class PolicySummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -217,6 +224,9 @@ class ClaimOut(ClaimSummary):
     reject_reason_en: str | None
     timeline: list[TimelineEntry]
     next_steps: list[NextStep]
+    approved_amount: Money | None = None
+    # Fast-track claims: minutes from an approved review to the money arriving (CLAIM_PAID_TARGET_S).
+    paid_target_minutes: int | None = None
 
 
 class ClaimList(BaseModel):
@@ -226,9 +236,52 @@ class ClaimList(BaseModel):
 # --- documents ------------------------------------------------------------------------------------
 
 
+MaterialKind = Literal["invoice", "diagnosis", "id_card", "accident_report", "damage_photo", "other"]
+MaterialStatus = Literal["received", "reviewing", "accepted", "retake", "rejected"]
+
+
+class MaterialOut(BaseModel):
+    """One file of a claim, as stored (re-encoded; the original is not kept)."""
+
+    material_id: str
+    claim_number: str
+    kind: MaterialKind
+    media_type: Literal["image/jpeg", "image/png", "application/pdf"]
+    size_bytes: int
+    width: int | None = None
+    height: int | None = None
+    pages: int | None = None
+    sha256: str
+    uploaded_at: datetime
+    status: MaterialStatus
+    status_label_zh: str
+    status_label_en: str
+    problem: str | None = Field(default=None, description="Why a retake or rejection (zh / en), when one.")
+    findings: dict | None = Field(default=None, description="What a review read (claims.findings.InvoiceFindings).")
+
+
+class MissingMaterial(BaseModel):
+    kind: MaterialKind
+    document_zh: str
+    document_en: str
+
+
+class MaterialList(BaseModel):
+    claim_number: str
+    customer_id: str
+    insurance_type: InsuranceType
+    materials: list[MaterialOut]
+    missing: list[MissingMaterial] = Field(description="Files this claim type still needs (none received, or "
+                                                       "only ones to take again).")
+    max_files: int
+
+
 class DocumentVerifyRequest(BaseModel):
     policy_number: str = Field(max_length=64, examples=["HL20240001"])
     verification_code: str = Field(max_length=64, examples=["HX7K2M9Q"])
+    file_sha256: str | None = Field(None, pattern="^[0-9a-f]{64}$", description=(
+        "SHA-256 (hex) of a downloaded e-policy PDF, computed where the file is (the 验真 page hashes it in "
+        "the browser): genuine only if the code and the file are the copy we printed, byte for byte."))
 
 
 class DocumentVerification(BaseModel):
@@ -239,7 +292,26 @@ class DocumentVerification(BaseModel):
     insured_name_masked: str | None = None
     start_date: date | None = None
     end_date: date | None = None
+    # What the e-policy must state: a printout whose figures differ from these was altered.
+    sum_insured: Money | None = None
+    annual_premium: Money | None = None
     issued_at: datetime | None = None
+    file_checked: bool | None = Field(None, description="The file itself was checked too (file_sha256).")
+
+
+class EpolicyLink(BaseModel):
+    """Where the customer downloads her e-policy: the hub's address, signed, once, until `expires_at`."""
+
+    url: str
+    expires_at: datetime
+    ttl_s: int
+    policy_number: str
+    product_name_zh: str
+    product_name_en: str
+
+
+class EpolicyPrintRequest(BaseModel):
+    link: str = Field(max_length=1024, description="The signed link's token the customer opened at the hub.")
 
 
 class KnowledgeSearchRequest(BaseModel):

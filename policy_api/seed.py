@@ -4,6 +4,7 @@ Idempotent: deletes the demo customers' rows (including claims and payments made
 and inserts them again. Dates are relative to today so the demo always looks current."""
 
 import argparse
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -11,23 +12,28 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from outreach.reset import reset_outreach
-from policy_api import clock
-from policy_api.codes import hash_code
-from policy_api.db import create_schema, make_engine
-from policy_api.knowledge_store import import_files
-from policy_api.models import (
+from common import clock
+from desk_db.tables.policy import (
     Claim,
     ClaimEvent,
+    ClaimMaterial,
+    ClaimNotification,
     ClaimRequest,
     Customer,
     Document,
+    EpolicyCopy,
     Payment,
     Policy,
     Premium,
+    UsedInvoice,
 )
+from policy_api.codes import hash_code
+from policy_api.db import ensure_schema, make_engine
+from policy_api.knowledge_store import import_files
+from policy_api.material_store import MaterialStore
 from policy_api.settings import get_settings
 from privacy.fields import mask_phone
+from reminder_records.reset import reset_outreach
 
 DEMO_CUSTOMERS = ("C0001", "C0002")
 
@@ -98,11 +104,19 @@ def _reset(session: Session) -> None:
     reset_outreach(session, DEMO_CUSTOMERS, policy_numbers)
     session.execute(delete(ClaimRequest).where(ClaimRequest.claim_number.in_(claim_numbers)
                                                | ClaimRequest.customer_id.in_(DEMO_CUSTOMERS)))
+    session.execute(delete(ClaimNotification).where(ClaimNotification.claim_number.in_(claim_numbers)))
+    session.execute(delete(UsedInvoice).where(UsedInvoice.claim_number.in_(claim_numbers)))
     session.execute(delete(ClaimEvent).where(ClaimEvent.claim_number.in_(claim_numbers)))
+    # The demo claims' files go with their rows (from this install's materials directory).
+    store = MaterialStore(get_settings().materials_dir)
+    for name in session.scalars(select(ClaimMaterial.stored_name).where(ClaimMaterial.claim_number.in_(claim_numbers))):
+        store.delete(name)
+    session.execute(delete(ClaimMaterial).where(ClaimMaterial.claim_number.in_(claim_numbers)))
     session.execute(delete(Claim).where(Claim.claim_number.in_(claim_numbers)))
     session.execute(delete(Payment).where(Payment.premium_id.in_(premium_ids)))
     session.execute(delete(Premium).where(Premium.policy_number.in_(policy_numbers)))
     session.execute(delete(Document).where(Document.policy_number.in_(policy_numbers)))
+    session.execute(delete(EpolicyCopy).where(EpolicyCopy.policy_number.in_(policy_numbers)))
     session.execute(delete(Policy).where(Policy.policy_number.in_(policy_numbers)))
     session.execute(delete(Customer).where(Customer.customer_id.in_(DEMO_CUSTOMERS)))
 
@@ -171,11 +185,23 @@ def seed_session(session: Session) -> list[str]:
                              issued_at=_at(spec.start, 9)))
 
     hl, au2 = specs[0], specs[3]
-    session.add_all([
-        _claim("CL20250001", hl, today - timedelta(days=7), 3_200,
+    in_review = _claim("CL20250001", hl, today - timedelta(days=7), 3_200,
                "急性肠胃炎门诊治疗 / Outpatient treatment for acute gastroenteritis",
                [("reported", now - timedelta(days=5), "客户报案 / Reported by customer"),
-                ("reviewing", now - timedelta(days=3), "材料已收齐 / Documents received")]),
+                ("reviewing", now - timedelta(days=3), "材料已收齐 / Documents received")])
+    # In the adjusters' queue (issue #20), as the review leaves a claim whose invoice did not match.
+    in_review.review_queue = "adjuster"
+    in_review.review_findings = json.dumps({"kind": "medical_invoice", "amount": "3250.00", "amount_in_words": "3250.00",
+                                            "invoice_date": (today - timedelta(days=7)).isoformat(),
+                                            "payee": "北京协和医院", "invoice_number": "DEMO0001",
+                                            "plate": None, "quality_problem": None, "confidence": 0.93},
+                                           ensure_ascii=False)
+    in_review.review_problems = json.dumps([{"code": "amount_mismatch",
+                                             "zh": "发票金额 3,250.00 元与报案金额 3,200.00 元不符。",
+                                             "en": "The invoice amount CNY 3,250.00 does not match the claimed "
+                                                   "CNY 3,200.00."}], ensure_ascii=False)
+    session.add_all([
+        in_review,
         _claim("CL20250002", au2, today - timedelta(days=35), 8_000,
                "停车场单方事故，后保险杠受损 / Single-vehicle accident in a car park, rear bumper damaged",
                [("reported", now - timedelta(days=32), "客户报案 / Reported by customer"),
@@ -198,7 +224,7 @@ def seed_session(session: Session) -> list[str]:
 def seed(database_url: str | None = None) -> list[str]:
     engine = make_engine(database_url or get_settings().database_url)
     try:
-        create_schema(engine)
+        ensure_schema(engine)
         with Session(engine) as session:
             lines = seed_session(session)
             imported = import_files(session)

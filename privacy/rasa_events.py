@@ -16,6 +16,7 @@ from privacy.records import without_tokens
 
 metadata = MetaData()
 # Rasa's own table (rasa.core.brokers.sql.SQLEventBroker.SQLBrokerEvent); declared here to read and delete.
+# Rasa creates it: our migrations (desk_db) leave it out and never compare or drop it.
 events = Table("events", metadata, Column("id", Integer, primary_key=True), Column("sender_id", String(255)),
                Column("data", Text))
 BATCH = 1000

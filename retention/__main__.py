@@ -18,36 +18,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session
 
+from desk_db.engine import make_engine
 from handoff import customer_records
-from outreach import customer_data as reminder_data
-from policy_api.db import make_engine
 from privacy import rasa_events
+from reminder_records import customer_data as reminder_data
+from retention.settings import DEFAULT_DAYS, RetentionSettings
 from service_auth.env_secrets import SecretError
 from service_auth.rasa_auth import rasa_auth_from_env
-from service_figures.settings import FigureSettings
 from voice import customer_data as voice_data
-
-DEFAULT_DAYS = 180
-
-
-@dataclass(frozen=True)
-class RetentionSettings:
-    days: int = field(default_factory=lambda: int(os.environ.get("RETENTION_DAYS", DEFAULT_DAYS)))
-    database_url: str = field(default_factory=lambda: FigureSettings().database_url)
-    voice_database_url: str = field(default_factory=lambda: os.environ.get("VOICE_DATABASE_URL")
-                                    or FigureSettings().database_url)
-    events_url: str = field(default_factory=lambda: FigureSettings().events_url)
-    rasa_url: str = field(default_factory=lambda: os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"))
 
 
 def run(settings: RetentionSettings, dry_run: bool, now: dt.datetime | None = None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `make run`, `make test` and CI need from the machine, checked before any long step.
-# usage: scripts/prerequisites.sh run|test
+# usage: scripts/prerequisites.sh run|cluster|test
 #   Installs the Debian packages it needs when they are missing (as root, or with sudo), starts the
 #   machine's Redis/PostgreSQL when they are installed but stopped, and otherwise stops with one line
 #   saying what is missing and how to fix it.
@@ -27,14 +27,21 @@ free_gb=$(df -Pk "$cache" | awk 'NR==2 {print int($4 / 1048576)}')
   || fail "only ${free_gb} GB free under $cache, ${need_gb} GB needed" "free disk space, or set VENV_CACHE to a larger disk"
 
 # 3. Debian packages: speech (espeak-ng, sox: the voice line's synthesis and audio), Chinese fonts and
-#    Chromium (the browser tests and the console's screenshots), docker-compose (the compose file's check).
+#    Chromium (the browser tests and the console's screenshots), docker-compose and caddy (the deployment
+#    files' offline checks: `docker-compose config`, `caddy validate`; no Docker engine, no Caddy service),
+#    HAProxy (the cluster profile's load balancer, also started by its tests and `make bench`).
 need_apt=()
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || need_apt+=(sox libsox-fmt-all)
+# The e-policy PDF is set in it (EPOLICY_FONT); the browser tests draw Chinese with it too.
+fc-list 2>/dev/null | grep -qi wqy || need_apt+=(fonts-wqy-microhei)
+if [ "$purpose" = test ] || [ "$purpose" = cluster ]; then
+  command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
+fi
 if [ "$purpose" = test ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
-  fc-list 2>/dev/null | grep -qi wqy || need_apt+=(fonts-wqy-microhei)
   command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
+  command -v caddy >/dev/null 2>&1 || need_apt+=(caddy)
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo ">> installing Debian packages: ${need_apt[*]}"
@@ -42,6 +49,10 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
   { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null; } \
     || fail "could not install ${need_apt[*]}" "sudo apt-get install -y ${need_apt[*]}"
+  # Debian's caddy package starts a web server on :80 where systemd runs; the tests only use the binary.
+  if [[ " ${need_apt[*]} " == *" caddy "* ]] && command -v systemctl >/dev/null 2>&1; then
+    $sudo systemctl disable --now caddy >/dev/null 2>&1 || true
+  fi
 fi
 
 # 4. Redis: the hub's live state and the identity lockout. Started here only when installed but stopped.
@@ -55,8 +66,19 @@ if ! redis-cli -u "$redis_url" ping >/dev/null 2>&1; then
     || fail "Redis is not reachable at $redis_url" "start it (redis-server --daemonize yes) or set REDIS_URL"
 fi
 
-# 5. PostgreSQL: the tests run every store against it as well as SQLite.
-if [ "$purpose" = test ] && command -v pg_isready >/dev/null 2>&1; then
+# 5. RabbitMQ: Rasa publishes its events there, the event record consumes them.
+#    Started here only when installed but stopped (it takes a few seconds to listen).
+rabbitmq_port="${RABBITMQ_PORT:-5672}"
+rabbitmq_up() { (exec 3<>"/dev/tcp/${RABBITMQ_HOST:-127.0.0.1}/$rabbitmq_port") 2>/dev/null; }
+if ! rabbitmq_up && command -v rabbitmq-server >/dev/null 2>&1 && [ -z "${RABBITMQ_HOST:-}" ]; then
+  rabbitmq-server -detached >/dev/null 2>&1 || true
+  for _ in $(seq 30); do rabbitmq_up && break; sleep 1; done
+fi
+rabbitmq_up \
+  || fail "RabbitMQ is not reachable at ${RABBITMQ_HOST:-127.0.0.1}:$rabbitmq_port" "apt-get install -y rabbitmq-server && rabbitmq-server -detached (or set RABBITMQ_HOST/RABBITMQ_PORT)"
+
+# 6. PostgreSQL: the tests run every store against it as well as SQLite; the cluster keeps everything in it.
+if [ "$purpose" != run ] && command -v pg_isready >/dev/null 2>&1; then
   if ! pg_isready -h 127.0.0.1 -q; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start >/dev/null 2>&1 || true
   fi

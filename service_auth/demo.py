@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 DEMO_SECRETS = ("POLICY_API_KEY", "CUSTOMER_TOKEN_SECRET", "APP_JWT_SECRET", "RASA_JWT_SECRET", "RASA_CHANNEL_SECRET", "ACTION_SERVER_SECRET",
-                "HANDOFF_API_KEY", "VOICE_API_KEY")
+                "HANDOFF_API_KEY", "VOICE_API_KEY", "EPOLICY_LINK_SECRET")
 
 
 def existing(path: Path) -> dict[str, str]:

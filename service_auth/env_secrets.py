@@ -23,6 +23,9 @@ KNOWN_DEFAULTS = frozenset({
 
 log = logging.getLogger("service_auth")
 
+# The check reads the process environment itself, not a settings object: it runs first, before anything is
+# built, and judges exactly the values the service's settings will then read.
+
 
 class SecretError(Exception):
     """A secret a service needs is unusable; the message names the variable and what to do."""
@@ -62,3 +65,9 @@ def require_secrets(*names: str, environ: Mapping[str, str] = os.environ) -> dic
         return {name: load_secret(name, environ) for name in names}
     except SecretError as exc:
         raise SystemExit(f"refusing to start: {exc}") from None
+
+
+def require_set_secrets(*names: str, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """For entry points: the optional secrets that are set must be good ones too (a feature switched on
+    with a weak key is worse than one switched off)."""
+    return require_secrets(*(name for name in names if environ.get(name)), environ=environ)

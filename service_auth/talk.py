@@ -13,6 +13,7 @@ import os
 
 import httpx
 
+from desk_config.shared import DEFAULT_RASA_URL
 from service_auth.env_secrets import SecretError
 from service_auth.rasa_auth import rasa_auth_from_env
 
@@ -21,7 +22,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("message")
     parser.add_argument("--sender", default="me")
-    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", "http://127.0.0.1:5005"))
+    # A developer's one-off command, not a service: the install's RASA_URL when the terminal has it.
+    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", DEFAULT_RASA_URL))
     args = parser.parse_args()
     try:
         auth = rasa_auth_from_env("developer")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from policy_api.db import make_engine
+from desk_db.engine import make_engine
 from service_figures.report import compute
 from service_figures.settings import FigureSettings
 

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, Engine, bindparam, inspect, text
 
 from service_figures.handoffs import _aware
 
-# The reminders' times are naive UTC in the database (policy_api.models.UTCDateTime).
+# The reminders' times are naive UTC in the database (desk_db.tables.policy.UTCDateTime).
 SINCE_NAIVE_UTC = bindparam("since", type_=DateTime())
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from service_figures.callbacks import CallbackRow, read_callbacks
 from service_figures.conversations import Conversation, read_conversations
 from service_figures.handoffs import HandoffRow, read_handoffs
 from service_figures.reminders import ReminderRow, read_reminders
@@ -29,6 +30,7 @@ class _Bucket:
     conversations: list[Conversation] = field(default_factory=list)
     handoffs: list[HandoffRow] = field(default_factory=list)
     reminders: list[ReminderRow] = field(default_factory=list)
+    callbacks: list[CallbackRow] = field(default_factory=list)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -58,6 +60,9 @@ def _row(bucket: _Bucket, now: dt.datetime) -> dict[str, Any]:
     answers = len(bot_scores) + len(human_scores)
     acted = sum(1 for r in bucket.reminders if r.acted_on)
     handoff_share = _share(handed, n)
+    # Like the accept target: a callback still open counts once its deadline has passed.
+    callbacks_decided = [c for c in bucket.callbacks if c.decided(now)]
+    callbacks_in_time = sum(1 for c in callbacks_decided if c.in_time)
     return {
         "conversations": n,
         "resolved_by_bot": resolved,
@@ -83,6 +88,12 @@ def _row(bucket: _Bucket, now: dt.datetime) -> dict[str, Any]:
         "reminders_sent": len(bucket.reminders),
         "reminders_acted_on": acted,
         "reminders_acted_on_share": _share(acted, len(bucket.reminders)),
+        "callbacks": len(bucket.callbacks),
+        "callbacks_decided": len(callbacks_decided),
+        "callbacks_within_deadline": callbacks_in_time,
+        "callbacks_within_deadline_share": _share(callbacks_in_time, len(callbacks_decided)),
+        "callbacks_failed": sum(1 for c in bucket.callbacks if c.outcome == "failed"),
+        "callbacks_open": sum(1 for c in bucket.callbacks if c.closed_at is None),
     }
 
 
@@ -116,6 +127,8 @@ def compute(events_engine: Engine, database_engine: Engine, days: int = 7, timez
         buckets[(day(handoff.created_at), handoff.language)].handoffs.append(handoff)
     for reminder in read_reminders(database_engine, since):
         buckets[(day(reminder.sent_at), reminder.language)].reminders.append(reminder)
+    for callback in read_callbacks(database_engine, since):
+        buckets[(day(callback.created_at), callback.language)].callbacks.append(callback)
 
     total = _Bucket()
     by_language: dict[str, _Bucket] = defaultdict(_Bucket)
@@ -124,6 +137,7 @@ def compute(events_engine: Engine, database_engine: Engine, days: int = 7, timez
             target.conversations += bucket.conversations
             target.handoffs += bucket.handoffs
             target.reminders += bucket.reminders
+            target.callbacks += bucket.callbacks
     total_row = _row(total, now)
     return {
         "generated_at": now.isoformat(),

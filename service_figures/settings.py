@@ -1,27 +1,31 @@
-"""Where the figures read from, all from the environment."""
+"""Where the service figures read from, from the environment."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from typing import Annotated
 
-from policy_api.settings import DEFAULT_DB_PATH, REPO_ROOT
+from pydantic import BeforeValidator
 
-DEFAULT_EVENTS_URL = f"sqlite:///{REPO_ROOT / 'var' / 'rasa-events.db'}"
+from desk_config.base import DeskSettings, setting
+from desk_config.shared import DEFAULT_DATABASE_URL, DEFAULT_EVENTS_URL, DEFAULT_TIMEZONE, REPO_ROOT
 
 
-def _events_url() -> str:
-    url = os.environ.get("RASA_EVENTS_URL") or DEFAULT_EVENTS_URL
+def _events_url(url: str | None) -> str:
+    url = url or DEFAULT_EVENTS_URL
     # The contract's relative default (sqlite:///var/rasa-events.db) means the project's var/.
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
         url = f"sqlite:///{REPO_ROOT / url[len('sqlite:///'):]}"
     return url
 
 
-@dataclass(frozen=True)
-class FigureSettings:
-    events_url: str = field(default_factory=_events_url)
-    # hub_handoffs and reminders: the project's database.
-    database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_DB_PATH}"))
-    # Days are counted in the insurer's local time.
-    timezone: str = field(default_factory=lambda: os.environ.get("FIGURES_TZ", "Asia/Shanghai"))
+# The events database's URL, a relative SQLite path resolved against the project.
+EventsUrl = Annotated[str, BeforeValidator(_events_url)]
+
+
+class FigureSettings(DeskSettings):
+    events_url: EventsUrl = setting(
+        "RASA_EVENTS_URL", DEFAULT_EVENTS_URL, "SQLAlchemy URL of the database Rasa's event broker writes the "
+                                               "conversations' events to (figures, data export, retention).")
+    database_url: str = setting("DATABASE_URL", DEFAULT_DATABASE_URL,
+                                "SQLAlchemy URL of the shared database: hub handoff records and reminders.")
+    timezone: str = setting("FIGURES_TZ", DEFAULT_TIMEZONE, "Time zone the figures count days in.")

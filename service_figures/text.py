@@ -28,7 +28,10 @@ def render(figures: dict[str, Any]) -> str:
              f"within 30 s {_value('share', t['accepted_within_30s_share'])}",
              f"CSAT answers {t['csat_answers']} (bot {t['csat_bot_answers']}, skipped {t['csat_bot_skipped']}; "
              f"human {t['csat_human_answers']})",
-             f"reminders sent {t['reminders_sent']}, acted on {t['reminders_acted_on']}"]
+             f"reminders sent {t['reminders_sent']}, acted on {t['reminders_acted_on']}",
+             f"callbacks {t['callbacks']}: made within the deadline {t['callbacks_within_deadline']}/"
+             f"{t['callbacks_decided']} ({_value('share', t['callbacks_within_deadline_share'])}), "
+             f"not reached {t['callbacks_failed']}, open {t['callbacks_open']}"]
     for name, target in figures["targets"].items():
         mark = {True: "met", False: "NOT met", None: "no data"}[target["met"]]
         lines.append(f"  {LABELS[name]:26} {_value(name, target['value']):>8}  target {target['op']} "

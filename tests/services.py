@@ -11,6 +11,7 @@ import secrets
 import socket
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -108,7 +109,7 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float, log: Pa
 
 
 @contextlib.contextmanager
-def service(name: str, cmd: list[str], health_url: str, env: dict | None = None,
+def service(name: str, cmd: list[str], health_url: str | None, env: dict | None = None,
             timeout_s: float = 60, health_auth: httpx.Auth | None = None) -> Iterator[subprocess.Popen]:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = LOG_DIR / f"{name}.log"
@@ -119,7 +120,8 @@ def service(name: str, cmd: list[str], health_url: str, env: dict | None = None,
     with open(log, "w") as out:
         process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        wait_until_up(health_url, process, timeout_s, log, health_auth)
+        if health_url:
+            wait_until_up(health_url, process, timeout_s, log, health_auth)
         yield process
     finally:
         process.terminate()
@@ -164,6 +166,12 @@ def wait_for_knowledge(api_url: str, api_key: str = API_KEY, timeout_s: float = 
     raise RuntimeError(f"knowledge indexes of {api_url} not ready after {timeout_s}s")
 
 
+def action_server_start_timeout_s() -> float:
+    """Loading the actions and the log masking pipeline (spaCy) takes seconds on an idle host, over 90 s on one
+    with a load of 20 (ACTION_SERVER_START_TIMEOUT_S)."""
+    return float(os.environ.get("ACTION_SERVER_START_TIMEOUT_S", "300"))
+
+
 @contextlib.contextmanager
 def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterator[str]:
     port = free_port()
@@ -171,7 +179,7 @@ def action_server(policy_api_url: str, extra_env: dict | None = None) -> Iterato
            "ACTION_SERVER_SECRET": ACTION_SERVER_SECRET, "HANDOFF_API_KEY": HUB_API_KEY, **PYTHONPATH,
            **(extra_env or {})}
     with service(f"actions_{port}", [RASA_PYTHON, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(port)],
-                 f"http://127.0.0.1:{port}/health", env, timeout_s=90):
+                 f"http://127.0.0.1:{port}/health", env, timeout_s=action_server_start_timeout_s()):
         yield f"http://127.0.0.1:{port}"
 
 
@@ -184,25 +192,120 @@ def hub(port: int, env: dict, name: str = "hub") -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
+RABBITMQ_PORT = 5672
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
 @contextlib.contextmanager
-def rasa_server(actions_url: str, workdir: Path) -> Iterator[str]:
+def rabbitmq_user() -> Iterator[tuple[str, str]]:
+    """A user of the machine's RabbitMQ for this test run, with a random password (its only other user is
+    the published guest/guest, which the event record refuses outside demo mode); deleted afterwards."""
+    # Hex, not token_urlsafe: a password starting with "-" is read by rabbitmqctl as an option (exit 64).
+    user, password = f"desk-test-{secrets.token_hex(4)}", secrets.token_hex(24)
+    _rabbitmqctl("add_user", user, password)
+    try:
+        _rabbitmqctl("set_permissions", "-p", "/", user, ".*", ".*", ".*")
+        yield user, password
+    finally:
+        _rabbitmqctl("delete_user", user)
+
+
+@dataclass(frozen=True)
+class EventRoute:
+    """Where one test Rasa publishes its events (an exchange and queue of its own on the shared broker) and
+    where its event record writes them."""
+
+    user: str
+    password: str
+    exchange: str
+    queue: str
+    events_url: str
+
+    def record_env(self) -> dict[str, str]:
+        return {"RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_PORT": str(RABBITMQ_PORT), "RABBITMQ_USER": self.user,
+                "RABBITMQ_PASSWORD": self.password, "EVENT_RECORD_QUEUE": self.queue,
+                "EVENT_RECORD_EXCHANGE": self.exchange, "RASA_EVENTS_URL": self.events_url, **PYTHONPATH}
+
+
+@contextlib.contextmanager
+def event_route(workdir: Path) -> Iterator[EventRoute]:
+    import pika
+
+    tag = secrets.token_hex(4)
+    with rabbitmq_user() as (user, password):
+        route = EventRoute(user, password, f"test-{tag}-exchange", f"test-{tag}-events",
+                           f"sqlite:///{workdir / 'rasa-events.db'}")
+        try:
+            yield route
+        finally:
+            params = pika.ConnectionParameters("127.0.0.1", RABBITMQ_PORT,
+                                               credentials=pika.PlainCredentials(user, password))
+            with contextlib.suppress(pika.exceptions.AMQPError), pika.BlockingConnection(params) as connection:
+                channel = connection.channel()
+                channel.queue_delete(route.queue)
+                channel.exchange_delete(route.exchange)
+
+
+@contextlib.contextmanager
+def event_record(route: EventRoute) -> Iterator[subprocess.Popen]:
+    """The event record (`python -m event_record`) consuming the route's queue into its events table; it has
+    no health URL (tests wait for its rows: wait_for_event_record)."""
+    with service(f"event_record_{route.queue}_{secrets.token_hex(2)}", [APP_PYTHON, "-m", "event_record"], None,
+                 route.record_env()) as process:
+        yield process
+
+
+def wait_for_event_record(events_url: str, at_least: int = 1, quiet_s: float = 0.6, timeout_s: float = 30) -> int:
+    """Wait until the events table has `at_least` rows and has stopped growing for `quiet_s` (Rasa publishes
+    after its reply, the event record writes a moment later); the number of rows."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(events_url)
+    deadline, last, since = time.monotonic() + timeout_s, -1, time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(Exception), engine.connect() as conn:  # the table appears with the record
+                count = conn.execute(text("SELECT count(*) FROM events")).scalar_one()
+                if count != last:
+                    last, since = count, time.monotonic()
+                elif count >= at_least and time.monotonic() - since >= quiet_s:
+                    return count
+            time.sleep(0.1)
+    finally:
+        engine.dispose()
+    raise RuntimeError(f"the event record at {events_url} did not settle in {timeout_s}s ({last} rows)")
+
+
+def rasa_start_timeout_s() -> float:
+    """Loading the model takes ~1 min on an idle 2-core host, several on a busy one (RASA_START_TIMEOUT_S)."""
+    return float(os.environ.get("RASA_START_TIMEOUT_S", "420"))
+
+
+@contextlib.contextmanager
+def rasa_server(actions_url: str, workdir: Path, broker_port: int = RABBITMQ_PORT) -> Iterator[str]:
+    """Rasa with the project's endpoints: this run's action server, its events published to an exchange
+    and queue of its own and written by its own event record to workdir/rasa-events.db.
+    broker_port: where Rasa finds RabbitMQ (a test may put a proxy it can cut in between)."""
     port = free_port()
     endpoints = workdir / f"endpoints_{port}.yml"
-    # The project's endpoints.yml with this run's action server.
-    config = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text(encoding="utf-8"))
-    config["action_endpoint"]["url"] = f"{actions_url}/webhook"
-    # This run's conversation record (the SQL event broker), next to its other files.
-    config["event_broker"]["db"] = str(workdir / "rasa-events.db")
-    endpoints.write_text(yaml.safe_dump(config))
-    # bot.server: `rasa run --enable-api` with the JWT secret, no CORS (bot/server.py).
-    cmd = [RASA_PYTHON, "-m", "bot.server", "-i", "127.0.0.1", "--port", str(port), "-m", str(MODEL),
-           "--endpoints", str(endpoints), "--credentials", str(ROOT / "bot" / "credentials.yml")]
-    env = {**RASA_ENV, **RASA_SECRETS, "ACTION_SERVER_SECRET": ACTION_SERVER_SECRET, **PYTHONPATH}
-    # Loading the model takes ~1 min on an idle 2-core host, several on a busy one (RASA_START_TIMEOUT_S).
-    timeout_s = float(os.environ.get("RASA_START_TIMEOUT_S", "420"))
-    with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", env, timeout_s=timeout_s,
-                 health_auth=rasa_auth("health-check")):
-        yield f"http://127.0.0.1:{port}"
+    with event_route(workdir) as route, event_record(route):
+        # The project's endpoints.yml with this run's action server and event route.
+        config = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text(encoding="utf-8"))
+        config["action_endpoint"]["url"] = f"{actions_url}/webhook"
+        config["event_broker"].update({"port": broker_port, "queues": [route.queue], "exchange_name": route.exchange,
+                                       "retry_delay_in_seconds": 1})
+        endpoints.write_text(yaml.safe_dump(config))
+        # bot.server: `rasa run --enable-api` with the JWT secret, no CORS (bot/server.py).
+        cmd = [RASA_PYTHON, "-m", "bot.server", "-i", "127.0.0.1", "--port", str(port), "-m", str(MODEL),
+               "--endpoints", str(endpoints), "--credentials", str(ROOT / "bot" / "credentials.yml")]
+        env = {**RASA_ENV, **RASA_SECRETS, "ACTION_SERVER_SECRET": ACTION_SERVER_SECRET, **PYTHONPATH,
+               "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_USER": route.user, "RABBITMQ_PASSWORD": route.password}
+        with service(f"rasa_{port}", cmd, f"http://127.0.0.1:{port}/status", env, timeout_s=rasa_start_timeout_s(),
+                     health_auth=rasa_auth("health-check")):
+            yield f"http://127.0.0.1:{port}"
 
 
 PG_ADMIN_DSN = os.environ.get("POLICY_TEST_PG_DSN", f"host=127.0.0.1 port=5432 dbname=postgres user={getpass.getuser()}")

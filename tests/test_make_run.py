@@ -10,7 +10,6 @@ import os
 import signal
 import socket
 import subprocess
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -21,57 +20,9 @@ import pytest
 
 from tests import services
 from tests.handoff.clients import Customer, HubRun
+from tests.launch import Launch
 
 ROOT = services.ROOT
-SUPERVISORCTL = str(ROOT / ".venv" / "bin" / "supervisorctl")
-
-
-class Launch:
-    """scripts/run.sh in its own process group, its terminal output collected line by line."""
-
-    def __init__(self, env: dict[str, str], var_dir: Path) -> None:
-        self.var_dir = var_dir
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    def wait_for_line(self, text: str, timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if any(text in line for line in self.lines):
-                return True
-            if self.process.poll() is not None:
-                self._reader.join(timeout=5)
-                return any(text in line for line in self.lines)
-            time.sleep(0.5)
-        return False
-
-    def ctl(self, *args: str) -> str:
-        result = subprocess.run([SUPERVISORCTL, "-s", f"unix://{self.var_dir}/supervisor.sock", *args],
-                                capture_output=True, text=True, timeout=60)
-        return result.stdout
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)  # Ctrl-C in the terminal
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self._reader.join(timeout=5)
-        return self.process.returncode
 
 
 def _ports() -> dict[str, str]:
@@ -83,8 +34,11 @@ def _env(tmp_path: Path, ports: dict[str, str], **extra: str) -> dict[str, str]:
     database_url = f"sqlite:///{tmp_path / 'desk.db'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DESK_", "POLICY_API", "HANDOFF_", "RASA_"))}
     env.update(ports)
+    tag = uuid.uuid4().hex[:8]
+    # Its own Redis prefix, RabbitMQ exchange and queue: other runs on this machine share both servers.
     env.update({"DESK_VAR_DIR": str(tmp_path / "var"), "DATABASE_URL": database_url,
-                "HANDOFF_REDIS_PREFIX": f"run-{uuid.uuid4().hex[:8]}", "DESK_START_TIMEOUT_S": "900", **extra})
+                "HANDOFF_REDIS_PREFIX": f"run-{tag}", "EVENT_RECORD_EXCHANGE": f"run-{tag}-exchange",
+                "EVENT_RECORD_QUEUE": f"run-{tag}-events", "DESK_START_TIMEOUT_S": "900", **extra})
     return env
 
 
@@ -99,10 +53,6 @@ def _launched(tmp_path: Path, **extra: str) -> Iterator[tuple[Launch, dict[str, 
         yield launch, ports
     finally:
         launch.stop()
-
-
-def _pid(launch: Launch, name: str) -> int:
-    return int(launch.ctl("pid", name).strip() or 0)
 
 
 def _answers(url: str) -> bool:
@@ -131,12 +81,12 @@ def test_a_crashed_service_is_restarted_and_the_customer_is_offered_a_person_mea
             assert _answers(f"http://127.0.0.1:{ports[port]}/health"), port
 
         # kill -9 of the action server: the rest keeps serving, and the action server comes back.
-        before = _pid(launch, "actions")
+        before = launch.pid("actions")
         os.kill(before, signal.SIGKILL)
         time.sleep(1)
         assert launch.process.poll() is None, "make run stopped when one service crashed"
         assert _answers(f"{hub_url}/health") and _answers(f"http://127.0.0.1:{ports['POLICY_API_PORT']}/health")
-        assert _wait(lambda: _pid(launch, "actions") not in (0, before) and _answers(actions_health), 60), \
+        assert _wait(lambda: launch.pid("actions") not in (0, before) and _answers(actions_health), 60), \
             launch.ctl("status")
         log = (launch.var_dir / "log" / "supervisord.log").read_text()
         assert "exited: actions (terminated by SIGKILL; not expected)" in log, log[-2000:]

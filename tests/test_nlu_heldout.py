@@ -1,7 +1,9 @@
 """Intent accuracy on the held-out set (tests/nlu/), which training never sees.
 
 Parsed by the running model over HTTP (/model/parse). Prints the accuracy per language and the
-worst confusions; fails below 0.90.
+worst confusions; fails below MIN_ACCURACY (a regression floor under the 0.95 target: see there).
+Also checks that no evaluation set (held-out, its variants,
+the dev split, the independent set) shares a sentence with the training data.
 """
 
 from __future__ import annotations
@@ -9,54 +11,74 @@ from __future__ import annotations
 import collections
 import re
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
+from nlu_gen.examples import read_examples, texts_of
 from tests import services
 
-MIN_ACCURACY = 0.90
+# The target is 0.95 (docs/nlu.md), and `make bench` reports the figure against it (nlu_heldout_acc_*). This floor is lower
+# because the model is trained afresh on each machine and two trainings of the same data differ by more than
+# the target's margin: zh 382/410 on CI and 389/410 here (2026-12-06, identical data and seed; TensorFlow and
+# the sentence encoder's threads do not add up floats in the same order). A floor the draw decides would
+# block every change by chance; this one still fails a model that really got worse.
+MIN_ACCURACY = 0.92
 # Filled by the accuracy test, printed at the end of the run by tests/conftest.py.
 ACCURACY: dict[str, str] = {}
-ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]+\})")
+NLU_TESTS = services.ROOT / "tests" / "nlu"
 
 
 def heldout(language: str) -> list[tuple[str, str]]:
-    data = yaml.safe_load((services.ROOT / "tests" / "nlu" / f"{language}_heldout.yml").read_text("utf-8"))
-    examples = []
-    for block in data["nlu"]:
-        for line in block["examples"].splitlines():
-            text = line.strip().removeprefix("- ").strip()
-            if text:
-                examples.append((ANNOTATION.sub(r"\1", text), block["intent"]))
-    return examples
+    return read_examples(NLU_TESTS / f"{language}_heldout.yml")
 
 
 def training_texts() -> set[str]:
-    texts = set()
-    for path in (services.ROOT / "nlu_data").rglob("*.yml"):
-        for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu", []):
-            for line in (block.get("examples") or "").splitlines():
-                texts.add(ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip()).lower())
-    return texts
+    return texts_of(sorted((services.ROOT / "nlu_data").rglob("*.yml")))
+
+
+def evaluation_sets(language: str) -> list[Path]:
+    """Every set we measure on, that training must not see; the independent set once it is there."""
+    paths = [NLU_TESTS / f"{language}_heldout.yml", NLU_TESTS / f"{language}_variants.yml",
+             *sorted((NLU_TESTS / "dev").glob(f"{language}_*.yml"))]
+    return [path for path in paths if path.exists()]
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_heldout_set_is_not_in_training(language):
-    overlap = {text.lower() for text, _ in heldout(language)} & training_texts()
-    assert not overlap
+def test_evaluation_sets_are_not_in_training(language):
+    sets = evaluation_sets(language)
+    assert len(sets) >= 3  # held-out, variants, dev
+    for path in sets:
+        overlap = texts_of([path]) & training_texts()
+        assert not overlap, f"{path.name}: {sorted(overlap)[:10]}"
 
 
-def heldout_accuracy(rasa_url: str, language: str) -> tuple[float, collections.Counter]:
-    """Intent accuracy of the running model on the held-out set, and its (wanted, got) confusions."""
-    examples = heldout(language)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_independent_set_is_not_in_training(language):
+    """The set written apart from us (tests/nlu/independent/) must stay apart: no sentence of it in
+    the training data, nor in the dev split we calibrate on."""
+    path = NLU_TESTS / "independent" / f"{language}.yml"
+    if not path.exists():
+        pytest.skip(f"{path} not written yet")
+    ours = training_texts() | texts_of(sorted((NLU_TESTS / "dev").glob(f"{language}_*.yml")))
+    overlap = texts_of([path]) & ours
+    assert not overlap, f"{len(overlap)} sentences of the independent set are ours"
+
+
+def intent_accuracy(rasa_url: str, examples: list[tuple[str, str]]) -> tuple[float, collections.Counter]:
+    """Intent accuracy of the running model on (text, intent) examples, and its (wanted, got) confusions."""
     with httpx.Client(timeout=30, auth=services.rasa_auth()) as client, ThreadPoolExecutor(4) as pool:
         predicted = list(pool.map(
             lambda text: client.post(f"{rasa_url}/model/parse", json={"text": text}).json()["intent"]["name"],
             [text for text, _ in examples]))
     errors = collections.Counter((want, got) for (_, want), got in zip(examples, predicted, strict=True) if want != got)
     return 1 - sum(errors.values()) / len(examples), errors
+
+
+def heldout_accuracy(rasa_url: str, language: str) -> tuple[float, collections.Counter]:
+    """Intent accuracy of the running model on the held-out set, and its (wanted, got) confusions."""
+    return intent_accuracy(rasa_url, heldout(language))
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

@@ -1,4 +1,4 @@
-"""How the assistant reads what customers type (actions/parsing.py), the many ways they type it."""
+"""How the assistant reads what customers type (common/parsing.py), the many ways they type it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions import parsing
+from common import parsing
 
 TODAY = dt.date(2026, 11, 27)  # a Friday
 

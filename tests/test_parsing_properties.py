@@ -1,5 +1,5 @@
-"""Property-based tests (hypothesis) of how customers' text is read: actions/parsing.py (the assistant)
-and policy_api/normalize.py (the API). Customers type anything, so every parser must answer any text
+"""Property-based tests (hypothesis) of how customers' text is read: common/parsing.py (the assistant)
+and common/normalize.py (the API). Customers type anything, so every parser must answer any text
 (a value or None, never an exception), and every well-formed value must be read back, whatever its
 form: spaced, dashed, full-width, lower-case, spoken in Chinese digits, inside a sentence."""
 
@@ -13,8 +13,7 @@ from decimal import Decimal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from actions import parsing
-from policy_api import normalize
+from common import normalize, parsing
 
 # Text that looks like what customers type: digits, Chinese numerals and units, date words, separators.
 CUSTOMER_ALPHABET = ("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万点幺拾佰仟"

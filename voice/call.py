@@ -24,7 +24,8 @@ from voice.settings import ROOT
 
 
 def configured(name: str) -> str | None:
-    """From the environment, else from the demo install's secrets (make run writes var/secrets.env)."""
+    """From the environment, else from the demo install's secrets (make run writes var/secrets.env).
+    A developer's tool run from any terminal, hence the file as a fallback no service settings would have."""
     return os.environ.get(name) or existing(ROOT / "var" / "secrets.env").get(name)
 
 

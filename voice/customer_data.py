@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
 
-from voice.transcripts import calls, turns
+from desk_db.tables.voice import calls, turns
 
 
 def export(engine: Engine, call_ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -82,7 +82,9 @@ def sentence_log_likelihood(text: str) -> float:
 
 @lru_cache(maxsize=1)
 def heard_slips() -> HeardSlips:
-    """The learned table; VOICE_HEARD_SLIPS=off (slip mining itself) or a missing table applies none."""
+    """The learned table; VOICE_HEARD_SLIPS=off (slip mining itself) or a missing table applies none.
+    An environment switch, not a setting: slip mining sets it for this process-wide cache, which transcript
+    cleaning reads far below any place a setting could be passed."""
     if os.environ.get("VOICE_HEARD_SLIPS", "on") == "off" or not TABLE.exists():
         return HeardSlips([], set())
     return HeardSlips(load_table(TABLE), mandarin_lexicon().known, sentence_log_likelihood)

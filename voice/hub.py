@@ -2,14 +2,14 @@
 
 HttpHub queues a call (`POST /api/handoffs`, channel "voice"), follows it (`GET /api/conversations/{id}/
 events` long poll: queue position, the agent joining, the agent's messages) and passes on what the
-caller says (`POST /api/conversations/{id}/messages`). NoHub stands for a deployment without a hub:
+caller says (`POST /api/conversations/{id}/messages`) and what they choose on the keypad once the wait grows
+long (`POST /api/conversations/{id}/choice`: a callback to the caller id, or keep holding). NoHub stands for a deployment without a hub:
 the caller then hears the hotline from the assistant itself.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -50,6 +50,8 @@ class HandoffHub(Protocol):
 
     async def send_message(self, conversation_id: str, text: str, client_msg_id: str) -> bool: ...
 
+    async def choose(self, conversation_id: str, choice: str, caller_number: str | None) -> str: ...
+
     async def close(self) -> None: ...
 
 
@@ -65,6 +67,9 @@ class NoHub:
 
     async def send_message(self, conversation_id: str, text: str, client_msg_id: str) -> bool:
         return False
+
+    async def choose(self, conversation_id: str, choice: str, caller_number: str | None) -> str:
+        return "unavailable"
 
     async def close(self) -> None:
         return None
@@ -111,6 +116,23 @@ class HttpHub:
                                 json={"text": text[:2000], "sender": "customer", "client_msg_id": client_msg_id})
         return body is not None
 
+    async def choose(self, conversation_id: str, choice: str, caller_number: str | None) -> str:
+        """A caller on hold chose on the keypad (callback or wait); the carrier's caller id goes with a callback,
+        as the number to call. "ok", the hub's error code (e.g. "no_callback_number"), or "unavailable"."""
+        try:
+            response = await self.client.post(f"{self.base_url}/api/conversations/{conversation_id}/choice",
+                                              json={"choice": choice, "caller_number": (caller_number or "")[:32]
+                                                    or None})
+        except httpx.HTTPError as exc:
+            logger.warning("handoff hub choice failed: %r", exc)
+            return "unavailable"
+        if response.status_code == 200:
+            return "ok"
+        try:
+            return str(response.json()["error"]["code"])
+        except (ValueError, KeyError, TypeError):
+            return "unavailable"
+
     async def close(self) -> None:
         await self.client.aclose()
 
@@ -135,5 +157,5 @@ def _float(value: Any) -> float | None:
         return None
 
 
-def make_hub(url: str | None) -> HandoffHub:
-    return HttpHub(url, os.environ.get("HANDOFF_API_KEY") or None) if url else NoHub()
+def make_hub(url: str | None, api_key: str | None) -> HandoffHub:
+    return HttpHub(url, api_key) if url else NoHub()

@@ -33,6 +33,12 @@ PROMPTS: dict[str, dict[str, str]] = {
     },
     "hold_next": {"zh": "您是下一位，客服马上为您服务，请稍候。", "en": "You're next in line. An agent will be with you shortly."},
     "hold_connected": {"zh": "人工客服已接入，请讲。", "en": "An agent has joined. Go ahead, please."},
+    # After the hub's escalation (nobody took the call in time): the keypad choices a chat customer has as buttons.
+    "hold_busy": {"zh": "人工客服繁忙。需要我们稍后回电请按1，继续等待请按2。",
+                  "en": "All our agents are busy. Press 1 and we'll call you back, or 2 to keep holding."},
+    "callback_no_number": {"zh": "抱歉，我们看不到您的来电号码，无法回电。请继续等待，或稍后再拨。",
+                           "en": "Sorry, we can't see the number you're calling from, so we can't call you back. "
+                                 "Please keep holding, or call again later."},
     "hold_unavailable": {"zh": "人工客服暂时无法接通，请拨打热线 95500-8888，每天8点到22点。",
                          "en": "I can't reach an agent right now. Please call our hotline 95500-8888, daily 8 am to 10 pm."},
 }

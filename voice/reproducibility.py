@@ -41,6 +41,7 @@ def cpu_isa() -> str:
 def gemm_backend() -> str:
     """The library CTranslate2's int8 matrix products run on: its own rule (src/cpu/backend.cc) is MKL on
     Intel CPUs and oneDNN on any other unless CT2_USE_MKL says otherwise (voice/numerics.py pins oneDNN)."""
+    # The library's own variable, read as the library reads it: the report says what really ran.
     forced = os.environ.get("CT2_USE_MKL", "").strip().lower()
     if forced:
         return "MKL" if forced in ("1", "true", "on", "yes") else "oneDNN"

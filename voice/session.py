@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from voice.transcripts import TranscriptStore
 from voice.tts import SpeechSynthesizer, sentences, speakable
 from voice.vad import StreamingVad, Utterance, VadConfig
 from voice.vocabulary import keypad_to_text, spell_number
+
+if TYPE_CHECKING:  # voice.agent_audio imports this module
+    from voice.agent_audio import AgentLine
 
 logger = logging.getLogger(__name__)
 
@@ -108,10 +111,12 @@ class CallSession:
         self.last_loud_at = time.monotonic()
         self.first_audio_at: float | None = None
         self.handoff_request_id: str | None = None
+        self.hold_choices = False  # the hub escalated the wait: 1 = call me back, 2 = keep holding
         self.speculation: _Speculation | None = None
         self.tasks: list[asyncio.Task[Any]] = []
         self.pieces_dropped = 0
         self.end_reason = "stopped"
+        self.agent_line: AgentLine | None = None  # the console's audio, while the agent takes the call by voice
         self._closed = False
 
     # ---- carrier events (called by the WebSocket handler) --------------------------------------
@@ -128,6 +133,8 @@ class CallSession:
             await self.queue.put(("menu", None))
 
     async def on_media(self, ulaw: bytes) -> None:
+        if self.agent_line is not None:
+            self.agent_line.hear(ulaw)  # and recognised below as ever: the transcript keeps running
         pcm = ulaw_decode(ulaw)
         for offset in range(0, len(pcm), FRAME_SAMPLES):
             started, utterance = self.vad.feed(pcm[offset:offset + FRAME_SAMPLES])
@@ -164,12 +171,25 @@ class CallSession:
     def on_mark(self, name: str) -> None:
         self.marks.discard(name)
 
+    # ---- the agent's console audio (voice.agent_audio) ------------------------------------------
+
+    async def agent_speaks(self, ulaw: bytes) -> None:
+        """The agent's microphone, as mu-law from the console, straight to the caller."""
+        if self.state == "agent":
+            for frame in frames(ulaw):
+                await self._send(ms.media(self.start.stream_sid, frame))
+
+    async def agent_hangs_up(self) -> None:
+        await self._end("agent_hung_up")
+
     async def close(self, reason: str) -> None:
         """Free everything the call holds; safe to call twice."""
         if self._closed:
             return
         self._closed = True
         self.state = "ended"
+        if self.agent_line is not None:
+            self.agent_line.end()
         if self.keypad_timer:
             self.keypad_timer.cancel()
         for task in [*self.tasks, *([self.speaking] if self.speaking else [])]:
@@ -331,6 +351,9 @@ class CallSession:
     async def _on_keypad(self, digits: str) -> None:
         language = self.language or "zh"
         self.silence_prompts = 0
+        if self.state == "hold" and self.hold_choices and digits in ("1", "2"):
+            await self._hold_choice("callback" if digits == "1" else "wait")
+            return
         if self.state == "confirm" and digits in ("1", "2"):
             await self._on_text("yes" if digits == "1" else "no", "keypad", {}, time.monotonic(), keyed_answer=True)
             return
@@ -446,6 +469,11 @@ class CallSession:
                     await self._say(prompt("hold_connected", language), language, source="prompt")
                 if sender == "agent" and text and kind != "agent_joined":
                     await self._say(text, language, source="agent")
+                if kind == "escalated" and self.state == "hold":
+                    self.hold_choices = True
+                    await self._say(prompt("hold_busy", language), language, source="prompt")
+                if kind == "choice_wait" or str(kind).startswith("callback_promised"):
+                    await self._say(text, language, source="prompt")  # the hub's own words, in the call's language
                 if kind in ("handed_back", "closed"):
                     self.state = "talk"
                     return
@@ -462,6 +490,19 @@ class CallSession:
                 last_prompt = time.monotonic()
                 if not self.playing:
                     await self._say(hold_prompt(language, position, wait_s), language, source="prompt")
+
+    async def _hold_choice(self, choice: str) -> None:
+        """The caller's keypad answer to the escalation; a callback goes to the carrier's caller id (the hub
+        says the promise, which _follow_hub speaks, and hands the call back to the assistant)."""
+        language = self.language or "zh"
+        result = await self.services.hub.choose(self.call_id, choice, self.start.custom.get("from"))
+        if result == "ok":
+            self.hold_choices = False
+        elif result == "no_callback_number":
+            self.hold_choices = False  # a withheld number stays withheld
+            await self._say(prompt("callback_no_number", language), language, source="prompt")
+        else:
+            await self._say(prompt("hold_unavailable", language), language, source="prompt")
 
     async def _record(self, speaker: str, source: str, text: str, intent: str | None,
                       metrics: dict[str, Any] | None) -> int:

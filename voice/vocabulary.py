@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from actions.parsing import CN_DIGITS
+from common.parsing import CN_DIGITS
 from voice.heard_slips import heard_slips
 from voice.lexicon import mandarin_lexicon
 

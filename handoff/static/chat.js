@@ -42,6 +42,14 @@
     const custom = entry.custom || {};
     box.append(el("span", { class: "text" }, entry.title || entry.text || ""));
     if (custom.type === "claim_timeline") box.append(timeline(custom));
+    if (custom.type === "epolicy_link") {
+      // Only a download path of this hub becomes a link: the page never sends the customer elsewhere.
+      const url = new URL(custom.url || "", location.origin);
+      if (url.pathname.startsWith("/epolicy/")) {
+        box.append(el("a", { class: "download", href: location.origin + url.pathname, download: "" }, tr("epolicy_download")));
+      }
+    }
+    if (custom.type === "callback_number") box.append(callbackNumberForm(sendFrame));  // chat_callback.js
     if (custom.type === "policy_summary") {
       // Rasa sends the summary's text (for plain channels) just before this payload: the card says it
       // better, so that text keeps only its heading line.
@@ -65,11 +73,19 @@
     messages.scrollTop = messages.scrollHeight;
   }
 
+  // The API's times are UTC; the customer reads them on her own clock (China: UTC+8).
+  function localTime(iso) {
+    const at = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + "Z");
+    if (Number.isNaN(at.getTime())) return "";
+    const two = (n) => String(n).padStart(2, "0");
+    return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
+  }
+
   function timeline(custom) {
     const list = el("ul", { class: "timeline" });
     list.append(el("li", {}, `${custom.claim_number || ""}`));
     for (const step of custom.steps || []) {
-      list.append(el("li", { class: step.done ? "done" : "todo" }, `${step.label || step.status}  ${step.at ? step.at.replace("T", " ").slice(0, 16) : ""}`));
+      list.append(el("li", { class: step.done ? "done" : "todo" }, `${step.label || step.status}  ${step.at ? localTime(step.at) : ""}`));
     }
     return list;
   }
@@ -109,12 +125,18 @@
     send(payload, button.title);
   }
 
+  // The hub's estimate in words, as texts.py words it: "less than a minute" where true, never seconds.
+  function waitWords(seconds) {
+    if (seconds === null || seconds === undefined) return tr("wait_no_agent");
+    return seconds < 60 ? tr("wait_under_minute") : tr("wait_minutes", { minutes: Math.round(seconds / 60) });
+  }
+
   function showStatus(s) {
     lastStatus = s;
     statusBox.className = "";
     if (s.owner === "queued") {
       statusBox.textContent = (s.escalated ? tr("escalated_banner") + " · " : "") +
-        tr("queued", { position: s.position ?? "?", wait: s.estimated_wait_s ?? "?" });
+        tr("queued", { position: s.position ?? "?", wait: waitWords(s.estimated_wait_s) });
       statusBox.style.display = "block";
     } else if (s.owner === "agent") {
       statusBox.textContent = tr("with_agent", { name: s.agent_name || tr("agent") });
@@ -174,7 +196,8 @@
     };
     socket.onmessage = (e) => {
       const frame = JSON.parse(e.data);
-      if (frame.type === "event") render(frame);
+      if (frame.type === "event") { render(frame); if (frame.sender === "agent") agentTyping(false); }
+      else if (frame.type === "typing" && frame.sender === "agent") agentTyping(true);
       else if (frame.type === "status") showStatus(frame);
       else if (frame.type === "ack") savePending(pending().filter((m) => m.client_msg_id !== frame.client_msg_id));
       else if (frame.type === "error" && (frame.code === "resume_secret_required" || frame.code === "auth_required")) {
@@ -192,6 +215,20 @@
     };
   }
 
+  // Typing, both ways, only while an agent has the chat: ours at most every 2 s (the hub passes no more),
+  // theirs shown for a few seconds after each signal.
+  let typingSentAt = 0, agentTypingTimer = null;
+  document.getElementById("input").addEventListener("input", (e) => {
+    if (!lastStatus || lastStatus.owner !== "agent" || !e.target.value.trim() || Date.now() - typingSentAt < 2000) return;
+    typingSentAt = Date.now();
+    sendFrame({ type: "typing" });
+  });
+  function agentTyping(shown) {
+    document.getElementById("typing").hidden = !shown;
+    clearTimeout(agentTypingTimer);
+    if (shown) agentTypingTimer = setTimeout(() => agentTyping(false), 4000);
+  }
+
   document.getElementById("compose").addEventListener("submit", (e) => {
     e.preventDefault();
     const input = document.getElementById("input");
@@ -200,7 +237,9 @@
     input.value = "";
     send(text);
   });
-  window.hubChat = { cid: () => cid, lastSeq: () => lastSeq, drop: () => socket && socket.close() };
+  // authHeaders: an app chat has no cookie, so its requests (chat_materials.js) carry the app's token instead.
+  window.hubChat = { cid: () => cid, lastSeq: () => lastSeq, drop: () => socket && socket.close(),
+                     authHeaders: () => (appChat ? { "X-App-Token": appToken } : {}) };
   applyI18n();
   connect();
 })();

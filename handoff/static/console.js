@@ -9,20 +9,26 @@ async function api(method, path, body) {
   return data;
 }
 
+// The console's live socket, reopened after a drop; send() passes a frame when it is open (typing
+// signals: one lost while reconnecting does not matter).
 function consoleSocket(onEvent) {
   let retry = 0;
+  let ws = null;
   function open() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const ws = new WebSocket(`${scheme}://${location.host}/ws/console`);
+    ws = new WebSocket(`${scheme}://${location.host}/ws/console`);
     ws.onmessage = (e) => {
       const frame = JSON.parse(e.data);
       if (frame.type === "error" && frame.code === "not_signed_in") { location.href = "/console"; return; }
       onEvent(frame);
+      // For the page's other modules (callbacks.js), without each opening a socket of its own.
+      document.dispatchEvent(new CustomEvent("console-frame", { detail: frame }));
     };
     ws.onopen = () => { if (retry) onEvent({ type: "reconnected" }); retry = 0; };
     ws.onclose = () => { retry += 1; setTimeout(open, Math.min(5000, 300 * 2 ** Math.min(retry, 4))); };
   }
   open();
+  return { send(frame) { if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame)); } };
 }
 
 function senderLabel(entry) {

@@ -7,6 +7,7 @@ Object.assign(I18N.zh, {
   days_1: "今天", days_7: "近 7 天", days_30: "近 30 天", day: "日期", conversations: "会话数",
   resolved: "机器人解决", handoff_share: "转人工占比", accept_p50: "接入 p50", within_30s: "30 秒内接入",
   csat_answers: "评分数", reminders_sent: "已发提醒", reminders_acted_on: "提醒后办理", reasons: "转人工原因",
+  callbacks_made: "30 分钟内回电",
   totals_line: "会话 {n} · 机器人解决 {r} · 转人工 {h} · 评分 {c}（跳过 {s}）· 提醒 {rs}，办理 {ra}",
   lang_zh: "中文", lang_en: "英文", target_word: "目标",
 });
@@ -17,6 +18,7 @@ Object.assign(I18N.en, {
   days_1: "Today", days_7: "Last 7 days", days_30: "Last 30 days", day: "Day", conversations: "Conversations",
   resolved: "Resolved by bot", handoff_share: "Handoff share", accept_p50: "Accept p50", within_30s: "Accepted within 30 s",
   csat_answers: "Ratings", reminders_sent: "Reminders sent", reminders_acted_on: "Acted on", reasons: "Handoff reasons",
+  callbacks_made: "Called back within 30 min",
   totals_line: "{n} conversations · {r} resolved by the bot · {h} handed over · {c} ratings ({s} skipped) · {rs} reminders, {ra} acted on",
   lang_zh: "Chinese", lang_en: "English", target_word: "target",
 });
@@ -31,7 +33,7 @@ function langLabel(code) { return tr("lang_" + code) === "lang_" + code ? code :
 function tableRows(table, firstHeader, rows) {
   table.innerHTML = "";
   const head = [firstHeader, "conversations", "resolved", "handoff_share", "accept_p50", "within_30s", "csat_answers",
-    "csat_share_4_5", "reminders_sent", "reminders_acted_on", "reasons"];
+    "csat_share_4_5", "reminders_sent", "reminders_acted_on", "callbacks_made", "reasons"];
   table.append(el("tr", {}, ...head.map((h) => el("th", {}, tr(h)))));
   for (const [label, r, key] of rows) {
     const reasons = Object.entries(r.handoff_reasons).map(([k, v]) => `${reasonLabel(k)} ${v}`).join(", ");
@@ -39,6 +41,8 @@ function tableRows(table, firstHeader, rows) {
       el("td", {}, `${r.resolved_by_bot} (${pct(r.resolved_by_bot_share)})`), el("td", {}, pct(r.handoff_share)),
       el("td", {}, secs(r.accept_p50_s)), el("td", {}, pct(r.accepted_within_30s_share)), el("td", {}, String(r.csat_answers)),
       el("td", {}, pct(r.csat_share_4_5)), el("td", {}, String(r.reminders_sent)), el("td", {}, String(r.reminders_acted_on)),
+      // Made by the deadline / callbacks closed or past it (e.g. 7/9), and the share.
+      el("td", { "data-figure": "callbacks" }, r.callbacks_decided ? `${r.callbacks_within_deadline}/${r.callbacks_decided} (${pct(r.callbacks_within_deadline_share)})` : "–"),
       el("td", {}, reasons || "–")));
   }
 }

@@ -2,7 +2,8 @@
 const I18N = {
   zh: {
     chat_title: "保险智能客服", send: "发送", placeholder: "请输入您的问题…", connecting: "连接中…",
-    reconnecting: "网络中断，正在重新连接…", session_failed: "暂时无法开始会话，正在重试…", queued: "正在为您转接人工客服：您前面排第 {position} 位，预计等待约 {wait} 秒",
+    reconnecting: "网络中断，正在重新连接…", session_failed: "暂时无法开始会话，正在重试…", queued: "正在为您转接人工客服：您排第 {position} 位，预计等待{wait}",
+    wait_under_minute: "不到 1 分钟", wait_minutes: "约 {minutes} 分钟", wait_no_agent: "（目前没有空闲的人工客服，暂时无法估计）",
     escalated_banner: "人工客服繁忙，您可以继续等待、选择回电或留言", with_agent: "人工客服 {name} 正在为您服务",
     you: "您", bot: "智能助手", customer_sender: "客户", agent: "人工客服", lang: "English",
     console: "坐席工作台", supervisor_console: "主管看板", username: "用户名", password: "密码", sign_in: "登录",
@@ -22,10 +23,34 @@ const I18N = {
     gap_policy_expiring: "{number} 将在 {days} 天后到期", gap_premium_overdue: "{number} 保费已逾期 {days} 天",
     gap_policy_lapsed: "{number} 已失效", gap_no_health_cover: "没有医疗险保障", gap_no_accident_cover: "没有意外险保障",
     service_figures: "服务数据",
+    offer_notification_title: "新的转人工请求", offer_notification_body: "{reason} · {language} · {channel}：请在 {s} 秒内接入",
+    enable_alerts: "启用提示音和通知",
+    customer_typing: "客户正在输入…", agent_typing: "人工客服正在输入…", canned_no_match: "没有匹配的常用回复",
+    reply_placeholder: "Enter 发送，Shift+Enter 换行，输入 / 选择常用回复",
+    canned_admin: "常用回复管理", shortcode: "快捷码", canned_text: "回复内容", save: "保存", cancel: "取消", edit: "编辑", delete: "删除",
+    canned_delete_confirm: "删除常用回复 /{shortcode}？",
+    agent_accounts: "坐席账号", display_name: "姓名", skills: "技能", capacity: "接待上限", create_agent: "新建坐席",
+    enable: "启用", disable: "停用", reset_password: "重置密码", disabled: "已停用", active: "正常", supervisor_role: "主管",
+    hide: "隐藏", password_once: "{username} 的新密码（只显示这一次，请转交本人）：",
+    disable_confirm: "停用 {username}？其登录会话将立即结束。", reset_confirm: "重置 {username} 的密码？其登录会话将立即结束。",
+    audit_user_create: "新建坐席", audit_user_disable: "停用坐席", audit_user_enable: "启用坐席", audit_user_reset: "重置坐席密码",
+    audit_view_customer: "查看客户资料", audit_watch_conversation: "查看会话", audit_export_customer: "导出客户数据",
+    audit_erase_customer: "删除客户数据", audit_canned_create: "新增常用回复", audit_canned_update: "修改常用回复", audit_canned_delete: "删除常用回复",
+    attach: "上传理赔材料", attach_for: "上传到理赔案件", material_kind: "材料类型", drop_here: "松开即可上传",
+    kind_invoice: "发票", kind_diagnosis: "诊断证明/病历", kind_id_card: "身份证", kind_accident_report: "事故证明",
+    kind_damage_photo: "损失照片", kind_other: "其他", uploading: "上传中…", material_missing: "还需要：{list}",
+    material_none_missing: "所需材料已齐全", no_claim_for_upload: "请先报案或验证身份，再上传理赔材料",
+    materials: "理赔材料", audit_view_claim_materials: "查看理赔材料", audit_open_claim_material: "打开理赔材料文件",
+    verify_title: "电子保单验真", verify_intro: "输入电子保单上的保单号和验证码；选择下载的PDF文件可一并校验文件未被改动（文件只在本机计算指纹，不会上传）。",
+    verify_number: "保单号", verify_code: "验证码", verify_file: "电子保单PDF（可选）", verify_submit: "验真",
+    verify_genuine: "✅ 验证通过：本公司签发的真实电子保单", verify_forged: "❌ 验证未通过：保单号、验证码或文件与本公司签发的不符",
+    verify_file_ok: "文件与签发时一致，未被改动", verify_compare: "请核对保单上的内容与以下信息一致：",
+    epolicy_download: "下载电子保单 (PDF)", verify_period: "保障期", verify_issued: "签发时间", audit_epolicy_download: "客户下载电子保单",
   },
   en: {
     chat_title: "Insurance Service Desk", send: "Send", placeholder: "Type your question…", connecting: "Connecting…",
-    reconnecting: "Connection lost, reconnecting…", session_failed: "Cannot start a conversation right now, retrying…", queued: "Connecting you to an agent: you are number {position} in the queue, about {wait} s",
+    reconnecting: "Connection lost, reconnecting…", session_failed: "Cannot start a conversation right now, retrying…", queued: "Connecting you to an agent: you are number {position} in the queue, expected wait {wait}",
+    wait_under_minute: "less than a minute", wait_minutes: "about {minutes} min", wait_no_agent: "unknown (no agent is free right now)",
     escalated_banner: "Our agents are busy: keep waiting, ask for a call back or leave a message", with_agent: "{name} is helping you",
     you: "You", bot: "Assistant", customer_sender: "Customer", agent: "Agent", lang: "中文",
     console: "Agent console", supervisor_console: "Supervisor view", username: "Username", password: "Password", sign_in: "Sign in",
@@ -45,6 +70,29 @@ const I18N = {
     gap_policy_expiring: "{number} ends in {days} days", gap_premium_overdue: "{number}: premium {days} days overdue",
     gap_policy_lapsed: "{number} has lapsed", gap_no_health_cover: "No health cover", gap_no_accident_cover: "No accident cover",
     service_figures: "Service figures",
+    offer_notification_title: "A customer is waiting for an agent", offer_notification_body: "{reason} · {language} · {channel}: accept within {s} s",
+    enable_alerts: "Enable sound and notifications",
+    customer_typing: "The customer is typing…", agent_typing: "The agent is typing…", canned_no_match: "No canned reply matches",
+    reply_placeholder: "Enter sends, Shift+Enter for a new line, / for canned replies",
+    canned_admin: "Canned replies", shortcode: "Shortcode", canned_text: "Reply text", save: "Save", cancel: "Cancel", edit: "Edit", delete: "Delete",
+    canned_delete_confirm: "Delete the canned reply /{shortcode}?",
+    agent_accounts: "Agent accounts", display_name: "Name", skills: "Skills", capacity: "Capacity", create_agent: "Create agent",
+    enable: "Enable", disable: "Disable", reset_password: "Reset password", disabled: "Disabled", active: "Active", supervisor_role: "Supervisor",
+    hide: "Hide", password_once: "New password for {username} (shown only this once; pass it on):",
+    disable_confirm: "Disable {username}? Their sessions end at once.", reset_confirm: "Reset the password of {username}? Their sessions end at once.",
+    audit_user_create: "Created an agent", audit_user_disable: "Disabled an agent", audit_user_enable: "Enabled an agent", audit_user_reset: "Reset an agent's password",
+    audit_view_customer: "Opened customer data", audit_watch_conversation: "Watched a conversation", audit_export_customer: "Exported customer data",
+    audit_erase_customer: "Erased customer data", audit_canned_create: "Added a canned reply", audit_canned_update: "Edited a canned reply", audit_canned_delete: "Deleted a canned reply",
+    attach: "Send claim documents", attach_for: "For claim", material_kind: "Document type", drop_here: "Drop to upload",
+    kind_invoice: "Invoice", kind_diagnosis: "Diagnosis / records", kind_id_card: "ID card", kind_accident_report: "Accident report",
+    kind_damage_photo: "Damage photo", kind_other: "Other", uploading: "Uploading…", material_missing: "Still needed: {list}",
+    material_none_missing: "All the documents needed are here", no_claim_for_upload: "Report a claim or verify who you are first, then send its documents",
+    materials: "Claim documents", audit_view_claim_materials: "Listed claim documents", audit_open_claim_material: "Opened a claim document",
+    verify_title: "Verify an e-policy", verify_intro: "Enter the policy number and the verification code printed on the e-policy; choose the downloaded PDF as well to check that the file was not changed (it is fingerprinted on this device, never uploaded).",
+    verify_number: "Policy number", verify_code: "Verification code", verify_file: "E-policy PDF (optional)", verify_submit: "Verify",
+    verify_genuine: "✅ Genuine: an e-policy issued by us", verify_forged: "❌ Not genuine: the policy number, code or file does not match what we issued",
+    verify_file_ok: "The file is exactly as issued", verify_compare: "Check that the e-policy states the same as below:",
+    epolicy_download: "Download the e-policy (PDF)", verify_period: "Period", verify_issued: "Issued", audit_epolicy_download: "Customer downloaded an e-policy",
   },
 };
 let LANG = localStorage.getItem("hub_ui_lang") || "zh";
@@ -56,6 +104,7 @@ function tr(key, values) {
 function applyI18n(root) {
   (root || document).querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = tr(el.dataset.i18n); });
   (root || document).querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = tr(el.dataset.i18nPlaceholder); });
+  (root || document).querySelectorAll("[data-i18n-title]").forEach((el) => { el.title = tr(el.dataset.i18nTitle); });
 }
 function toggleLang() { LANG = LANG === "zh" ? "en" : "zh"; localStorage.setItem("hub_ui_lang", LANG); applyI18n(); if (window.onLangChange) window.onLangChange(); }
 // The language buttons (data-toggle-lang): bound here, since the CSP runs no inline onclick.

@@ -2,6 +2,7 @@
 // today's figures against the 30-second target, alerts, and the data-access audit.
 const transcript = Transcript(document.getElementById("transcript"));
 let watching = null;
+let me = null;  // the signed-in supervisor
 
 function fmt(v, unit) { return v === null || v === undefined ? "–" : `${v}${unit || ""}`; }
 
@@ -43,7 +44,7 @@ async function refresh() {
   for (const a of data.alerts.slice(0, 8)) alerts.append(el("div", { class: "badge warn" }, `${new Date(a.at * 1000).toLocaleTimeString()} ${a.kind} ${a.reason || ""} ${a.waited_s ? a.waited_s + " s" : ""}`), " ");
   const audit = document.getElementById("audit");
   audit.innerHTML = "";
-  for (const r of (await api("GET", "/api/console/audit")).slice(0, 10)) audit.append(row(r.at.slice(11, 19), r.username, r.customer_id, r.conversation_id || ""));
+  for (const r of (await api("GET", "/api/console/audit")).slice(0, 10)) audit.append(row(r.at.slice(11, 19), r.username, tr("audit_" + r.action), r.subject || r.customer_id, r.conversation_id || ""));
 }
 
 async function watch(cid) {
@@ -52,6 +53,7 @@ async function watch(cid) {
   document.getElementById("conv-title").textContent = `${cid} · ${view.agent_name || ""}`;
   transcript.reset();
   view.transcript.forEach((e) => transcript.add(e));
+  await Whispers.open(cid, view.owner === "agent" && view.agent !== me.username);
 }
 
 async function takeOver(cid) {
@@ -62,12 +64,13 @@ async function takeOver(cid) {
 consoleSocket((frame) => {
   if (frame.type === "event" && frame.conversation_id === watching) transcript.add(frame);
   if (frame.type === "alert") refresh();
+  if (frame.type === "whisper") Whispers.arrived(frame);
 });
 document.getElementById("logout").addEventListener("click", async () => { await api("POST", "/api/console/logout"); location.href = "/console"; });
 window.onLangChange = refresh;
 (async () => {
   applyI18n();
-  const me = await api("GET", "/api/console/me");
+  me = await api("GET", "/api/console/me");
   if (me.role !== "supervisor") { location.href = "/console/agent"; return; }
   document.getElementById("me").textContent = me.display_name;
   await refresh();

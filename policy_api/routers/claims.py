@@ -7,11 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from policy_api import clock, errors, lookups
+from common import clock
+from desk_db.tables.policy import Claim, ClaimEvent, ClaimRequest
+from policy_api import errors, lookups
 from policy_api.claim_rules import GUIDANCE, STANDARD_STAGES, STATUS_LABELS, fast_track
-from policy_api.deps import CustomerDep, SessionDep, same_customer
+from policy_api.deps import CustomerDep, SessionDep, SettingsDep, same_customer
 from policy_api.idempotency import IdempotencyKey, body_hash, earlier_claim
-from policy_api.models import Claim, ClaimEvent, ClaimRequest
 from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import (
     ClaimCreate,
@@ -62,7 +63,7 @@ def claim_guidance(
     "/claims", response_model=ClaimOut, status_code=status.HTTP_201_CREATED, responses=error_docs(403, 404, 409)
 )
 def create_claim(body: ClaimCreate, session: SessionDep, customer: CustomerDep, response: Response,
-                 idempotency_key: IdempotencyKey = None) -> ClaimOut:
+                 settings: SettingsDep, idempotency_key: IdempotencyKey = None) -> ClaimOut:
     """Files a claim (201). With an Idempotency-Key a retry returns the claim filed first (200)."""
     if not same_customer(customer, body.customer_id):
         raise errors.CustomerTokenMismatch()
@@ -70,7 +71,7 @@ def create_claim(body: ClaimCreate, session: SessionDep, customer: CustomerDep, 
     digest = body_hash(body)
     if idempotency_key and (earlier := earlier_claim(session, policy.customer_id, idempotency_key, digest)):
         response.status_code = status.HTTP_200_OK
-        return claim_out(earlier)
+        return claim_out(earlier, settings.claim_paid_target_s)
     if policy.status != "active":
         raise errors.PolicyInactive()
     today = clock.today()
@@ -99,7 +100,8 @@ def create_claim(body: ClaimCreate, session: SessionDep, customer: CustomerDep, 
             fast_track=eligible,
             created_at=now,
         )
-        claim.events.append(ClaimEvent(status="reported", at=now, note="客户报案 / Reported by customer"))
+        claim.events.append(ClaimEvent(status="reported", at=now, note="客户报案 / Reported by customer",
+                                       kind="status", actor="customer"))
         session.add(claim)
         if idempotency_key:  # committed with the claim, or neither
             session.add(ClaimRequest(customer_id=policy.customer_id, idempotency_key=idempotency_key,
@@ -110,10 +112,10 @@ def create_claim(body: ClaimCreate, session: SessionDep, customer: CustomerDep, 
             session.rollback()
             if idempotency_key and (earlier := earlier_claim(session, policy.customer_id, idempotency_key, digest)):
                 response.status_code = status.HTTP_200_OK
-                return claim_out(earlier)
+                return claim_out(earlier, settings.claim_paid_target_s)
             continue
         log.info("claim %s opened on %s (fast_track=%s)", claim.claim_number, policy.policy_number, eligible)
-        return claim_out(claim)
+        return claim_out(claim, settings.claim_paid_target_s)
     raise RuntimeError("could not allocate a claim number")
 
 
@@ -122,10 +124,11 @@ def get_claim(
     claim_number: str,
     session: SessionDep,
     customer: CustomerDep,
+    settings: SettingsDep,
     customer_id: Annotated[str | None, Query(description="When given, the token's customer.")] = None,
 ) -> ClaimOut:
     """One claim of the token's customer (403 `claim_not_owned` for anyone else's)."""
-    return claim_out(lookups.claim(session, claim_number, customer.customer_id))
+    return claim_out(lookups.claim(session, claim_number, customer.customer_id), settings.claim_paid_target_s)
 
 
 @router.get("/customers/{customer_id}/claims", response_model=ClaimList, responses=error_docs(403, 404))
@@ -168,10 +171,12 @@ def _summary(claim: Claim) -> ClaimSummary:
     )
 
 
-def claim_out(claim: Claim) -> ClaimOut:
+def claim_out(claim: Claim, paid_target_s: int) -> ClaimOut:
+    # The timeline is the status changes only (not a queued review or a request for materials), exactly
+    # as stored: the chat's "理赔进度" and the pushed messages show the same steps and times.
     timeline = [
         TimelineEntry(status=e.status, label_zh=STATUS_LABELS[e.status][0], label_en=STATUS_LABELS[e.status][1], at=e.at)  # type: ignore[arg-type]
-        for e in claim.events
+        for e in claim.events if e.kind == "status"
     ]
     # Stages still ahead on the normal path, for greyed-out steps in the chat UI.
     upcoming = [] if claim.status not in STANDARD_STAGES else STANDARD_STAGES[STANDARD_STAGES.index(claim.status) + 1:]
@@ -182,4 +187,6 @@ def claim_out(claim: Claim) -> ClaimOut:
         reject_reason_en=claim.reject_reason_en,
         timeline=timeline,
         next_steps=[NextStep(status=s, label_zh=STATUS_LABELS[s][0], label_en=STATUS_LABELS[s][1]) for s in upcoming],  # type: ignore[arg-type]
+        approved_amount=claim.approved_amount,
+        paid_target_minutes=paid_target_s // 60 if claim.fast_track else None,
     )

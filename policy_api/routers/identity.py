@@ -5,7 +5,9 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy import select
 
-from policy_api import lookups, normalize
+from common import normalize
+from desk_db.tables.policy import Customer, Policy
+from policy_api import lookups
 from policy_api.customer_token import TokenSigner
 from policy_api.deps import SessionDep, SettingsDep, SignerDep
 from policy_api.errors import (
@@ -17,7 +19,6 @@ from policy_api.errors import (
     InvalidRequest,
 )
 from policy_api.identity_attempts import get_lockout, identifiers
-from policy_api.models import Customer, Policy
 from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import AppTokenExchange, IdentityVerified, IdentityVerifyRequest
 from privacy.fields import mask_phone

@@ -9,16 +9,16 @@ from typing import Literal
 from fastapi import status
 from pydantic import BaseModel, Field
 
-from outreach.models import Reminder
-from outreach.optout import handle_inbound_sms, record_opt_out
+from common.clock import utcnow
+from desk_db.tables.policy import Payment
+from desk_db.tables.reminders import Reminder
 from policy_api import lookups
-from policy_api.clock import utcnow
 from policy_api.deps import CustomerDep, GatewayDep, RowId, SessionDep, same_customer
 from policy_api.errors import ApiError, CustomerTokenMismatch
-from policy_api.models import Payment
 from policy_api.renewals import renewal_premium
 from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import Money, PaymentCreate
+from reminder_records.optout import handle_inbound_sms, record_opt_out
 
 router = v1_router("reminders")
 

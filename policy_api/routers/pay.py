@@ -8,10 +8,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from policy_api.clock import utcnow
+from common.clock import utcnow
+from desk_db.tables.policy import Payment, Premium
 from policy_api.deps import SessionDep
 from policy_api.errors import PaymentNotFound, PremiumAlreadyPaid
-from policy_api.models import Payment, Premium
 from policy_api.renewals import apply_if_renewal
 from policy_api.routers import error_docs
 from policy_api.schemas import PaymentConfirmed

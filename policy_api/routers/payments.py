@@ -1,6 +1,6 @@
+from desk_db.tables.policy import Payment
 from policy_api.deps import CustomerDep, SessionDep
 from policy_api.errors import PaymentNotFound
-from policy_api.models import Payment
 from policy_api.routers import customer_router, error_docs
 from policy_api.schemas import PaymentOut
 

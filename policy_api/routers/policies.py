@@ -4,9 +4,10 @@ from typing import Annotated
 from fastapi import Query
 from sqlalchemy import select
 
-from policy_api import clock, lookups
+from common import clock
+from desk_db.tables.policy import Policy
+from policy_api import lookups
 from policy_api.deps import CustomerDep, SessionDep
-from policy_api.models import Policy
 from policy_api.routers import customer_router, error_docs
 from policy_api.schemas import (
     NextPremium,

@@ -1,4 +1,5 @@
-from policy_api import clock, lookups, portfolio
+from common import clock
+from policy_api import lookups, portfolio
 from policy_api.deps import SessionDep
 from policy_api.routers import customer_router, error_docs
 from policy_api.schemas import Highlights, PortfolioSummary

@@ -3,11 +3,12 @@ import logging
 from fastapi import status
 from sqlalchemy import select
 
-from policy_api import clock, lookups
-from policy_api.clock import utcnow
+from common import clock
+from common.clock import utcnow
+from desk_db.tables.policy import Payment, Policy, Premium
+from policy_api import lookups
 from policy_api.deps import CustomerDep, GatewayDep, RowId, SessionDep, same_customer
 from policy_api.errors import CustomerTokenMismatch, PremiumAlreadyPaid, PremiumNotFound, PremiumNotOwned
-from policy_api.models import Payment, Policy, Premium
 from policy_api.routers import customer_router, error_docs
 from policy_api.schemas import PaymentCreate, PaymentCreated, PremiumDue, PremiumDueList
 

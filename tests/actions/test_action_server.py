@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, Iterator
@@ -192,6 +193,16 @@ def test_refused_claim_is_explained_in_the_customers_language(actions_url):
     result = call(actions_url, "action_submit_claim", "住院", slots=slots)
     assert "报案未成功：金额需大于0且不超过保额" in texts(result)
     assert slots_set(result)["claim_amount"] is None  # the form's answers are cleared for a new try
+
+
+@pytest.mark.parametrize(("language", "needed"), [("zh", ["请上传以下材料", "医疗费用发票", "诊断证明"]),
+                                                ("en", ["Please send these documents", "invoice", "Diagnosis"])])
+def test_an_opened_claim_says_which_materials_are_still_needed(actions_url, language, needed):
+    slots = {**verified_c0001(), "claim_policy_number": "HL20240001",
+             "claim_incident_date": (date.today() - timedelta(days=2)).isoformat(), "claim_amount": 800.0,
+             "claim_description": "门诊", "language": language}
+    said = texts(call(actions_url, "action_submit_claim", "门诊", slots=slots))
+    assert all(n in said for n in needed), said
 
 
 def test_clause_question_handoff_carries_the_closest_clause_sections(actions_url):

@@ -128,7 +128,7 @@ def test_open_a_claim_in_english(new_chat, stack):
     assert "How much" in chat.say("yesterday")
     assert "describe" in chat.say("4,500")
     reply = chat.say("I reversed into a pole in the car park, single-party accident")
-    assert "Your claim is open" in reply and "4,500" in reply and "fast track" in reply
+    assert "Your claim is open" in reply and "4,500" in reply and "fast-track" in reply
     stack.reseed()
 
 

@@ -78,7 +78,7 @@ def test_claim_guidance_fast_track_and_open_claim(new_chat, stack):
     assert "金额" in chat.say("昨天")
     assert "经过" in chat.say("三千二")
     reply = chat.say("急性肠胃炎住院两天")
-    assert "已为您报案" in reply and "3,200" in reply and "快速理赔" in reply
+    assert "已为您报案" in reply and "3,200" in reply and "小额秒赔" in reply
     number = reply.split("案件号 ")[1][:10]
     claim = stack.api("GET", f"/v1/claims/{number}", params={"customer_id": "C0001"}).json()
     assert claim["amount"] in (3200, "3200.00", 3200.0) and claim["fast_track"] is True

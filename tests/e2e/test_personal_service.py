@@ -1,6 +1,6 @@
 """Issue #5 in conversation: the personal greeting, 保单整理, and the satisfaction question, with
 the real model, action server and policy API. What the bot did is also checked where the service
-figures will read it: the conversation's events in Rasa's SQL event broker."""
+figures will read it: the conversation's events in Rasa's event record."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests import services
 from tests.e2e.helpers import app_token, slot, verify_by_phone
 
 
@@ -21,7 +22,8 @@ def _buttons(replies: list[dict]) -> list[str]:
 
 
 def _recorded_slots(stack, chat, name: str) -> list:
-    """The values the conversation's events set for a slot, as stored by the event broker."""
+    """The values the conversation's events set for a slot, as stored by the event record."""
+    services.wait_for_event_record(stack.events_url)
     engine = create_engine(stack.events_url)
     try:
         with engine.connect() as conn:

@@ -4,34 +4,11 @@ test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import os
 import re
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests import services
-
-SHOTS = services.ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian chromium is missing: apt-get install chromium fonts-wqy-microhei (make test installs it: scripts/prerequisites.sh)")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
-
-
-def sign_in(page, url: str, username: str, password: str) -> None:
-    page.goto(f"{url}/console")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#sign-in")
+from tests.browser import SHOTS, sign_in
 
 
 def test_supervisor_sees_the_figures_against_the_targets(simulation, browser):

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import create_engine, text
 
-from handoff.models import HandoffRecord, HubBase
-from policy_api.db import make_engine, normalize_url
+from desk_db.engine import make_engine, normalize_url
+from desk_db.tables.hub import HandoffRecord, HubBase
 from service_figures.report import compute
 from tests import services
 

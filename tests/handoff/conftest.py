@@ -13,6 +13,7 @@ import redis
 
 from handoff.seed import seed
 from tests import services
+from tests.browser import browser  # noqa: F401  (a fixture: Chromium for the browser tests)
 from tests.conftest import Stack
 from tests.handoff.clients import HubRun
 

@@ -5,32 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests import services
-
-SHOTS = services.ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def browser():
-    if not __import__("os").path.exists(CHROMIUM):
-        pytest.fail("Debian chromium is missing: apt-get install chromium fonts-wqy-microhei (make test installs it: scripts/prerequisites.sh)")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
-
-
-def sign_in(page: Page, url: str, username: str, password: str) -> None:
-    page.goto(f"{url}/console")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#sign-in")
+from tests.browser import SHOTS, sign_in
 
 
 def test_full_handoff_in_the_browser(stack, hub, browser):
@@ -91,7 +69,9 @@ def test_full_handoff_in_the_browser(stack, hub, browser):
     expect(supervisor.locator('#agents tr[data-agent="agent1"]')).to_contain_text("1/3")
     supervisor.screenshot(path=str(SHOTS / "05_supervisor.png"))
 
-    agent.click("#close")
+    agent.click("#close")  # the wrap-up first: a label is required, the summary optional
+    agent.select_option("#wrapup-label", "claim_enquiry")
+    agent.click("#wrapup-confirm")
     csat = customer.locator("#csat")
     expect(csat).to_contain_text("打分")
     csat.get_by_role("button", name="5").click()

@@ -18,9 +18,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.models import HandoffRecord
-from outreach.models import Reminder, ReminderDelivery, SmsOutbox
-from policy_api.db import make_engine
+from desk_db.engine import make_engine
+from desk_db.tables.hub import HandoffRecord
+from desk_db.tables.reminders import Reminder, ReminderDelivery, SmsOutbox
 from privacy import rasa_events
 from tests import services
 from tests.conftest import Chat
@@ -102,6 +102,7 @@ def test_export_and_erase_one_customer_across_every_store(stack, start_hub, tmp_
             assert "app-C0002" in his_before["conversations"] and his_before["counts"]["hub_live"]["messages"] >= 2
             assert his_token not in _texts(his_before)  # a credential, not his data
 
+            services.wait_for_event_record(stack.events_url)  # her chats' events written
             mine = _export(supervisor, "C0001")
             assert {chat_cid, call.sender, "app-C0001"} <= set(mine["conversations"])
             assert "app-C0002" not in mine["conversations"]
@@ -114,10 +115,14 @@ def test_export_and_erase_one_customer_across_every_store(stack, start_hub, tmp_
             text = _texts(mine)
             assert NOTE in text and ASKED in text and CALLED in text and "保费提醒 C0001" in text
             assert "保费提醒 C0002" not in text and "app_token" not in text
+            # Her claims, their history and the files sent for them (seeded: CL20250001 is hers, CL20250002 his).
+            assert "CL20250001" in {c["claim_number"] for c in mine["claim_records"]["claims"]}
+            assert "CL20250002" not in text and counts["claims"]["claims"] >= 1
 
             # The services' own erase routes answer only the hub's keys.
             assert httpx.post(f"{voice.url}/calls/erase", json={"call_ids": [call.sender]}).status_code == 401
             assert httpx.delete(f"{stack.api_url}/v1/customers/C0001/reminder-records").status_code == 401
+            assert httpx.get(f"{stack.api_url}/v1/customers/C0001/claim-records").status_code == 401
 
             erased = supervisor.http.post("/v1/customers/C0001/erase", headers={"Origin": hub.url})
             assert erased.status_code == 200, erased.text
@@ -127,10 +132,13 @@ def test_export_and_erase_one_customer_across_every_store(stack, start_hub, tmp_
             assert done["rasa_events"]["events"] == counts["rasa_events"]["events"]
             assert done["voice"] == {"calls": 1, "turns": 2}
             assert done["reminders"]["reminders"] == counts["reminders"]["reminders"]
+            # Her claim files stay, as the law has an insurer keep them, and the answer says so.
+            assert done["claims"]["kept"]["claims"] == counts["claims"]["claims"]
+            assert "保险法" in done["claims"]["kept"]["reason"]
 
             # Nothing of hers is left anywhere...
             after = _export(supervisor, "C0001")
-            assert after["counts"]["hub"] == {"handoffs": 0, "transcript_lines": 0, "notes": 0}
+            assert after["counts"]["hub"] == {"handoffs": 0, "transcript_lines": 0, "notes": 0, "callbacks": 0}
             assert after["counts"]["rasa_events"] == {"events": 0}
             assert after["counts"]["voice"] == {"calls": 0, "turns": 0}
             assert after["counts"]["reminders"]["reminders"] == 0 and after["counts"]["reminders"]["sms"] == 0

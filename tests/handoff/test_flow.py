@@ -125,8 +125,9 @@ def test_message_the_agent_left_unanswered_goes_to_the_bot_on_hand_back(stack, h
         customer.event(lambda e: e.get("sender") == "agent")
         customer.send("查一下我的保单")
         agent.event(lambda e: e.get("text") == "查一下我的保单")
-        # The agent hands back without answering: the bot answers it, once.
-        assert agent.http.post(f"/api/console/conversations/{customer.cid}/handback").status_code == 200
+        # The agent hands back without answering, and chooses that the bot answers it: it does, once.
+        assert agent.http.post(f"/api/console/conversations/{customer.cid}/handback",
+                               json={"bot_answers": True}).status_code == 200
         assert "验证身份" in customer.bot_reply()["text"]
         time.sleep(1.5)
         bot_replies = [e for e in customer.events() if e.get("sender") == "bot"]

@@ -65,8 +65,11 @@ def test_nobody_accepts_escalates_at_deadline_and_customer_can_ask_for_callback(
         assert hub.status(customer.cid)["escalated"] is True
 
         customer.send_raw('{"type": "choice", "choice": "callback"}')
-        customer.event(lambda e: e.get("kind") == "choice_callback")
         assert customer.status(lambda s: s["owner"] == "bot")
+        # Nobody verified this customer: the hub asks for a number to call (tests/handoff/test_callbacks.py).
+        customer.event(lambda e: e.get("kind") == "callback_ask_number")
+        customer.send_raw('{"type": "callback_number", "number": "13912345678"}')
+        customer.event(lambda e: e.get("kind") == "callback_promised_unverified")
         assert supervisor.http.get("/api/console/supervisor/overview").json()["queue"] == []
         engine = create_engine(hub.database_url)
         with engine.connect() as conn:

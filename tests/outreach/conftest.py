@@ -4,7 +4,6 @@ and a controllable clock (every pass gets its `now`)."""
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -15,14 +14,14 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from desk_db.engine import ensure_schema, make_engine, make_session_factory
+from desk_db.tables.policy import Customer, Policy, Premium
+from desk_db.tables.reminders import Reminder, ReminderDelivery, SmsOutbox
 from outreach.app_channel import HubAppChannel
 from outreach.deliver import Channels
-from outreach.models import Reminder, ReminderDelivery, SmsOutbox
 from outreach.runner import run_pass
 from outreach.settings import Settings
 from outreach.sms import OutboxSmsGateway
-from policy_api.db import create_schema, make_engine, make_session_factory
-from policy_api.models import Customer, Policy, Premium
 from tests import services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -90,9 +89,9 @@ class Db:
 @contextlib.contextmanager
 def open_db(url: str) -> Iterator[Db]:
     engine = make_engine(url)
-    create_schema(engine)
+    ensure_schema(engine)
     try:
-        yield Db(url, engine, make_session_factory(engine), dataclasses.replace(Settings(), database_url=url))
+        yield Db(url, engine, make_session_factory(engine), Settings(database_url=url))
     finally:
         engine.dispose()
 

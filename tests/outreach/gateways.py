@@ -27,3 +27,14 @@ class SlowGateway(OutboxSmsGateway):
         time.sleep(0.4)
         super().send(phone, text, idempotency_key)
         time.sleep(0.4)
+
+
+class CountingGateway(OutboxSmsGateway):
+    """Records every send attempt, one line per call in OUTREACH_TEST_SEND_LOG (the outbox keeps one row per
+    key whatever happens, so it cannot show a second send); a little slow, so overlapping passes would overlap."""
+
+    def send(self, phone: str, text: str, idempotency_key: str) -> None:
+        with open(os.environ["OUTREACH_TEST_SEND_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {idempotency_key}\n")
+        time.sleep(0.2)
+        super().send(phone, text, idempotency_key)

@@ -4,21 +4,20 @@ an SMS reply, renewal payment links that renew the policy once paid, and re-seed
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Iterator
 from datetime import date
 
 import httpx
 import pytest
 
+from common.clock import utcnow
+from desk_db.tables.policy import Premium
+from desk_db.tables.reminders import OptOut, Reminder, ReminderDelivery
 from outreach.app_channel import HubAppChannel
 from outreach.deliver import Channels
-from outreach.models import OptOut, Reminder, ReminderDelivery
 from outreach.runner import run_pass
 from outreach.settings import Settings
 from outreach.sms import OutboxSmsGateway
-from policy_api.clock import utcnow
-from policy_api.models import Premium
 from tests import services
 from tests.outreach.conftest import NO_HUB, Db, open_db
 
@@ -36,7 +35,7 @@ def api(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[httpx.Client
 
 
 def _pass(db: Db) -> dict:
-    settings = dataclasses.replace(Settings(), database_url=db.url)
+    settings = Settings(database_url=db.url)
     channels = Channels(sms=OutboxSmsGateway(db.sessions), app=HubAppChannel(NO_HUB, timeout_s=2))
     return run_pass(db.sessions, settings, utcnow(), channels)
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from outreach.models import OptOut
+from desk_db.tables.reminders import OptOut
 from tests import services
 from tests.e2e.helpers import app_token
 from tests.handoff.clients import Customer
@@ -130,7 +130,7 @@ def test_english_reminder_arrives_live_and_stop_opts_out(stack, hub) -> None:
     from datetime import timedelta
     from decimal import Decimal
 
-    from policy_api.models import Premium
+    from desk_db.tables.policy import Premium
 
     stack.reseed()
     with open_db(stack.database_url) as db, db.sessions() as s:

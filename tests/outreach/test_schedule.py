@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from outreach.models import OptOut, Reminder
-from outreach.optout import handle_inbound_sms, record_opt_out
+from desk_db.tables.policy import Premium
+from desk_db.tables.reminders import OptOut, Reminder
 from outreach.steps import tightest_step
-from policy_api.models import Premium
+from reminder_records.optout import handle_inbound_sms, record_opt_out
 from tests.outreach.conftest import BASE, Db, local
 
 DUE = BASE + timedelta(days=20)
@@ -78,12 +78,11 @@ def test_no_sms_in_quiet_hours_sent_on_the_first_pass_after_8(db: Db) -> None:
 
 
 def test_quiet_hours_are_configurable(db: Db) -> None:
-    import dataclasses
     from datetime import time
     from zoneinfo import ZoneInfo
 
-    db.settings = dataclasses.replace(db.settings, timezone=ZoneInfo("Europe/London"),
-                                      quiet_start=time(22, 0), quiet_end=time(7, 0))
+    db.settings = db.settings.model_copy(update={"timezone": ZoneInfo("Europe/London"),
+                                                 "quiet_start": time(22, 0), "quiet_end": time(7, 0)})
     db.add_customer("C1")
     db.add_policy("HL30000001", "C1", FAR, [(DUE, "due")])
     # 21:30 in Shanghai is 13:30 in London: not quiet there.

@@ -17,8 +17,8 @@ import pytest
 from policy_api_testkit import ApiServer, assert_no_pii
 from sqlalchemy.orm import Session
 
-from policy_api.db import make_engine
-from policy_api.models import Customer, Policy
+from desk_db.engine import make_engine
+from desk_db.tables.policy import Customer, Policy
 from policy_api.seed import seed
 from tests import services
 

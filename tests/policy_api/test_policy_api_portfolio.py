@@ -8,8 +8,8 @@ from policy_api_testkit import ApiServer, error_code
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from policy_api.db import make_engine
-from policy_api.models import ClaimEvent, Customer, Policy, Premium
+from desk_db.engine import make_engine
+from desk_db.tables.policy import ClaimEvent, Customer, Policy, Premium
 
 
 def _write(server: ApiServer, *rows: object) -> None:

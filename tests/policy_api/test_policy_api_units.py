@@ -1,13 +1,14 @@
 """Pure-function tests (no server)."""
 
+import hashlib
 from decimal import Decimal
 
 import pytest
 
-from policy_api import normalize
+from common import normalize
+from desk_db.engine import normalize_url
 from policy_api.claim_rules import fast_track
-from policy_api.codes import hash_code
-from policy_api.db import normalize_url
+from policy_api.codes import CodeCheck, hash_code
 
 
 @pytest.mark.parametrize(
@@ -42,7 +43,17 @@ def test_postgres_urls_use_psycopg3() -> None:
     assert normalize_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
-def test_code_hash_is_sha256_and_bound_to_policy() -> None:
+def test_code_hash_is_slow_bound_to_policy_and_fits_its_column() -> None:
     h = hash_code("HL20240001", "HX7K2M9Q")
-    assert len(h) == 64 and "HX7K2M9Q" not in h
+    assert h.startswith("s1$") and len(h) <= 64 and "HX7K2M9Q" not in h
     assert h != hash_code("AU20240002", "HX7K2M9Q")
+    assert CodeCheck("HL20240001", "hx7k2m9q").matches(h)  # read off paper in lower case
+    assert not CodeCheck("HL20240001", "HX7K2M9R").matches(h)
+    assert not CodeCheck("AU20240002", "HX7K2M9Q").matches(h)
+
+
+def test_a_code_hashed_before_scrypt_still_verifies() -> None:
+    """E-policies issued with the earlier SHA-256 hash stay genuine."""
+    old = hashlib.sha256(b"HL20240001:HX7K2M9Q").hexdigest()
+    assert CodeCheck("HL20240001", "HX7K2M9Q").matches(old)
+    assert not CodeCheck("HL20240001", "HX7K2M9R").matches(old)

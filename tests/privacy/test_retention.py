@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handoff.models import HandoffRecord, HubBase, Note, TranscriptLine
-from outreach.models import OptOut, Reminder, ReminderDelivery, SmsOutbox
-from policy_api.db import make_engine
+from desk_db.engine import make_engine
+from desk_db.tables import voice as voice_tables
+from desk_db.tables.hub import Callback, HandoffRecord, HubBase, Note, TranscriptLine
+from desk_db.tables.reminders import OptOut, Reminder, ReminderDelivery, SmsOutbox
 from privacy import rasa_events
 from tests import services
-from voice import transcripts as voice_tables
 
 NOW = dt.datetime.now(dt.UTC)
 OLD = NOW - dt.timedelta(days=200)
@@ -54,6 +54,10 @@ def _records(url: str) -> None:
             session.add(TranscriptLine(conversation_id=f"{tag}-conv", seq=1, sender="customer", text="你好", at=at))
             session.add(Note(request_id=f"r-{tag}", conversation_id=f"{tag}-conv", author="agent1", text="回电",
                              at=at))
+            session.add(Callback(callback_id=f"cb-{tag}", conversation_id=f"{tag}-conv", channel="chat",
+                                 language="zh", reason="request", customer_id="C0001", phone_masked="138****8000",
+                                 phone_source="verified", created_at=at, due_at=at, closed_at=at, outcome="done",
+                                 note="已回电"))
             reminder = Reminder(customer_id="C0001", kind="premium", ref=f"{tag}-1", step=7,
                                 policy_number="HL20240001", due_date=at.date(), amount=Decimal("100.00"),
                                 language="zh", created_at=at)
@@ -88,6 +92,8 @@ def _rows(url: str) -> dict[str, int]:
         counts["handoffs_named"] = session.scalar(select(func.count()).select_from(HandoffRecord)
                                                   .where(HandoffRecord.customer_id.is_not(None))) or 0
         counts["voice_turns"] = session.scalar(select(func.count()).select_from(voice_tables.turns)) or 0
+        counts["callbacks_named"] = session.scalar(select(func.count()).select_from(Callback)
+                                                   .where(Callback.customer_id.is_not(None))) or 0
     engine.dispose()
     return counts
 
@@ -121,7 +127,7 @@ def test_retention_deletes_only_what_is_older_than_the_period(databases: tuple[s
     before, senders = _rows(database_url), _event_senders(events_url)
 
     expected = {"rasa_events": {"events": 3},
-                "hub": {"transcript_lines": 1, "notes": 1, "handoffs_anonymised": 1},
+                "hub": {"transcript_lines": 1, "notes": 1, "handoffs_anonymised": 1, "callbacks_anonymised": 1},
                 "voice": {"calls": 1, "turns": 2}, "reminders": {"reminders": 1, "deliveries": 1, "sms": 1}}
     dry = _retention(env, "--dry-run")
     assert {k: dry[k] for k in expected} == expected
@@ -133,7 +139,8 @@ def test_retention_deletes_only_what_is_older_than_the_period(databases: tuple[s
     assert "skipped" in done["rasa_tracker"]  # no Rasa credentials given: said, not silently ignored
     after = _rows(database_url)
     assert after == {**before, "hub_transcripts": 1, "hub_notes": 1, "reminders": 1, "reminder_deliveries": 1,
-                     "sms_outbox": 1, "handoffs_named": 1, "voice_turns": 2}
+                     "sms_outbox": 1, "handoffs_named": 1, "voice_turns": 2,
+                     "callbacks_named": 1}
     assert after["reminder_opt_outs"] == 1  # the customer's opt-out outlives the period
     assert _event_senders(events_url) == ["mixed-conv", "new-conv"]
 

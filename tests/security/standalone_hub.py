@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from handoff.seed import seed
@@ -44,3 +45,17 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubRun]:
     """A hub of the test module's own (import this fixture into the module)."""
     with hub_without_bot(tmp_path_factory.mktemp("hub")) as run:
         yield run
+
+
+def console_session(run: HubRun, username: str, password: str | None = None) -> httpx.Client:
+    """An HTTP client signed in to the console as `username` (a demo user's password unless given)."""
+    client = httpx.Client(base_url=run.url, timeout=15)
+    response = client.post("/api/console/login",
+                           json={"username": username, "password": password or run.passwords[username]})
+    assert response.status_code == 200, response.text
+    return client
+
+
+def error_code(response: httpx.Response) -> str:
+    """The hub's error code in an answer ({"error": {"code", "message"}})."""
+    return response.json()["error"]["code"]

@@ -42,6 +42,7 @@ PERSONAL_ROUTES = [
     ("POST", "/v1/claims", {"policy_number": "HL20240001", "incident_date": "2025-01-02", "amount": 100,
                             "description": "门诊"}),
     ("POST", "/v1/policies/AU20240002/renewal-payments", {}),
+    ("GET", "/v1/customers/C0001/contact-phone", None),  # the full number, for the hub's callbacks
 ]
 
 
@@ -166,6 +167,13 @@ def test_token_for_c0002_cannot_read_c0001_by_query_or_body(api):
     refused(api.post("/v1/claims", json={**PERSONAL_ROUTES[10][2], "customer_id": "C0001"}, headers=john),
             403, "customer_token_mismatch")
     assert api.get("/v1/policies/LF20230007", headers=john).json()["policy_number"] == "LF20230007"
+
+
+def test_the_full_number_goes_only_with_the_token_of_the_customer_it_belongs_to(api):
+    """The one unmasked field: the hub calls a verified customer back on it (handoff/callbacks.py)."""
+    mine = api.get("/v1/customers/C0001/contact-phone", headers=token_of("C0001"))
+    assert mine.json() == {"customer_id": "C0001", "phone": "13800138000"}
+    refused(api.get("/v1/customers/C0001/contact-phone", headers=token_of("C0002")), 403, "customer_token_mismatch")
 
 
 def test_expired_customer_token_is_refused(api):

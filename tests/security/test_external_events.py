@@ -13,8 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from outreach.models import OptOut, Reminder
-from policy_api.models import Premium
+from desk_db.tables.policy import Premium
+from desk_db.tables.reminders import OptOut, Reminder
 from tests import services
 from tests.conftest import Chat
 from tests.e2e.helpers import app_token

@@ -35,7 +35,11 @@ def policy_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     services.seed(database_url)
     # A lockout limit that random identity checks never reach: the fuzz is about answers, not locks
     # (test_identity_guessing.py tests the lock at its real limit).
-    with services.policy_api(database_url, extra_env={"IDENTITY_MAX_FAILURES": "100000"}) as url:
+    # Claim materials the fuzz sends land in a directory of the test's own.
+    materials = str(tmp_path_factory.mktemp("fuzz-materials"))
+    # E-policy downloads on, so their routes are fuzzed rather than answering "off" (503) to everything.
+    env = {"IDENTITY_MAX_FAILURES": "100000", "MATERIALS_DIR": materials, "EPOLICY_LINK_SECRET": "fuzz-" + "e" * 40}
+    with services.policy_api(database_url, extra_env=env) as url:
         services.wait_for_knowledge(url)
         yield url
 

@@ -33,8 +33,8 @@ FRAMES = int(os.environ.get("FUZZ_FRAMES", "1200"))
 MAX_FRAME = 900_000
 
 CHAT_FRAMES = [{"type": "message", "text": "你好", "client_msg_id": "m1"}, {"type": "csat", "score": 5},
-               {"type": "choice", "choice": "wait"}, {"type": "auth", "token": "x.y.z"}, {"type": "ping"}]
-CONSOLE_FRAMES = [{"type": "ping"}]
+               {"type": "choice", "choice": "wait"}, {"type": "auth", "token": "x.y.z"}, {"type": "ping"}, {"type": "typing"}]
+CONSOLE_FRAMES = [{"type": "ping"}, {"type": "typing", "conversation_id": "web-0123456789abcdef"}]
 
 
 

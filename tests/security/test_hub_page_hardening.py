@@ -17,7 +17,7 @@ from handoff.settings import ROOT
 from tests.security.standalone_hub import hub  # noqa: F401  (fixture: a hub of this module's own)
 
 CHROMIUM = "/usr/bin/chromium"
-PAGES = ("/chat", "/console", "/console/agent", "/console/supervisor", "/console/figures")
+PAGES = ("/chat", "/console", "/console/agent", "/console/supervisor", "/console/figures", "/console/adjuster")
 
 
 

@@ -162,7 +162,10 @@ def test_rasa_sends_the_action_secret_from_the_projects_own_endpoints(endpoints)
     (a quoted "${VAR}" is sent literally, and every action call would be refused)."""
     script = ("import sys; from rasa.utils.endpoints import read_endpoint_config; "
               "print(read_endpoint_config(sys.argv[1], 'action_endpoint').headers['X-Desk-Action-Secret'])")
-    env = {"PATH": "/usr/bin:/bin", "ACTION_SERVER_SECRET": services.ACTION_SERVER_SECRET, "POSTGRES_PASSWORD": "p"}
+    env = {"PATH": "/usr/bin:/bin", "ACTION_SERVER_SECRET": services.ACTION_SERVER_SECRET, "POSTGRES_PASSWORD": "p",
+           "ACTION_SERVER_URL": "http://actions:5055", "REDIS_HOST": "redis", "POSTGRES_HOST": "postgres",
+           "POSTGRES_DB": "desk", "POSTGRES_USER": "desk", "RABBITMQ_HOST": "rabbitmq", "RABBITMQ_USER": "desk",
+           "RABBITMQ_PASSWORD": "r"}
     result = subprocess.run([services.RASA_PYTHON, "-c", script, str(services.ROOT / "bot" / endpoints)],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -45,7 +45,8 @@ def assert_no_personal_data(stored: str, *, token: str | None = None) -> None:
 
 
 def stored_events(stack: Any, sender: str) -> str:
-    """Everything the event broker wrote for one conversation (Rasa's `events` table)."""
+    """Everything the event record wrote for one conversation (Rasa's `events` table)."""
+    services.wait_for_event_record(stack.events_url)
     engine = create_engine(stack.events_url)
     try:
         with engine.connect() as conn:

@@ -30,6 +30,9 @@ CASES = [
     ([services.RASA_PYTHON, "-m", "actions.server"], "POLICY_API_KEY", "changethis"),
     ([services.RASA_PYTHON, "-m", "bot.server"], "RASA_JWT_SECRET", "x" * 31),
     ([services.RASA_PYTHON, "-m", "bot.server"], "ACTION_SERVER_SECRET", None),
+    # Optional (downloads are off without it), but a weak one is refused, not used.
+    ([services.APP_PYTHON, "-m", "policy_api"], "EPOLICY_LINK_SECRET", "changeme"),
+    ([services.APP_PYTHON, "-m", "handoff"], "EPOLICY_LINK_SECRET", "short-epolicy-key"),
 ]
 
 

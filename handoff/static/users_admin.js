@@ -1,0 +1,73 @@
+// Supervisor view: the console's agents. Create one, disable or enable one, reset one's password. A
+// password the hub makes is shown here once, to be passed on; the page forgets it when it is hidden.
+(() => {
+  const form = document.getElementById("user-form");
+  const errorBox = document.getElementById("user-error");
+  const secret = document.getElementById("new-password");
+  let users = [];
+
+  function showPassword(username, password) {
+    secret.innerHTML = "";
+    const hide = el("button", { type: "button", id: "hide-password" }, tr("hide"));
+    hide.addEventListener("click", () => { secret.innerHTML = ""; secret.hidden = true; });
+    secret.append(el("div", {}, tr("password_once", { username })), el("code", { id: "password-value" }, password), " ", hide);
+    secret.hidden = false;
+  }
+
+  async function act(username, action) {
+    errorBox.textContent = "";
+    try {
+      const result = await api("POST", `/api/console/users/${encodeURIComponent(username)}/${action}`);
+      if (result.password) showPassword(username, result.password);
+      await load();
+    } catch (err) { errorBox.textContent = err.message; }
+  }
+
+  function render() {
+    const table = document.getElementById("user-table");
+    table.innerHTML = "";
+    table.append(el("tr", {}, ...["username", "display_name", "language", "skills", "capacity", "state"].map((k) => el("th", {}, tr(k))), el("th", {}, "")));
+    for (const u of users) {
+      const actions = el("td", {});
+      if (u.role === "agent") {
+        const toggle = el("button", { class: u.disabled ? "enable-user" : "disable-user danger" }, tr(u.disabled ? "enable" : "disable"));
+        toggle.addEventListener("click", () => {
+          if (u.disabled || confirm(tr("disable_confirm", { username: u.username }))) act(u.username, u.disabled ? "enable" : "disable");
+        });
+        const reset = el("button", { class: "reset-user" }, tr("reset_password"));
+        reset.addEventListener("click", () => { if (confirm(tr("reset_confirm", { username: u.username }))) act(u.username, "reset"); });
+        actions.append(toggle, " ", reset);
+      }
+      table.append(el("tr", { "data-user": u.username, class: u.disabled ? "disabled" : "" },
+        el("td", {}, u.username), el("td", {}, u.display_name), el("td", {}, u.languages.join(",")), el("td", {}, u.skills.join(",")),
+        el("td", {}, String(u.capacity)), el("td", {}, u.disabled ? tr("disabled") : tr(u.role === "agent" ? "active" : "supervisor_role")), actions));
+    }
+  }
+
+  async function load() {
+    users = await api("GET", "/api/console/users");
+    render();
+  }
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    errorBox.textContent = "";
+    const checked = (name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+    const body = {
+      username: document.getElementById("user-username").value.trim().toLowerCase(),
+      display_name: document.getElementById("user-name").value.trim(),
+      languages: checked("user-language"), skills: checked("user-skill"),
+      capacity: Number(document.getElementById("user-capacity").value),
+    };
+    try {
+      const created = await api("POST", "/api/console/users", body);
+      form.reset();
+      showPassword(created.username, created.password);
+      await load();
+    } catch (err) { errorBox.textContent = err.message; }
+  });
+
+  const before = window.onLangChange;
+  window.onLangChange = () => { if (before) before(); render(); };
+  load().catch((err) => { errorBox.textContent = err.message; });
+})();

@@ -1,0 +1,26 @@
+"""The retention job's settings, from the environment."""
+
+from __future__ import annotations
+
+from desk_config.base import DeskSettings, OptionalText, Url, setting
+from desk_config.shared import DEFAULT_DATABASE_URL, DEFAULT_EVENTS_URL, DEFAULT_RASA_URL
+from service_figures.settings import EventsUrl
+
+DEFAULT_DAYS = 180
+
+
+class RetentionSettings(DeskSettings):
+    days: int = setting("RETENTION_DAYS", DEFAULT_DAYS, "Conversation data older than this many days is deleted.")
+    database_url: str = setting("DATABASE_URL", DEFAULT_DATABASE_URL,
+                                "SQLAlchemy URL of the shared database: hub transcripts and records, reminders.")
+    voice_database_url_override: OptionalText = setting(
+        "VOICE_DATABASE_URL", None, "SQLAlchemy URL of the voice gateway's call tables when they are not in "
+                                    "DATABASE_URL.")
+    events_url: EventsUrl = setting("RASA_EVENTS_URL", DEFAULT_EVENTS_URL,
+                                    "SQLAlchemy URL of the database Rasa's event broker writes events to.")
+    rasa_url: Url = setting("RASA_URL", DEFAULT_RASA_URL,
+                            "Rasa's HTTP API, over which trackers left without events are emptied.")
+
+    @property
+    def voice_database_url(self) -> str:
+        return self.voice_database_url_override or self.database_url

@@ -1,0 +1,74 @@
+"""Import rules between the top-level packages, read from the source (an AST walk; nothing is imported).
+
+The deployable services (actions, policy_api, handoff, voice, outreach) must not import one another; every
+other package is a library that any service may import and that imports no service; no package imports
+`tests`. Not all of that holds yet: the imports still breaking it are listed below, each one to go.
+The test fails on a new one, and on a listed one that is gone (so the list only shrinks)."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = {"actions", "policy_api", "handoff", "voice", "outreach"}
+NOT_PRODUCT = {"tests", "bench", "devstack", "scripts"}
+
+# (importing file, imported module) still crossing a service boundary.
+KNOWN_CROSSINGS = {
+    # The init job creates the first console users with the hub's account code, and indexes the knowledge base.
+    ("desk_init/admin.py", "handoff"), ("desk_init/admin.py", "handoff.passwords"),
+    ("desk_init/__main__.py", "policy_api.knowledge_store"),
+    # The retention job deletes old hub records and call transcripts with those services' own queries.
+    ("retention/__main__.py", "handoff"), ("retention/__main__.py", "voice"),
+}
+KNOWN_CYCLES: set[frozenset[str]] = set()
+
+
+def packages() -> set[str]:
+    return {d.name for d in ROOT.iterdir() if (d / "__init__.py").exists() and d.name not in NOT_PRODUCT}
+
+
+def imports() -> list[tuple[str, str, str]]:
+    """(file, importing package, imported module) for every absolute import of our own packages."""
+    ours = packages() | {"tests"}
+    found = []
+    for package in sorted(packages()):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    modules = [node.module]
+                else:
+                    continue
+                for module in modules:
+                    top = module.split(".")[0]
+                    if top in ours and top != package:
+                        found.append((path.relative_to(ROOT).as_posix(), package, module))
+    return found
+
+
+def test_no_product_code_imports_the_tests() -> None:
+    assert not [(f, m) for f, _, m in imports() if m.split(".")[0] == "tests"]
+
+
+def test_services_and_libraries_cross_only_where_listed() -> None:
+    crossings = {(f, m) for f, _, m in imports() if m.split(".")[0] in SERVICES}
+    assert not crossings - KNOWN_CROSSINGS, "new imports of a service's internals: talk to it over its contract, " \
+        "or move the shared code into a library (common/, desk_db/ ...)"
+    assert not KNOWN_CROSSINGS - crossings, "gone: take them off KNOWN_CROSSINGS"
+
+
+def test_no_new_package_cycles() -> None:
+    edges: dict[str, set[str]] = defaultdict(set)
+    for _, package, module in imports():
+        edges[package].add(module.split(".")[0])
+    mutual = {frozenset({a, b}) for a in edges for b in edges[a] if a in edges.get(b, set())}
+    assert mutual <= KNOWN_CYCLES, mutual - KNOWN_CYCLES
+    # Longer cycles: none at all (a depth-first walk from every package).
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in edges.get(start, ()))
+    longer = {p for p in edges for q in edges[p] if frozenset({p, q}) not in KNOWN_CYCLES and reaches(q, p, {q})}
+    assert not longer, longer
