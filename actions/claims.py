@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,8 +20,10 @@ from actions.forms import FreeTextForm
 from actions.goals import completed
 from actions.messages import INSURANCE_TYPE_LABELS, MESSAGES
 from actions.policy import money
+from actions.settings import get_settings
 from actions.turn import Turn
 from common import parsing
+from common.clock import local_minute
 
 CLAIM_SLOTS = ("claim_policy_number", "claim_incident_date", "claim_amount", "claim_description",
                "claim_insurance_type")
@@ -75,8 +78,8 @@ def timeline_payload(claim: dict, language: str) -> dict[str, Any]:
             "reject_reason": claim.get(f"reject_reason_{language}")}
 
 
-def timeline_text(payload: dict) -> str:
-    lines = [f"✔ {s['label']}  {str(s['at'])[:16].replace('T', ' ')}" if s["done"] else f"○ {s['label']}"
+def timeline_text(payload: dict, zone: ZoneInfo) -> str:
+    lines = [f"✔ {s['label']}  {local_minute(s['at'], zone)}" if s["done"] else f"○ {s['label']}"
              for s in payload["steps"]]
     return "\n".join(lines)
 
@@ -84,7 +87,8 @@ def timeline_text(payload: dict) -> str:
 async def show_claim(turn: Turn, claim: dict) -> None:
     payload = timeline_payload(claim, turn.language)
     turn.say("claim_status", number=claim["claim_number"], amount=money(claim["amount"]),
-             status=claim[f"status_label_{turn.language}"], timeline=timeline_text(payload))
+             status=claim[f"status_label_{turn.language}"],
+             timeline=timeline_text(payload, ZoneInfo(get_settings().timezone)))
     if payload["reject_reason"]:
         turn.say("claim_rejected_reason", reason=payload["reject_reason"])
     turn.dispatcher.utter_message(json_message=payload)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
-from desk_config.shared import DEFAULT_POLICY_API_URL, REPO_ROOT
+from desk_config.shared import DEFAULT_POLICY_API_URL, DEFAULT_TIMEZONE, REPO_ROOT
 
 try:
     from pydantic.v1 import BaseSettings, Field, validator
@@ -38,6 +39,8 @@ class ActionSettings(BaseSettings):
     handoff_hub_url: str | None = Field(None, env="HANDOFF_HUB_URL",
                                         description="The hub's handoff URL; unset: `handoff_hub.url` in "
                                                     "BOT_ENDPOINTS.")
+    timezone: str = Field(DEFAULT_TIMEZONE, env="ACTIONS_TIMEZONE",
+                          description="Time zone of the times the bot writes in its text (a claim's timeline).")
     bot_endpoints: Path = Field(ROOT / "bot" / "endpoints.yml", env="BOT_ENDPOINTS",
                                 description="Rasa's endpoints file, read for the hub's URL when HANDOFF_HUB_URL "
                                             "is unset.")
@@ -48,6 +51,11 @@ class ActionSettings(BaseSettings):
     @validator("policy_api_url")
     def _no_trailing_slash(cls, value: str) -> str:  # noqa: N805 (pydantic 1 validators take the class)
         return value.rstrip("/")
+
+    @validator("timezone")
+    def _known_zone(cls, value: str) -> str:  # noqa: N805
+        ZoneInfo(value)  # an unknown zone stops the start, not the first claim shown
+        return value
 
     @validator("handoff_api_key", "handoff_hub_url", pre=True)
     def _empty_is_unset(cls, value: str | None) -> str | None:  # noqa: N805

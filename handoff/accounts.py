@@ -23,6 +23,7 @@ LANGUAGES = ("zh", "en")
 SKILLS = ("general", "claims", "complaints", "clauses", "identity")
 # adjuster: reviews claims in the console (issue #20); is never offered conversations (routing takes agents).
 ROLES = ("agent", "supervisor", "adjuster")
+MANAGED_ROLES = ("agent", "adjuster")
 MIN_PASSWORD = 12
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further
 MAX_CAPACITY = 20
@@ -100,23 +101,24 @@ def add(session: Session, who: Profile, password_hash: str) -> HubUser | None:
     return user
 
 
-def set_disabled(session: Session, username: str, disabled: bool, role: str = "agent") -> HubUser | None:
-    user = _of_role(session, username, role)
+def set_disabled(session: Session, username: str, disabled: bool) -> HubUser | None:
+    user = _managed(session, username)
     if user is not None:
         user.disabled_at = utcnow() if disabled else None
     return user
 
 
-def set_password_hash(session: Session, username: str, password_hash: str, role: str = "agent") -> HubUser | None:
-    user = _of_role(session, username, role)
+def set_password_hash(session: Session, username: str, password_hash: str) -> HubUser | None:
+    user = _managed(session, username)
     if user is not None:
         user.password_hash = password_hash
     return user
 
 
-def _of_role(session: Session, username: str, role: str) -> HubUser | None:
+def _managed(session: Session, username: str) -> HubUser | None:
+    """An account a supervisor may disable or reset in the console; supervisors are managed only by the CLI."""
     user = session.get(HubUser, username)
-    return user if user is not None and user.role == role else None
+    return user if user is not None and user.role in MANAGED_ROLES else None
 
 
 def listing(session: Session) -> list[dict[str, object]]:

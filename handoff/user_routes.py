@@ -24,7 +24,7 @@ from handoff.service import Hub, User
 
 router = APIRouter(prefix="/api/console/users")
 Username = Annotated[str, Path(pattern=accounts.USERNAME.pattern)]
-NOT_AN_AGENT = ("agent_not_found", "没有这个坐席账号。There is no agent with this username.")
+NOT_AN_AGENT = ("agent_not_found", "没有这个坐席或理赔员账号。There is no agent or adjuster with this username.")
 
 
 class AgentIn(BaseModel):
@@ -96,5 +96,6 @@ async def _sign_out(hub: Hub, agent: HubUser) -> None:
     """End every session of the agent, close their consoles, and pass their offers on."""
     await hub.state.register_agent(agent)  # carries the disabled flag every request checks
     await hub.state.end_user_sessions(agent.username)
-    await change_state(hub, User(agent.username, agent.display_name, agent.role), "offline")
+    if agent.role == "agent":  # only agents are offered conversations
+        await change_state(hub, User(agent.username, agent.display_name, agent.role), "offline")
     await hub.bus.publish(f"user:{agent.username}", {"type": "session_ended"})

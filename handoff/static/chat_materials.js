@@ -70,8 +70,9 @@
     box.querySelector(".thumb-status").textContent = statusText(material) + (material.problem ? ` · ${material.problem}` : "");
   }
 
-  function thumb(name) {
+  function thumb(name, claim) {
     const box = el("div", { class: "thumb" });
+    box.dataset.claim = claim;
     const label = el("div", { class: "thumb-status" }, tr("uploading"));
     box.append(el("div", { class: "thumb-image" }, name), label);
     thumbs.append(box);
@@ -97,20 +98,29 @@
     missingBox.textContent = names.length ? tr("material_missing", { list: names.join("；") }) : tr("material_none_missing");
   }
 
+  // Draws the chosen claim's files from the list. A list read while a file was being sent may not have it yet, and
+  // an older read may answer after a newer one: so only the latest read draws, and files sent from this page stay.
+  let drawing = 0;
   async function refresh() {
     const claim = claimSelect.value;
     if (!claim) return;
+    const reading = ++drawing;
     const response = await call(`/api/chat/materials/${encodeURIComponent(claim)}`);
-    if (!response.ok) return;
+    if (!response.ok || reading !== drawing || claimSelect.value !== claim) return;
     lastList = await response.json();
-    thumbs.innerHTML = "";
-    for (const material of lastList.materials) showStored(thumb(material.kind), claim, material);
+    for (const box of [...thumbs.children]) if (box.dataset.listed || box.dataset.claim !== claim) box.remove();
+    for (const material of lastList.materials) {
+      if (thumbs.querySelector(`[data-material="${CSS.escape(material.material_id)}"]`)) continue;
+      const box = thumb(material.kind, claim);
+      box.dataset.listed = "1";
+      showStored(box, claim, material);
+    }
     showMissing(lastList);
   }
 
   async function send(file) {
     const claim = claimSelect.value;
-    const box = thumb(file.name);
+    const box = thumb(file.name, claim);
     const form = new FormData();
     form.append("claim_number", claim);
     form.append("kind", kindSelect.value);
@@ -121,7 +131,10 @@
       box.querySelector(".thumb-status").textContent = await errorText(response);
       return;
     }
-    await showStored(box, claim, await response.json());
+    const material = await response.json();
+    // A list read meanwhile may already show this file: one box per file.
+    thumbs.querySelector(`[data-listed][data-material="${CSS.escape(material.material_id)}"]`)?.remove();
+    await showStored(box, claim, material);
     const list = await call(`/api/chat/materials/${encodeURIComponent(claim)}`);
     if (list.ok) { lastList = await list.json(); showMissing(lastList); }
   }

@@ -1,10 +1,11 @@
-// Supervisor view: the console's agents. Create one, disable or enable one, reset one's password. A
+// Supervisor view: the console's agents and claims adjusters. Create one, disable or enable one, reset one's password. A
 // password the hub makes is shown here once, to be passed on; the page forgets it when it is hidden.
 (() => {
   const form = document.getElementById("user-form");
   const errorBox = document.getElementById("user-error");
   const secret = document.getElementById("new-password");
   let users = [];
+  const MANAGED_ROLES = ["agent", "adjuster"];
 
   function showPassword(username, password) {
     secret.innerHTML = "";
@@ -26,10 +27,10 @@
   function render() {
     const table = document.getElementById("user-table");
     table.innerHTML = "";
-    table.append(el("tr", {}, ...["username", "display_name", "language", "skills", "capacity", "state"].map((k) => el("th", {}, tr(k))), el("th", {}, "")));
+    table.append(el("tr", {}, ...["username", "display_name", "role", "language", "skills", "capacity", "state"].map((k) => el("th", {}, tr(k))), el("th", {}, "")));
     for (const u of users) {
       const actions = el("td", {});
-      if (u.role === "agent") {
+      if (MANAGED_ROLES.includes(u.role)) {  // supervisors are managed with `python -m handoff.users`
         const toggle = el("button", { class: u.disabled ? "enable-user" : "disable-user danger" }, tr(u.disabled ? "enable" : "disable"));
         toggle.addEventListener("click", () => {
           if (u.disabled || confirm(tr("disable_confirm", { username: u.username }))) act(u.username, u.disabled ? "enable" : "disable");
@@ -39,8 +40,9 @@
         actions.append(toggle, " ", reset);
       }
       table.append(el("tr", { "data-user": u.username, class: u.disabled ? "disabled" : "" },
-        el("td", {}, u.username), el("td", {}, u.display_name), el("td", {}, u.languages.join(",")), el("td", {}, u.skills.join(",")),
-        el("td", {}, String(u.capacity)), el("td", {}, u.disabled ? tr("disabled") : tr(u.role === "agent" ? "active" : "supervisor_role")), actions));
+        el("td", {}, u.username), el("td", {}, u.display_name), el("td", { class: "user-role" }, tr(`${u.role}_role`)),
+        el("td", {}, u.languages.join(",")), el("td", {}, u.skills.join(",")),
+        el("td", {}, String(u.capacity)), el("td", {}, tr(u.disabled ? "disabled" : "active")), actions));
     }
   }
 
@@ -56,6 +58,7 @@
     const body = {
       username: document.getElementById("user-username").value.trim().toLowerCase(),
       display_name: document.getElementById("user-name").value.trim(),
+      role: document.getElementById("user-role").value,
       languages: checked("user-language"), skills: checked("user-skill"),
       capacity: Number(document.getElementById("user-capacity").value),
     };

@@ -26,6 +26,7 @@ KUBERNETES_VERSION = "1.30.0"  # the oldest minor version still supported by the
 REPLICAS = {"rasa": 2, "actions": 2, "policy-api": 2, "handoff": 2, "voice": 1, "outreach": 1, "event-record": 1}
 IMAGES = {"rasa": "rasa", "actions": "rasa"}  # the others run the app image
 REFERENCE = re.compile(r"\$\((\w+)\)")
+DATA_MOUNTS = {"policy-api": {"/var/lib/desk/materials"}}  # what a service writes and keeps, beside its caches
 Resource = dict[str, Any]
 
 
@@ -205,8 +206,10 @@ def test_pods_run_unprivileged(rendered: list[Resource]) -> None:
             security = container["securityContext"]
             assert security["allowPrivilegeEscalation"] is False and security["readOnlyRootFilesystem"] is True
             assert security["capabilities"]["drop"] == ["ALL"]
-            # A read-only root: the caches and temporary files go to volumes.
-            assert {m["mountPath"] for m in container["volumeMounts"]} == {"/tmp", "/home/desk"}
+            # A read-only root: the caches and temporary files go to volumes, and the data a service keeps
+            # (claim materials) to its own.
+            data = DATA_MOUNTS.get(workload["metadata"]["name"], set())
+            assert {m["mountPath"] for m in container["volumeMounts"]} == {"/tmp", "/home/desk"} | data
 
 
 def _quantity(value: str) -> float:
@@ -301,3 +304,17 @@ def test_from_outside_the_desk_only_the_front_doors_accept_connections(rendered:
                 assert source["podSelector"] == {"matchLabels": {"app.kubernetes.io/part-of": "insurance-desk"}}
                 assert all(source["podSelector"]["matchLabels"].items() <= d["spec"]["template"]["metadata"]
                            ["labels"].items() for d in _of_kind(rendered, "Deployment").values())
+
+
+def test_claim_materials_are_on_one_volume_that_every_policy_api_replica_shares(rendered: list[Resource]) -> None:
+    """A photo uploaded through one policy-API pod must be there for the review and download on another: the
+    files go to a ReadWriteMany claim (not the read-only image, not a pod's own emptyDir)."""
+    deployment = _of_kind(rendered, "Deployment")["policy-api"]
+    assert deployment["spec"]["replicas"] > 1
+    container = _container(deployment)
+    directory = _env(container)["MATERIALS_DIR"]["value"]
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == directory)
+    assert not mount.get("readOnly", False)
+    volume = next(v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == mount["name"])
+    claim = _of_kind(rendered, "PersistentVolumeClaim")[volume["persistentVolumeClaim"]["claimName"]]
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]

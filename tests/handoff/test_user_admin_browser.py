@@ -1,6 +1,6 @@
-"""A supervisor manages agents in the console, in Chromium: creates one (the password shown once), the
-agent signs in with it; a reset ends the agent's open console and only the new password works; a
-disabled agent's console ends at once and cannot sign in again."""
+"""A supervisor manages agents and claims adjusters in the console, in Chromium: creates one (the password shown
+once), who signs in with it; a reset ends the open console and only the new password works; a disabled account's
+console ends at once and cannot sign in again."""
 
 from __future__ import annotations
 
@@ -30,11 +30,15 @@ def agent_signs_in(browser: Browser, hub: HubRun, password: str) -> Page:
     return page
 
 
-def sign_in_refused(hub: HubRun, password: str) -> httpx.Response:
-    response = httpx.post(f"{hub.url}/api/console/login", json={"username": "zhao.lei", "password": password},
+def sign_in_refused_as(hub: HubRun, username: str, password: str) -> httpx.Response:
+    response = httpx.post(f"{hub.url}/api/console/login", json={"username": username, "password": password},
                           timeout=15)
     assert response.status_code in (401, 403), response.text
     return response
+
+
+def sign_in_refused(hub: HubRun, password: str) -> httpx.Response:
+    return sign_in_refused_as(hub, "zhao.lei", password)
 
 
 def test_supervisor_creates_resets_and_disables_an_agent(quiet_hub: HubRun, browser: Browser) -> None:
@@ -92,3 +96,36 @@ def test_supervisor_creates_resets_and_disables_an_agent(quiet_hub: HubRun, brow
     expect(audit).to_contain_text("zhao.lei")
     for password in (first_password, second_password):
         assert password not in supervisor.content()
+
+
+def test_supervisor_creates_resets_and_disables_a_claims_adjuster(quiet_hub: HubRun, browser: Browser) -> None:
+    supervisor = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
+    supervisor.on("dialog", lambda dialog: dialog.accept())
+    sign_in(supervisor, quiet_hub.url, "supervisor", quiet_hub.passwords["supervisor"])
+    supervisor.fill("#user-username", "qian.li")
+    supervisor.fill("#user-name", "钱立")
+    supervisor.select_option("#user-role", "adjuster")
+    supervisor.click("#user-create")
+    first_password = supervisor.locator("#password-value").inner_text()
+    row = supervisor.locator('#user-table tr[data-user="qian.li"]')
+    expect(row.locator(".user-role")).to_have_text("理赔员")
+
+    adjuster = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    sign_in(adjuster, quiet_hub.url, "qian.li", first_password)
+    expect(adjuster).to_have_url(re.compile(r"/console/adjuster"))  # the claims queue, not the agents' console
+
+    row.locator(".reset-user").click()
+    expect(supervisor.locator("#new-password")).to_contain_text("qian.li")
+    second_password = supervisor.locator("#password-value").inner_text()
+    assert second_password != first_password
+    assert httpx.post(f"{quiet_hub.url}/api/console/login", json={"username": "qian.li", "password": first_password},
+                      timeout=15).status_code == 401
+    sign_in(adjuster, quiet_hub.url, "qian.li", second_password)
+    expect(adjuster).to_have_url(re.compile(r"/console/adjuster"))
+
+    row.locator(".disable-user").click()
+    expect(row).to_contain_text("已停用")
+    assert adjuster.request.get(f"{quiet_hub.url}/api/console/me").status == 401  # the open session ended
+    refused = sign_in_refused_as(quiet_hub, "qian.li", second_password)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "account_disabled"
+    supervisor.screenshot(path=str(SHOTS / "27b_supervisor_disabled_adjuster.png"), full_page=True)

@@ -1,4 +1,4 @@
-"""Attacks on console user management (/api/console/users), against a real hub process: agents cannot
+"""Attacks on console user management (/api/console/users), against a real hub process: agents and adjusters cannot
 manage users (nor make themselves supervisors), nobody signed out can, another site's page cannot make
 a supervisor's browser do it, garbage and oversized input changes nothing, supervisors cannot be
 disabled or reset from the console, and a disabled or reset agent's sessions stop working at once."""
@@ -42,9 +42,11 @@ def users(client: httpx.Client) -> list[dict]:
 def test_agents_and_strangers_cannot_manage_users(hub, supervisor):
     before = users(supervisor)
     agent = console_session(hub, "agent1")
+    adjuster = console_session(hub, "adjuster1")
     stranger = httpx.Client(base_url=hub.url, timeout=15)
     try:
-        for client, status, why in ((agent, 403, "supervisors_only"), (stranger, 401, "not_signed_in")):
+        for client, status, why in ((agent, 403, "supervisors_only"), (adjuster, 403, "supervisors_only"),
+                                    (stranger, 401, "not_signed_in")):
             for response in (client.get("/api/console/users"),
                              client.post("/api/console/users", json=NEW),
                              client.post("/api/console/users", json={**NEW, "username": "agent1", "role": "supervisor"}),
@@ -55,6 +57,7 @@ def test_agents_and_strangers_cannot_manage_users(hub, supervisor):
         assert agent.get("/api/console/me").json()["role"] == "agent"
     finally:
         agent.close()
+        adjuster.close()
         stranger.close()
     assert users(supervisor) == before
 
