@@ -16,7 +16,7 @@ import desk_db
 from desk_db.engine import make_engine
 from desk_init.admin import AdminError, check_admin, ensure_supervisor
 from desk_init.settings import Settings
-from policy_api.knowledge_store import import_files
+from knowledge.store import import_files
 
 log = logging.getLogger("desk_init")
 

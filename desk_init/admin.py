@@ -1,4 +1,4 @@
-"""The first console supervisor, made once with the hub's own account rules (handoff.accounts): an existing user
+"""The first console supervisor, made once with the hub's own account rules (hub_records.accounts): an existing user
 of that name is left exactly as it is (its password may have been changed since, in the console)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handoff import accounts
-from handoff.passwords import hash_password
+from hub_records import accounts
+from hub_records.passwords import hash_password
 from service_auth.env_secrets import KNOWN_DEFAULTS
 
 # The first supervisor sees and can take everything: both languages, every topic.

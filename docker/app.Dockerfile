@@ -38,6 +38,10 @@ COPY handoff handoff
 COPY outreach outreach
 # Reminder-table operations the policy API, the scheduler and the retention job share.
 COPY reminder_records reminder_records
+# Hub-table operations (console accounts, one customer's records) the hub, the init job and the retention job share.
+COPY hub_records hub_records
+# Voice-table operations (call transcripts) the voice gateway and the retention job share.
+COPY voice_records voice_records
 # The hub's /api/figures reads the service figures.
 COPY service_figures service_figures
 # The retention job (python -m retention), run on a schedule against every store.

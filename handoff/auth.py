@@ -14,9 +14,9 @@ import secrets
 from fastapi import Request, WebSocket
 
 from handoff.errors import HubError
-from handoff.passwords import check_password, hash_password
 from handoff.service import Hub, User
 from handoff.settings import Settings
+from hub_records.passwords import check_password, hash_password
 from service_auth.lockout import Identifier, Lockout, LockoutPolicy, LockoutUnavailable
 
 COOKIE = "hub_session"

@@ -5,7 +5,7 @@ in to with their app token (a Redis set, as long as those conversations live), e
 handoff named them (the hub's records), and every conversation in which the bot identified them (a
 `customer_id` slot event in Rasa's event broker; voice calls are Rasa conversations too). Then, per store:
 
-- the hub's database (transcript lines, notes, handoff records: handoff/customer_records.py),
+- the hub's database (transcript lines, notes, handoff records: hub_records/customer_data.py),
 - the hub's live state in Redis (the conversation, its log, its handoff request),
 - Rasa's event broker table (shared database, privacy/rasa_events.py) and Rasa's tracker store
   (emptied over Rasa's HTTP API with the hub's token: `PUT /conversations/{id}/tracker/events` with []),
@@ -29,9 +29,9 @@ import httpx
 from sqlalchemy import Engine
 
 from desk_db.engine import make_engine
-from handoff import customer_records
 from handoff.errors import HubError
 from handoff.service import Hub
+from hub_records import customer_data as hub_data
 from privacy import rasa_events
 
 # Redis fields never handed out, even to the customer's own export: a credential, not their data.
@@ -77,7 +77,7 @@ class CustomerData:
 
     async def conversations(self, customer_id: str) -> list[str]:
         found = {f"app-{customer_id}"} | await self.hub.redis.smembers(self.hub.keys.customer_conversations(customer_id))
-        found |= await self.hub.records.now(lambda s: customer_records.conversations_of(s, customer_id))
+        found |= await self.hub.records.now(lambda s: hub_data.conversations_of(s, customer_id))
         found |= await asyncio.to_thread(rasa_events.conversations_of, self.events, customer_id)
         return sorted(found)
 
@@ -85,7 +85,7 @@ class CustomerData:
     async def export(self, customer_id: str) -> Outcome:
         cids = await self.conversations(customer_id)
         out = Outcome(customer_id, cids)
-        hub_rows = await self.hub.records.now(lambda s: customer_records.export(s, cids))
+        hub_rows = await self.hub.records.now(lambda s: hub_data.export(s, cids))
         live = [conv for conv in [await self._live(cid) for cid in cids] if conv]
         events = await asyncio.to_thread(rasa_events.export, self.events, cids)
         reminders = await self._policy("GET", customer_id)
@@ -130,16 +130,16 @@ class CustomerData:
         out.counts["reminders"] = await self._policy("DELETE", customer_id)
         out.counts["claims"] = {"kept": (await self._policy("GET", customer_id, "claim-records")).get("kept", {})}
         out.counts["rasa_tracker"] = {"conversations": await self._forget_trackers(cids)}
-        rids = await self.hub.records.now(lambda s: customer_records.request_ids(s, cids))
+        rids = await self.hub.records.now(lambda s: hub_data.request_ids(s, cids))
         out.counts["hub_live"] = {"keys": await self._erase_live(cids, rids)}
         # The full numbers of the customer's open callbacks: not called, and not kept either.
-        callback_ids = await self.hub.records.now(lambda s: customer_records.callback_ids(s, cids))
+        callback_ids = await self.hub.records.now(lambda s: hub_data.callback_ids(s, cids))
         if callback_ids:
             out.counts["hub_live"]["keys"] += await self.hub.redis.delete(
                 *(self.hub.keys.callback_number(i) for i in sorted(callback_ids)))
         await self.hub.redis.delete(self.hub.keys.customer_conversations(customer_id))
         out.counts["rasa_events"] = {"events": await asyncio.to_thread(rasa_events.erase, self.events, cids)}
-        out.counts["hub"] = await self.hub.records.now(lambda s: customer_records.erase(s, cids))
+        out.counts["hub"] = await self.hub.records.now(lambda s: hub_data.erase(s, cids))
         return out
 
     async def _erase_live(self, cids: list[str], rids: set[str]) -> int:

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from desk_db.engine import ensure_schema
 from desk_db.tables.hub import CannedReply, HubUser
-from handoff.passwords import hash_password
 from handoff.records import make_engine
 from handoff.settings import Settings
+from hub_records.passwords import hash_password
 
 
 @dataclass

@@ -14,13 +14,14 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from desk_db.tables.hub import HubUser
-from handoff import accounts, audit
+from handoff import audit
 from handoff.api_routes import HubDep
 from handoff.availability import change_state
 from handoff.console_routes import SupervisorDep
 from handoff.errors import HubError
-from handoff.passwords import hash_password
 from handoff.service import Hub, User
+from hub_records import accounts
+from hub_records.passwords import hash_password
 
 router = APIRouter(prefix="/api/console/users")
 Username = Annotated[str, Path(pattern=accounts.USERNAME.pattern)]

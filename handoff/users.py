@@ -17,9 +17,9 @@ import sys
 from sqlalchemy.orm import Session
 
 from desk_db.engine import ensure_schema, make_engine  # the hub's (handoff.records) adds only pragmas for its writer
-from handoff import accounts
-from handoff.passwords import hash_password
 from handoff.settings import Settings
+from hub_records import accounts
+from hub_records.passwords import hash_password
 
 
 def read_password(stdin: object = sys.stdin) -> str:

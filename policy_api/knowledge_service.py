@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from knowledge.embedding_cache import EmbeddingCache
 from knowledge.kb import LANGUAGES
 from knowledge.search import DEFAULT_CONFIG, KnowledgeIndex, SearchConfig, SearchResult
-from policy_api.knowledge_store import stored_entries, version
+from knowledge.store import stored_entries, version
 
 log = logging.getLogger("policy_api.knowledge")
 

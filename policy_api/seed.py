@@ -27,9 +27,9 @@ from desk_db.tables.policy import (
     Premium,
     UsedInvoice,
 )
+from knowledge.store import import_files
 from policy_api.codes import hash_code
 from policy_api.db import ensure_schema, make_engine
-from policy_api.knowledge_store import import_files
 from policy_api.material_store import MaterialStore
 from policy_api.settings import get_settings
 from privacy.fields import mask_phone

@@ -27,13 +27,13 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session
 
 from desk_db.engine import make_engine
-from handoff import customer_records
+from hub_records import customer_data as hub_data
 from privacy import rasa_events
 from reminder_records import customer_data as reminder_data
 from retention.settings import DEFAULT_DAYS, RetentionSettings
 from service_auth.env_secrets import SecretError
 from service_auth.rasa_auth import rasa_auth_from_env
-from voice import customer_data as voice_data
+from voice_records import customer_data as voice_data
 
 
 def run(settings: RetentionSettings, dry_run: bool, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def run(settings: RetentionSettings, dry_run: bool, now: dt.datetime | None = No
         counts["rasa_events"] = {"events": removed}
         counts["rasa_tracker"] = _forget_trackers(settings.rasa_url, emptied, dry_run)
         counts["hub"] = _in_session(database, "hub_transcripts",
-                                    lambda s: customer_records.expire(s, cutoff, dry_run))
+                                    lambda s: hub_data.expire(s, cutoff, dry_run))
         counts["voice"] = (voice_data.expire(voice, cutoff, dry_run) if inspect(voice).has_table("voice_calls")
                            else {"skipped": "no voice tables"})
         counts["reminders"] = _in_session(database, "reminders", lambda s: reminder_data.expire(s, cutoff, dry_run))

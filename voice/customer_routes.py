@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, StringConstraints
 
-from voice import customer_data
 from voice.security import require_api_key
+from voice_records import customer_data
 
 router = APIRouter(dependencies=[Depends(require_api_key)])
 ConversationId = Annotated[str, StringConstraints(min_length=1, max_length=64)]

@@ -27,7 +27,7 @@ from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import Money
 
 router = v1_router("adjuster")
-USERNAME = r"^[a-z0-9][a-z0-9_.-]{2,31}$"  # handoff/accounts.py USERNAME
+USERNAME = r"^[a-z0-9][a-z0-9_.-]{2,31}$"  # hub_records/accounts.py USERNAME
 AdjusterHeader = Annotated[str, Header(alias="X-Adjuster", pattern=USERNAME,
                                        description="The adjuster acting (the hub's signed-in user).")]
 RejectCode = Literal[tuple(REJECT_REASONS)]  # type: ignore[valid-type]

@@ -1,11 +1,11 @@
-"""What a console account may be (handoff/accounts.py), without a service running."""
+"""What a console account may be (hub_records/accounts.py), without a service running."""
 
 from __future__ import annotations
 
 import pytest
 
-from handoff import accounts
 from handoff.routing import TOPIC_BY_REASON
+from hub_records import accounts
 
 
 def test_every_topic_the_router_matches_is_a_skill_an_agent_can_have():

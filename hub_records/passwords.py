@@ -1,4 +1,5 @@
-"""Console passwords as bcrypt hashes (a module of its own: the admin command needs it without the hub)."""
+"""Console passwords as bcrypt hashes: the hub checks them at sign-in; the hub's admin command and console routes
+and the init job hash new ones (a module of its own: hashing needs neither the hub nor the database)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Console accounts in the database (hub_users): what a valid one is, and creating, disabling, enabling
-and resetting one. Used by the admin command (python -m handoff.users) and the supervisors' routes.
+and resetting one. Used by the hub's admin command (python -m handoff.users) and supervisors' routes, and by
+the init job for the first supervisor (desk_init/admin.py).
 
 Passwords live only as bcrypt hashes. One the hub makes (a new agent, a reset) is handed back once for
 the supervisor to pass on, and never stored or logged in the clear.
@@ -18,10 +19,10 @@ from desk_db.tables.hub import HubUser, utcnow
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{2,31}")
 LANGUAGES = ("zh", "en")
-# The topics handoff/routing.py matches requests on (not imported from there: the admin command would
-# load the whole hub, and its privacy scanner, just to check a list).
+# The topics handoff/routing.py matches requests on (written out here: a library imports no service;
+# tests/handoff/test_accounts.py checks the two lists agree).
 SKILLS = ("general", "claims", "complaints", "clauses", "identity")
-# adjuster: reviews claims in the console (issue #20); is never offered conversations (routing takes agents).
+# adjuster: reviews claims in the console; is never offered conversations (routing takes agents).
 ROLES = ("agent", "supervisor", "adjuster")
 MANAGED_ROLES = ("agent", "adjuster")
 MIN_PASSWORD = 12
