@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from handoff import customer_choices, queue_requests
 from handoff.app_customers import is_app_conversation
 from handoff.errors import HubError
 from handoff.service import Hub
@@ -71,7 +72,7 @@ class HandoffIn(BaseModel):
     language: Literal["zh", "en"] = "zh"
     channel: Literal["chat", "voice"] = "chat"
     # A claim, kept as `claimed_customer_id`: the request's customer is what the conversation proved
-    # (Hub.verified_customer), never this field.
+    # (customer_identity.verified_customer), never this field.
     customer_id: str | None = Field(default=None, max_length=32)
     summary: list[SummaryLine] = Field(default_factory=list, max_length=50)
     # A clause question's closest clause sections, from the knowledge search (actions/knowledge.py).
@@ -86,7 +87,7 @@ class MessageIn(BaseModel):
 
 @router.post("/api/handoffs", status_code=201)
 async def create_handoff(body: HandoffIn, hub: HubDep, response: Response) -> dict[str, Any]:
-    created, answer = await hub.handoff(body.model_dump())
+    created, answer = await queue_requests.handoff(hub, body.model_dump())
     if not created:
         response.status_code = 200
     return answer
@@ -119,7 +120,7 @@ class ChoiceIn(BaseModel):
 @router.post("/api/conversations/{cid}/choice")
 async def channel_choice(cid: str, body: ChoiceIn, hub: HubDep) -> dict[str, Any]:
     """A caller on hold chose on the keypad what a chat customer chooses with the escalation buttons."""
-    await hub.customer_choice(check_channel_cid(cid), body.choice, body.caller_number)
+    await customer_choices.customer_choice(hub, check_channel_cid(cid), body.choice, body.caller_number)
     return await hub.status(cid)
 
 

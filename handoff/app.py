@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         router.start()
         for user in await records.users():  # the supervisor view lists every agent, signed in or not
             await hub.state.register_agent(user)
-        await hub.resume_bot_workers()
+        await hub.bot_relay.resume_bot_workers()
         app.state.hub = hub
         log.info("hub ready: prefix %s, reservation %.1fs, escalation %.1fs", settings.prefix,
                  settings.reservation_s, settings.escalate_s)

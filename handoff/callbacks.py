@@ -2,8 +2,8 @@
 by agents from the console (claim, then done or failed with a note), watched by supervisors when overdue.
 
 Where the number comes from decides how far it is trusted (`source`):
-- `verified`: the policy API's record of the customer the conversation proved (handoff/service.py asks it with
-  that customer's token), never a number the chat sent;
+- `verified`: the policy API's record of the customer the conversation proved (handoff/callback_requests.py asks
+  it with that customer's token), never a number the chat sent;
 - `caller_id`: the number the carrier gave the voice gateway for this call (sent with the hub's channel key);
 - `unverified`: typed by a customer whom nothing identified. It is a contact number only: the agent sees it
   marked so and must verify the person on the phone before speaking of any policy.

@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
-from handoff import chat_sessions, typing_indicator
+from handoff import callback_requests, chat_sessions, customer_choices, customer_identity, typing_indicator
 from handoff.api_routes import CID_RE, HubDep
 from handoff.app_customers import APP_PREFIX, is_app_conversation, token_customer, token_opens
 from handoff.errors import HubError
@@ -142,7 +142,7 @@ async def _app_customer_signed_in(hub: Hub, cid: str, socket: Socket, wait_s: fl
         return False
     if not token_opens(cid, frame.get("token"), hub.settings.app_jwt_secret):
         return False
-    await hub.set_app_token(cid, frame["token"], cid[len(APP_PREFIX):].upper())
+    await customer_identity.set_app_token(hub, cid, frame["token"], cid[len(APP_PREFIX):].upper())
     await socket.send({"type": "auth_ok"})
     return True
 
@@ -226,18 +226,18 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any],
         score = frame.get("score")
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
             raise HubError(422, "invalid_score", "The score is a whole number from 1 to 5.")
-        await hub.csat(cid, score)
+        await customer_choices.csat(hub, cid, score)
     elif kind == "choice":
         choice = frame.get("choice")
         if choice not in ("agent", "callback", "message", "wait"):
             raise HubError(422, "invalid_choice", "The choice is agent, callback, message or wait.")
-        await hub.customer_choice(cid, choice)
+        await customer_choices.customer_choice(hub, cid, choice)
     elif kind == "callback_number":
         # The number the hub asked for after "稍后回电" (nothing identified the customer): a contact number.
         number = frame.get("number")
         if not isinstance(number, str):
             raise HubError(422, "invalid_phone", "请输入 11 位手机号码。Enter an 11-digit mobile number.")
-        await hub.callback_number(cid, number)
+        await callback_requests.callback_number(hub, cid, number)
     elif kind == "auth":
         # Checked here, not only by the actions: the hub names this customer to agents on a handoff.
         customer = token_customer(frame.get("token"), hub.settings.app_jwt_secret)
@@ -248,7 +248,7 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any],
         signed_in = await hub.redis.hget(hub.keys.conv(cid), "app_customer")
         if signed_in and signed_in != customer:
             raise HubError(403, "not_your_conversation", "Another customer is signed in to this conversation.")
-        await hub.set_app_token(cid, frame["token"], customer)
+        await customer_identity.set_app_token(hub, cid, frame["token"], customer)
         await socket.send({"type": "auth_ok"})
     elif kind == "typing":
         await typing_indicator.customer_typing(hub, cid, gate)

@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
-from handoff import availability, typing_indicator, wrapup
+from handoff import agent_conversations, agent_offers, availability, conversation_views, typing_indicator, wrapup
 from handoff.api_routes import CID_RE, HubDep, check_cid
 from handoff.auth import COOKIE, current_user, sign_in_throttle, supervisor, websocket_user
 from handoff.availability import change_state
@@ -102,17 +102,17 @@ async def set_state(body: StateIn, user: UserDep, hub: HubDep) -> dict[str, Any]
 
 @router.get("/api/console/offers")
 async def offers(user: UserDep, hub: HubDep) -> list[dict[str, Any]]:
-    return await hub.offers_for(user)
+    return await agent_offers.offers_for(hub, user)
 
 
 @router.post("/api/console/requests/{rid}/accept")
 async def accept(rid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    return await hub.accept(rid, user, "offer")
+    return await agent_offers.accept(hub, rid, user, "offer")
 
 
 @router.post("/api/console/requests/{rid}/decline")
 async def decline(rid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    await hub.decline(rid, user)
+    await agent_offers.decline(hub, rid, user)
     return {"ok": True}
 
 
@@ -135,22 +135,24 @@ async def conversations(user: UserDep, hub: HubDep) -> list[dict[str, Any]]:
 
 @router.get("/api/console/conversations/{cid}")
 async def conversation(cid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    return await hub.conversation_view(check_cid(cid), user)
+    return await conversation_views.conversation_view(hub, check_cid(cid), user)
 
 
 @router.get("/api/console/conversations/{cid}/suggestions")
 async def suggestions(cid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    return await hub.suggestions(check_cid(cid), user)
+    return await conversation_views.suggestions(hub, check_cid(cid), user)
 
 
 @router.post("/api/console/conversations/{cid}/messages")
 async def reply(cid: str, body: TextIn, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    return {"seq": await hub.agent_reply(check_cid(cid), user, body.text.strip() or body.text, body.client_msg_id)}
+    seq = await agent_conversations.agent_reply(hub, check_cid(cid), user, body.text.strip() or body.text,
+                                                body.client_msg_id)
+    return {"seq": seq}
 
 
 @router.post("/api/console/conversations/{cid}/notes")
 async def note(cid: str, body: TextIn, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    return await hub.add_note(check_cid(cid), user, body.text)
+    return await agent_conversations.add_note(hub, check_cid(cid), user, body.text)
 
 
 class HandBackIn(BaseModel):
@@ -160,7 +162,7 @@ class HandBackIn(BaseModel):
 
 @router.post("/api/console/conversations/{cid}/handback")
 async def handback(cid: str, user: UserDep, hub: HubDep, body: HandBackIn | None = None) -> dict[str, Any]:
-    await hub.release(check_cid(cid), user, "handed_back", bool(body and body.bot_answers))
+    await agent_conversations.release(hub, check_cid(cid), user, "handed_back", bool(body and body.bot_answers))
     return {"ok": True}
 
 
@@ -175,14 +177,14 @@ async def takeover(cid: str, user: SupervisorDep, hub: HubDep) -> dict[str, Any]
     conv = await hub.state.conversation(check_cid(cid))
     if not conv.get("request_id") or conv.get("owner") == "bot":
         raise HubError(409, "not_with_agent", "Only queued or agent-owned conversations can be taken over.")
-    return await hub.accept(conv["request_id"], user, "takeover")
+    return await agent_offers.accept(hub, conv["request_id"], user, "takeover")
 
 
 @router.get("/api/console/customers/{customer_id}")
 async def customer(customer_id: str, user: UserDep, hub: HubDep, conversation_id: str | None = None) -> dict[str, Any]:
     if len(customer_id) > 32:
         raise HubError(422, "invalid_customer_id", "Customer ids are at most 32 characters.")
-    return await hub.customer_context(customer_id, conversation_id, user)
+    return await conversation_views.customer_context(hub, customer_id, conversation_id, user)
 
 
 @router.get("/api/console/audit")

@@ -17,6 +17,7 @@ import logging
 import time
 import uuid
 
+from handoff import agent_offers, queue_requests
 from handoff.records import ts
 from handoff.service import Hub
 from handoff.state import AgentLoad
@@ -79,7 +80,7 @@ class Router:
                     await self.push_positions()
                 if time.monotonic() - last_sweep > BOT_SWEEP_S:
                     last_sweep = time.monotonic()
-                    await self.hub.resume_bot_workers()  # messages a dead worker was holding
+                    await self.hub.bot_relay.resume_bot_workers()  # messages a dead worker was holding
                 # Woken by a change (at most every 50 ms: a burst of handoffs shares one pass), or every second.
                 since = time.monotonic() - last_dispatch
                 if (self.hub.wake.is_set() and since > DISPATCH_MIN_INTERVAL_S) or since > 1.0:
@@ -103,7 +104,7 @@ class Router:
         for member in due:
             kind, _, rest = member.partition("|")
             if kind == "escalate":
-                await self.hub.escalate(rest)
+                await queue_requests.escalate(self.hub, rest)
             elif kind == "offer":
                 rid, username, offer_id = rest.split("|")
                 if await self.state.withdraw(rid, username, offer_id):
@@ -229,7 +230,7 @@ class Router:
             if not req.get("first_offered"):
                 req["first_offered"] = f"{now:.3f}"
                 self.hub.records.update_request(rid, first_offered_at=ts(now))
-            await self.hub.bus.publish(f"user:{agent.username}", self.hub.offer_event(req, deadline))
+            await self.hub.bus.publish(f"user:{agent.username}", agent_offers.offer_event(req, deadline))
             if not escalated:
                 return
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_db.tables.hub import HandoffRecord
+from handoff import agent_conversations
 from handoff.errors import HubError
 from handoff.records import Records, _pct
 from handoff.service import Hub, User
@@ -59,7 +60,7 @@ async def close(hub: Hub, cid: str, user: User, body: WrapUpIn | None) -> None:
     """Close the conversation (the customer is asked for a rating) and keep the wrap-up on its record."""
     wrap = checked(hub.settings, body) if body is not None else None
     rid = (await hub.state.conversation(cid)).get("request_id")
-    await hub.release(cid, user, "closed")  # refuses anyone but the owner (or a supervisor)
+    await agent_conversations.release(hub, cid, user, "closed")  # refuses anyone but the owner (or a supervisor)
     if wrap and rid:
         hub.records.update_request(rid, label=wrap[0], wrapup=wrap[1])
 

@@ -3,6 +3,12 @@
 Transport-agnostic: the WebSocket handler feeds it carrier events (media, dtmf, mark) and gives it a
 `send` function for outgoing Media Streams messages. A worker task takes finished utterances and
 keypad entries in order; speech from the caller while a reply plays clears the reply (barge-in).
+
+The session holds the call's state and its carrier events; the parts of the call are modules of their own,
+each given the session: hearing the caller (voice/call_recognition.py), the dialogue with the assistant
+(voice/call_dialogue.py), speaking to the caller (voice/call_speech.py), the handoff to a person
+(voice/call_handoff.py) and the hold until the agent hands the call back (voice/call_hold.py). The agent's
+console audio (voice/agent_audio.py) reaches the call through agent_speaks and agent_hangs_up.
 """
 
 from __future__ import annotations
@@ -10,37 +16,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-import numpy as np
-
-from privacy.numbers import mask_text
 from voice import media_streams as ms
-from voice.asr import SpeechRecognizer, Transcript
-from voice.assistant import Assistant, AssistantUnavailable
-from voice.codec import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, frames, to_whisper, ulaw_decode, ulaw_encode
-from voice.hub import HandoffHub, NoHub
-from voice.metrics import ASR_SECONDS
-from voice.prompts import hold_prompt, prompt, spoken_options
+from voice.asr import SpeechRecognizer
+from voice.assistant import Assistant
+from voice.call_dialogue import choose_language, on_keypad
+from voice.call_recognition import Speculation, on_utterance, speculate
+from voice.call_speech import say
+from voice.codec import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, frames, ulaw_decode
+from voice.hub import HandoffHub
+from voice.prompts import prompt
 from voice.settings import Settings
 from voice.transcripts import TranscriptStore
-from voice.tts import SpeechSynthesizer, sentences, speakable
+from voice.tts import SpeechSynthesizer
 from voice.vad import StreamingVad, Utterance, VadConfig
-from voice.vocabulary import keypad_to_text, spell_number
 
 if TYPE_CHECKING:  # voice.agent_audio imports this module
     from voice.agent_audio import AgentLine
 
 logger = logging.getLogger(__name__)
-
-MAX_MESSAGE_CHARS = 1000  # what Rasa accepts; a monologue's later pieces are not transcribed
-_CONFIRM_NUMBER = re.compile(r"(?<![A-Za-z0-9])(?:(?:HL|AU|LF|AC|CL)\d{4,}|\d{6,})(?![0-9])")
-_YES = re.compile(r"^(?:是|是的|对|对的|没错|正确|确认|好|好的|嗯|yes|yeah|yep|correct|right|that's right|sure)\b|^(?:是|对|好)",
-                  re.IGNORECASE)
-_NO = re.compile(r"^(?:不|不是|不对|错|错了|no|nope|wrong|not)\b|^(?:不|错)", re.IGNORECASE)
 
 
 @dataclass
@@ -67,20 +64,6 @@ class _Keypad:
     digits: str
 
 
-@dataclass
-class _Speculation:
-    """A transcription started early, after a short pause; used if the pause turns out to be the end."""
-
-    task: asyncio.Future[Any]
-    last_voiced_frame: int
-    language: str
-
-
-def numbers_to_confirm(text: str) -> list[str]:
-    """Numbers worth reading back: policy/claim numbers and long digit strings (phones)."""
-    return _CONFIRM_NUMBER.findall(text)
-
-
 class CallSession:
     def __init__(self, services: Services, start: ms.Start, send: Callable[[str], Awaitable[None]],
                  hangup: Callable[[], Awaitable[None]], call_id: str) -> None:
@@ -88,7 +71,7 @@ class CallSession:
         self.settings = services.settings
         self.start = start
         self.call_id = call_id  # ours (voice.security.new_call_id): Rasa sender, transcript and hub conversation
-        self._send = send
+        self.send = send  # Media Streams messages to the carrier
         self._hangup = hangup
         self.vad = StreamingVad(VadConfig(end_silence_ms=self.settings.end_silence_ms,
                                           max_utterance_s=self.settings.max_utterance_s))
@@ -112,7 +95,7 @@ class CallSession:
         self.first_audio_at: float | None = None
         self.handoff_request_id: str | None = None
         self.hold_choices = False  # the hub escalated the wait: 1 = call me back, 2 = keep holding
-        self.speculation: _Speculation | None = None
+        self.speculation: Speculation | None = None
         self.tasks: list[asyncio.Task[Any]] = []
         self.pieces_dropped = 0
         self.end_reason = "stopped"
@@ -148,7 +131,7 @@ class CallSession:
             if utterance is not None:
                 self._put(utterance)
             elif 0 < self.settings.speculate_after_ms == self.vad.quiet_ms and self.language:
-                self._speculate()
+                speculate(self)
         buffered = self.vad.buffered_samples / SAMPLE_RATE
         self.services.max_buffered_s = max(self.services.max_buffered_s, buffered)
 
@@ -177,7 +160,7 @@ class CallSession:
         """The agent's microphone, as mu-law from the console, straight to the caller."""
         if self.state == "agent":
             for frame in frames(ulaw):
-                await self._send(ms.media(self.start.stream_sid, frame))
+                await self.send(ms.media(self.start.stream_sid, frame))
 
     async def agent_hangs_up(self) -> None:
         await self._end("agent_hung_up")
@@ -205,22 +188,12 @@ class CallSession:
     def _put(self, item: Any) -> None:
         if isinstance(item, Utterance) and item.cut:
             # A monologue faster than the recogniser: drop pieces rather than queue audio without bound
-            # (the message is capped at MAX_MESSAGE_CHARS anyway). Whole utterances are never dropped.
+            # (the message is capped at call_recognition.MAX_MESSAGE_CHARS anyway). Whole utterances are never dropped.
             if self.queued_pieces >= 3:
                 self.pieces_dropped += 1
                 return
             self.queued_pieces += 1
         self.queue.put_nowait(item)
-
-    def _speculate(self) -> None:
-        """Start recognising at the first short pause: when the pause becomes the end of the utterance
-        the transcript is (nearly) ready, instead of starting only then."""
-        if self.speculation is not None and not self.speculation.task.done():
-            return  # one at a time: the recogniser is a single worker
-        audio = to_whisper(self.vad.snapshot())
-        task = asyncio.ensure_future(self.services.asr.transcribe_async(audio, self.language or "zh"))
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())
-        self.speculation = _Speculation(task, self.vad.last_voiced_frame, self.language or "zh")
 
     def _flush_keypad(self) -> None:
         if self.keypad_timer:
@@ -240,7 +213,7 @@ class CallSession:
         if self.speaking and not self.speaking.done():
             self.speaking.cancel()
         self.marks.clear()
-        await self._send(ms.clear(self.start.stream_sid))
+        await self.send(ms.clear(self.start.stream_sid))
 
     async def _work(self) -> None:
         while True:
@@ -263,13 +236,13 @@ class CallSession:
         if isinstance(item, Utterance):
             if item.cut:
                 self.queued_pieces -= 1
-            await self._on_utterance(item)
+            await on_utterance(self, item)
         elif isinstance(item, _Keypad):
-            await self._on_keypad(item.digits)
+            await on_keypad(self, item.digits)
         elif item[0] == "language":
-            await self._choose_language(item[1], welcome=True)
+            await choose_language(self, item[1], welcome=True)
         elif item[0] == "menu":
-            await self._say(prompt("menu", "zh"), "zh", source="prompt", extra=[(prompt("menu", "en"), "en")])
+            await say(self, prompt("menu", "zh"), "zh", source="prompt", extra=[(prompt("menu", "en"), "en")])
 
     async def _on_idle(self) -> None:
         now = time.monotonic()
@@ -279,278 +252,20 @@ class CallSession:
         if self.playing or self.vad.in_speech or self.state in ("hold", "agent"):
             return
         if self.state == "menu" and now - self.quiet_since > self.settings.menu_timeout_s:
-            await self._choose_language("zh", welcome=True)  # Chinese first
+            await choose_language(self, "zh", welcome=True)  # Chinese first
             return
         if now - self.quiet_since > self.settings.silence_timeout_s:
             self.silence_prompts += 1
             if self.silence_prompts >= 2:
-                await self._say(prompt("goodbye_silent", self.language or "zh"), self.language or "zh", source="prompt")
+                await say(self, prompt("goodbye_silent", self.language or "zh"), self.language or "zh", source="prompt")
                 await self._end("silence")
             else:
-                await self._say(prompt("still_there", self.language or "zh"), self.language or "zh", source="prompt")
+                await say(self, prompt("still_there", self.language or "zh"), self.language or "zh", source="prompt")
 
     async def _end(self, reason: str) -> None:
         self.end_reason = reason
         self.state = "ended"
         await self._hangup()
-
-    async def _choose_language(self, language: str, *, welcome: bool) -> None:
-        if self.language is not None:
-            return
-        self.language = language
-        self.state = "talk"
-        await asyncio.to_thread(self.services.store.set_language, self.call_id, language)
-        try:
-            await self.services.assistant.set_language(self.call_id, language)
-        except AssistantUnavailable:
-            logger.warning("call %s: could not set the language slot", self.call_id)
-        if welcome:
-            await self._say(prompt("welcome", language), language, source="prompt")
-
-    async def _on_utterance(self, utterance: Utterance) -> None:
-        eos_at = self.last_loud_at if not utterance.cut else time.monotonic()
-        audio = to_whisper(utterance.pcm)
-        if self.language is None:
-            if len(utterance.pcm) == 0:
-                return
-            detected = await self.services.asr.detect_language_async(audio)
-            await self._choose_language(detected or "zh", welcome=False)
-        assert self.language is not None
-        if utterance.cut and sum(len(p) for p in self.partial) > MAX_MESSAGE_CHARS:
-            return  # a monologue: the message is already too long, transcribing more changes nothing
-        speculation, self.speculation = self.speculation, None
-        if len(utterance.pcm) == 0:
-            transcript = Transcript("", "", self.language, 0.0, 0.0)  # the end of a monologue cut at the cap
-        elif (speculation and not utterance.cut and speculation.language == self.language
-                and speculation.last_voiced_frame == utterance.last_voiced_frame):
-            transcript = await speculation.task  # nobody spoke after the pause it started at
-            if not transcript.text:
-                # The speculative run heard only up to the first short pause; Whisper may judge a short reply that
-                # ends there no speech (不是不是 did). The whole utterance, with its trailing quiet, gets a run.
-                transcript = await self.services.asr.transcribe_async(audio, self.language)
-        else:
-            transcript = await self.services.asr.transcribe_async(audio, self.language)
-        ASR_SECONDS.observe(transcript.seconds)
-        metrics = {"audio_s": round(utterance.seconds, 2), "asr_ms": round(transcript.seconds * 1000),
-                   "eos_to_transcript_ms": round((time.monotonic() - eos_at) * 1000),
-                   "raw": mask_text(transcript.raw)}
-        if utterance.cut:
-            if transcript.text:
-                self.partial.append(transcript.text)
-            return
-        text = (" " if self.language == "en" else "").join([*self.partial, transcript.text]).strip()
-        self.partial = []
-        if not text:
-            if utterance.seconds >= 0.8 and self.state in ("talk", "confirm"):
-                await self._say(prompt("not_heard", self.language), self.language, source="prompt")
-            return
-        self.quiet_since = time.monotonic()
-        self.silence_prompts = 0
-        await self._on_text(text, "speech", metrics, eos_at)
-
-    async def _on_keypad(self, digits: str) -> None:
-        language = self.language or "zh"
-        self.silence_prompts = 0
-        if self.state == "hold" and self.hold_choices and digits in ("1", "2"):
-            await self._hold_choice("callback" if digits == "1" else "wait")
-            return
-        if self.state == "confirm" and digits in ("1", "2"):
-            await self._on_text("yes" if digits == "1" else "no", "keypad", {}, time.monotonic(), keyed_answer=True)
-            return
-        if self.state == "talk" and len(digits) == 1 and self.buttons and 1 <= int(digits) <= len(self.buttons):
-            button = self.buttons[int(digits) - 1]
-            await self._to_assistant(button["payload"], "keypad", {}, time.monotonic(), shown=button["title"])
-            return
-        if self.state not in ("talk", "confirm"):
-            return
-        text = keypad_to_text(digits)
-        if len(text) < 4:
-            await self._to_assistant(text, "keypad", {}, time.monotonic())
-            return
-        self.pending_text, self.state = text, "confirm"
-        await self._say(prompt("read_back_keypad", language, spelled=spell_number(text, language)), language,
-                        source="prompt")
-
-    async def _on_text(self, text: str, source: str, metrics: dict[str, Any], eos_at: float,
-                       keyed_answer: bool = False) -> None:
-        language = self.language or "zh"
-        if self.state in ("hold", "agent"):
-            # With the hub now: what the caller says goes to the agent (or waits in the transcript).
-            await self._record("caller", source, text, None, metrics)
-            await self.services.hub.send_message(self.call_id, text, f"{self.call_id}-{self.seq}")
-            return
-        if self.state == "confirm" and self.pending_text is not None:
-            numbers = [] if keyed_answer else numbers_to_confirm(text)
-            if not numbers and _YES.search(text.strip()):
-                pending, self.pending_text, self.state = self.pending_text, None, "talk"
-                await self._record("caller", source, text, None, metrics)
-                await self._to_assistant(pending, "confirmed", {}, eos_at)
-                return
-            if not numbers and _NO.search(text.strip()):
-                self.pending_text, self.state = None, "talk"
-                await self._record("caller", source, text, None, metrics)
-                await self._say(prompt("number_again", language), language, source="prompt")
-                return
-            if not numbers:
-                await self._record("caller", source, text, None, metrics)
-                await self._read_back(self.pending_text, eos_at)
-                return
-        numbers = numbers_to_confirm(text)
-        if numbers and source == "speech":
-            self.pending_text, self.state = text, "confirm"
-            await self._record("caller", source, text, None, metrics)
-            await self._read_back(text, eos_at, metrics)
-            return
-        await self._to_assistant(text, source, metrics, eos_at)
-
-    async def _read_back(self, text: str, eos_at: float, metrics: dict[str, Any] | None = None) -> None:
-        language = self.language or "zh"
-        spelled = "，".join(spell_number(n, language) for n in numbers_to_confirm(text))
-        await self._say(prompt("read_back", language, spelled=spelled), language, source="prompt", eos_at=eos_at)
-
-    async def _to_assistant(self, text: str, source: str, metrics: dict[str, Any], eos_at: float, *,
-                            shown: str | None = None) -> None:
-        language = self.language or "zh"
-        try:
-            reply = await self.services.assistant.send(self.call_id, text, language)
-        except AssistantUnavailable as exc:
-            logger.warning("call %s: assistant unavailable: %s", self.call_id, exc)
-            await self._record("caller", source, shown or text, None, metrics)
-            await self._say(prompt("assistant_down", language), language, source="prompt")
-            return
-        self.buttons = reply.buttons
-        # Recorded before speaking: a caller who hangs up during the answer still has the turn on record.
-        caller_seq = await self._record("caller", source, shown or text, reply.intent, metrics)
-        await self._record("bot", "assistant", reply.text, None,
-                           {"handoff": reply.handoff_reason} if reply.handoff_reason else None)
-        spoken = reply.text
-        if reply.buttons:
-            spoken += "\n" + spoken_options([b["title"] for b in reply.buttons], language)
-        await self._say(spoken, language, source=None, eos_at=eos_at,
-                        metrics=(caller_seq, metrics) if metrics else None)
-        if reply.handoff_reason:
-            await self._transfer(reply.handoff_reason)
-
-    async def _transfer(self, reason: str) -> None:
-        hub = self.services.hub
-        language = self.language or "zh"
-        if isinstance(hub, NoHub):
-            return  # the assistant has already given the hotline
-        transcript = await asyncio.to_thread(self.services.store.call, self.call_id)
-        summary = [{"speaker": "customer" if t["speaker"] == "caller" else "bot", "text": t["text"]}
-                   for t in (transcript or {}).get("turns", [])][-40:]
-        ticket = await hub.request({"conversation_id": self.call_id, "channel": "voice", "reason": reason,
-                                    "language": language, "customer_id": None, "summary": summary})
-        if ticket is None:
-            await self._say(prompt("hold_unavailable", language), language, source="prompt")
-            return
-        self.handoff_request_id = ticket.request_id
-        self.state = "hold"
-        status = await hub.status(self.call_id)
-        await self._say(hold_prompt(language, ticket.position, ticket.estimated_wait_s), language, source="prompt")
-        self.tasks.append(asyncio.create_task(self._follow_hub(status.last_seq, ticket.position,
-                                                               ticket.estimated_wait_s)))
-
-    async def _follow_hub(self, after: int, position: int | None, wait_s: float | None) -> None:
-        """While the call is with the hub: hold prompts with the place in the queue, then the agent's
-        messages spoken to the caller, until the agent hands the call back to the assistant."""
-        language = self.language or "zh"
-        last_prompt = time.monotonic()
-        while self.state in ("hold", "agent"):
-            update = await self.services.hub.events(self.call_id, after, min(10.0, self.settings.hold_prompt_every_s))
-            if update is None:
-                await asyncio.sleep(2)
-                continue
-            for event in update.events:
-                after = max(after, int(event.get("seq") or after))
-                kind, sender, text = event.get("kind"), event.get("sender"), (event.get("text") or "").strip()
-                if kind == "agent_joined" or (sender == "agent" and self.state == "hold"):
-                    self.state = "agent"
-                    await self._say(prompt("hold_connected", language), language, source="prompt")
-                if sender == "agent" and text and kind != "agent_joined":
-                    await self._say(text, language, source="agent")
-                if kind == "escalated" and self.state == "hold":
-                    self.hold_choices = True
-                    await self._say(prompt("hold_busy", language), language, source="prompt")
-                if kind == "choice_wait" or str(kind).startswith("callback_promised"):
-                    await self._say(text, language, source="prompt")  # the hub's own words, in the call's language
-                if kind in ("handed_back", "closed"):
-                    self.state = "talk"
-                    return
-            after = max(after, update.last_seq)
-            status = update.status
-            if status.owner == "bot":
-                self.state = "talk"
-                return
-            if status.owner == "agent":
-                self.state = "agent"
-            position = status.position if status.position is not None else position
-            wait_s = status.estimated_wait_s if status.estimated_wait_s is not None else wait_s
-            if self.state == "hold" and time.monotonic() - last_prompt >= self.settings.hold_prompt_every_s:
-                last_prompt = time.monotonic()
-                if not self.playing:
-                    await self._say(hold_prompt(language, position, wait_s), language, source="prompt")
-
-    async def _hold_choice(self, choice: str) -> None:
-        """The caller's keypad answer to the escalation; a callback goes to the carrier's caller id (the hub
-        says the promise, which _follow_hub speaks, and hands the call back to the assistant)."""
-        language = self.language or "zh"
-        result = await self.services.hub.choose(self.call_id, choice, self.start.custom.get("from"))
-        if result == "ok":
-            self.hold_choices = False
-        elif result == "no_callback_number":
-            self.hold_choices = False  # a withheld number stays withheld
-            await self._say(prompt("callback_no_number", language), language, source="prompt")
-        else:
-            await self._say(prompt("hold_unavailable", language), language, source="prompt")
-
-    async def _record(self, speaker: str, source: str, text: str, intent: str | None,
-                      metrics: dict[str, Any] | None) -> int:
-        self.seq += 1
-        seq = self.seq
-        await asyncio.to_thread(self.services.store.add_turn, self.call_id, seq, speaker, source, text, intent, metrics)
-        return seq
-
-    async def _say(self, text: str, language: str, *, source: str | None, eos_at: float | None = None,
-                   extra: list[tuple[str, str]] | None = None,
-                   metrics: tuple[int, dict[str, Any]] | None = None) -> float | None:
-        """Speak text (and extra parts in other languages); returns when the first audio frame went out.
-
-        With `metrics` (a caller turn's seq and timings), the time from the end of speech to the first
-        reply audio is added to that turn before the closing mark goes out."""
-        if source is not None:
-            await self._record("bot", source, "\n".join([text, *(t for t, _ in extra or [])]), None, None)
-        parts = [(s, language) for s in sentences(speakable(text, language))]
-        for extra_text, extra_language in extra or []:
-            parts += [(s, extra_language) for s in sentences(speakable(extra_text, extra_language))]
-        first: list[float] = []
-        self.speaking = asyncio.create_task(self._play(parts, first, eos_at, metrics))
-        await asyncio.wait({self.speaking})
-        return first[0] if first else None
-
-    async def _play(self, parts: list[tuple[str, str]], first: list[float], eos_at: float | None = None,
-                    metrics: tuple[int, dict[str, Any]] | None = None) -> None:
-        tts = self.services.tts
-        sent_s = 0.0
-        start = time.monotonic()
-        for sentence, language in parts:
-            pcm = await tts.synthesize_async(sentence, language)
-            pcm = np.concatenate([pcm, np.zeros(SAMPLE_RATE // 5, np.int16)])  # a short pause between sentences
-            for frame in frames(ulaw_encode(pcm)):
-                await self._send(ms.media(self.start.stream_sid, frame))
-                if not first:
-                    first.append(time.monotonic())
-            sent_s += len(pcm) / SAMPLE_RATE
-        if metrics and first and eos_at:
-            seq, values = metrics
-            values = {**values, "eos_to_first_audio_ms": round((first[0] - eos_at) * 1000)}
-            await asyncio.to_thread(self.services.store.set_metrics, self.call_id, seq, values)
-        self.mark_counter += 1
-        name = f"reply-{self.mark_counter}"
-        self.marks.add(name)
-        await self._send(ms.mark(self.start.stream_sid, name))
-        # Silence is counted from when the caller has heard the reply, not from when it was sent.
-        self.quiet_since = max(self.quiet_since, start + sent_s)
 
     @property
     def frame_ms(self) -> int:

@@ -11,9 +11,9 @@ import pytest
 
 from voice import media_streams as ms
 from voice.assistant import handoff_in_last_turn
+from voice.call_dialogue import numbers_to_confirm
 from voice.codec import FRAME_SAMPLES, frames, resample, ulaw_decode, ulaw_encode
 from voice.prompts import hold_prompt, spoken_options
-from voice.session import numbers_to_confirm
 from voice.tts import sentences, speakable
 from voice.vad import StreamingVad, VadConfig
 from voice.vocabulary import clean_transcript, keypad_to_text, spell_number
