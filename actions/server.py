@@ -13,10 +13,10 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from actions.settings import ActionSettings
+from actions.settings import get_settings
 from observability import logs
 from observability.context import bind
-from service_auth.env_secrets import require_secrets
+from service_auth.env_secrets import check_secrets
 from service_auth.signing import ACTION_SECRET_HEADER, presented_key, same_secret
 
 if TYPE_CHECKING:
@@ -77,12 +77,13 @@ def main() -> None:
     args = parser.parse_args()
     # App tokens are the policy API's to check (it exchanges them for customer tokens), so the action server
     # holds no APP_JWT_SECRET.
-    secret = require_secrets(*ActionSettings.required_secrets())["ACTION_SERVER_SECRET"]
+    settings = get_settings()  # the same object every action then reads
+    check_secrets(settings)
     from rasa_sdk.plugin import plugin_manager
     from rasa_sdk.utils import number_of_sanic_workers, update_sanic_log_level
 
     update_sanic_log_level()
-    app = create_app(secret)
+    app = create_app(settings.action_server_secret)
     logs.configure("actions")  # after Sanic set up its loggers: theirs go through ours
     plugin_manager().hook.attach_sanic_app_extensions(app=app)  # as rasa-sdk's own run() does
     logging.getLogger("actions.server").info("action server on http://%s:%s", args.host, args.port)

@@ -1,8 +1,8 @@
 """The action server's settings, from the environment (defaults suit `make run` on one machine).
 
-The action server runs in Rasa's environment, whose pydantic is version 1: this class is pydantic 1's
-BaseSettings (read through `pydantic.v1` where pydantic 2 is installed, as the reference generator does), with
-the same shape as desk_config.base: an explicit env name, a description and, for secrets, no default.
+The action server runs in Rasa's environment, whose pydantic is version 1: this class is on the base for that
+environment (desk_config.rasa_side), with the same shape as desk_config.base: an explicit env name, a
+description and, for secrets, no default.
 """
 
 from __future__ import annotations
@@ -13,19 +13,15 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from desk_config.rasa_side import Field, RasaSideSettings, validator
 from desk_config.shared import DEFAULT_POLICY_API_URL, DEFAULT_TIMEZONE, REPO_ROOT
-
-try:
-    from pydantic.v1 import BaseSettings, Field, validator
-except ImportError:  # pydantic 1 itself (Rasa's environment)
-    from pydantic import BaseSettings, Field, validator  # type: ignore[no-redef]
 
 ROOT = REPO_ROOT
 MAX_IDENTITY_ATTEMPTS = 3
 RENEWAL_WINDOW_DAYS = 30
 
 
-class ActionSettings(BaseSettings):
+class ActionSettings(RasaSideSettings):
     policy_api_url: str = Field(DEFAULT_POLICY_API_URL, env="POLICY_API_URL",
                                 description="The policy API the actions read and change policies through.")
     policy_api_key: str = Field("", env="POLICY_API_KEY", secret=True, required=True,
@@ -45,9 +41,6 @@ class ActionSettings(BaseSettings):
                                 description="Rasa's endpoints file, read for the hub's URL when HANDOFF_HUB_URL "
                                             "is unset.")
 
-    class Config:
-        frozen = True
-
     @validator("policy_api_url")
     def _no_trailing_slash(cls, value: str) -> str:  # noqa: N805 (pydantic 1 validators take the class)
         return value.rstrip("/")
@@ -61,16 +54,10 @@ class ActionSettings(BaseSettings):
     def _empty_is_unset(cls, value: str | None) -> str | None:  # noqa: N805
         return value or None
 
-    @classmethod
-    def required_secrets(cls) -> tuple[str, ...]:
-        """Env names of the secrets the action server refuses to start without (service_auth.env_secrets)."""
-        return tuple(field.field_info.extra["env"] for field in cls.__fields__.values()
-                     if field.field_info.extra.get("secret") and field.field_info.extra.get("required"))
-
 
 @lru_cache(maxsize=1)
 def get_settings() -> ActionSettings:
-    """Built once, at the first action that needs it (the action server imports the actions before it starts)."""
+    """Built once, at the action server's start (its secret check); every action reads the same."""
     return ActionSettings()
 
 

@@ -21,7 +21,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import app_token
-from service_auth.env_secrets import SecretError, load_secret
+from bot.settings import get_settings
+from service_auth.env_secrets import SecretError, check_secret
 from service_auth.intent_payloads import as_text, offered_flag
 from service_auth.signing import SIGNATURE_HEADER, signature_problem
 
@@ -37,7 +38,8 @@ class SignedRestInput(RestInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SignedRestInput:
         try:
-            return cls(load_secret("RASA_CHANNEL_SECRET"))
+            settings = get_settings()
+            return cls(check_secret("RASA_CHANNEL_SECRET", settings.rasa_channel_secret, settings.demo_mode))
         except SecretError as exc:
             raise SystemExit(f"refusing to start: {exc}") from None
 

@@ -1,8 +1,8 @@
 """`python -m bot.server [rasa run options]`: Rasa with its HTTP API behind a JWT, and no CORS.
 
-The secrets are checked before Rasa is imported (a bad one is refused in a second, not after the
-model loads), and the JWT secret is handed to Rasa's own `--jwt-secret` inside this process rather
-than on the command line, where any local user could read it in the process list.
+The secrets (bot/settings.py) are checked before Rasa is imported (a bad one is refused in a second,
+not after the model loads), and the JWT secret is handed to Rasa's own `--jwt-secret` inside this
+process rather than on the command line, where any local user could read it in the process list.
 RASA_CHANNEL_SECRET is read by bot/channels.py, ACTION_SERVER_SECRET by bot/endpoints.yml.
 The app's sign-in token is handed to the action server without being stored (bot/app_token.py).
 """
@@ -13,7 +13,8 @@ import sys
 from typing import Any
 
 from bot import app_token
-from service_auth.env_secrets import require_secrets
+from bot.settings import get_settings
+from service_auth.env_secrets import check_secrets
 
 
 def _answer_bad_tokens_with_401() -> None:
@@ -40,11 +41,12 @@ def _answer_bad_tokens_with_401() -> None:
 
 
 def main() -> None:
-    secrets = require_secrets("RASA_JWT_SECRET", "RASA_CHANNEL_SECRET", "ACTION_SERVER_SECRET")
+    settings = get_settings()
+    check_secrets(settings)
     if any(arg == "--cors" or arg.startswith("--cors=") for arg in sys.argv[1:]):
         raise SystemExit("refusing to start: Rasa is internal, it gets no CORS (drop --cors)")
     sys.argv = ["rasa", "run", "--enable-api", *sys.argv[1:],
-                "--jwt-secret", secrets["RASA_JWT_SECRET"], "--jwt-method", "HS256"]
+                "--jwt-secret", settings.rasa_jwt_secret, "--jwt-method", "HS256"]
     _answer_bad_tokens_with_401()
     app_token.install()
     from rasa.__main__ import main as rasa_main

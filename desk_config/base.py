@@ -2,8 +2,8 @@
 
 A field reads the environment only through the env name written next to it (`setting("REDIS_URL", ...)`), so
 the name a reader greps for is the name in the code; fields without one are fixed values a test may override
-by field name. Secrets have no defaults: the service's entry point refuses to start without them
-(service_auth.env_secrets), so constructing settings in a test never needs them.
+by field name. Secrets have no defaults: the service's entry point builds its settings, then refuses to start
+without them (service_auth.env_secrets), so constructing settings in a test never needs them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+
+from desk_config.shared import DEMO_MODE_ABOUT, DEMO_MODE_VAR
 
 SECRET = "secret"
 REQUIRED = "required"
@@ -74,6 +76,11 @@ class DeskSettings(BaseSettings):
         return tuple(name for field in cls.model_fields.values()
                      if is_required_secret(field) and (name := env_name(field)))
 
+    def secret_values(self) -> dict[str, str]:
+        """Env name -> value of every secret field ("" when unset), as the secret check judges them."""
+        return {name: getattr(self, field_name) or "" for field_name, field in type(self).model_fields.items()
+                if is_secret(field) and (name := env_name(field))}
+
 
 def _no_trailing_slash(value: str) -> str:
     return value.rstrip("/")
@@ -105,3 +112,10 @@ def _flag(value: str | bool) -> bool:
 CommaList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_list)]
 # Only "1" switches it on, as the shell scripts write it.
 Flag = Annotated[bool, BeforeValidator(_flag)]
+
+
+class SecretCheckedSettings(DeskSettings):
+    """Settings of a process that checks its secrets (service_auth.env_secrets), with the demo switch that check
+    reads: it judges this object, so the values it lets through are the ones the process runs with."""
+
+    demo_mode: Flag = setting(DEMO_MODE_VAR, False, DEMO_MODE_ABOUT)

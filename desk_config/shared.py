@@ -15,3 +15,8 @@ DEFAULT_POLICY_API_URL = "http://127.0.0.1:8001"
 DEFAULT_HUB_URL = "http://127.0.0.1:8000"
 # The insurer's customers' local time: calendar days for reminders and figures, SMS quiet hours.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+# The secret check's demo switch (service_auth.env_secrets), a field of every settings class whose process
+# checks its secrets: written once here for both pydantic versions (desk_config.base, desk_config.rasa_side).
+DEMO_MODE_VAR = "DESK_DEMO_MODE"
+DEMO_MODE_ABOUT = ("\"1\" (`make run` sets it): a weak secret is a warning instead of a refusal; a missing one is "
+                   "still refused.")

@@ -11,14 +11,14 @@ from desk_db.engine import make_engine
 from event_record.consumer import run
 from event_record.settings import RecordSettings
 from observability import logs
-from service_auth.env_secrets import require_secrets
+from service_auth.env_secrets import check_secrets
 
 
 def main() -> None:
     logs.configure("event_record")
     logging.getLogger("pika").setLevel(logging.WARNING)  # its INFO is every socket state change
-    require_secrets(*RecordSettings.required_secrets())
     settings = RecordSettings()
+    check_secrets(settings)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

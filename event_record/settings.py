@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from desk_config.base import DeskSettings, secret, setting
+from desk_config.base import SecretCheckedSettings, secret, setting
 from desk_config.shared import DEFAULT_EVENTS_URL
 from service_figures.settings import EventsUrl
 
 
-class RecordSettings(DeskSettings):
+class RecordSettings(SecretCheckedSettings):
     rabbitmq_host: str = setting("RABBITMQ_HOST", "127.0.0.1", "RabbitMQ host Rasa publishes its events to.")
     rabbitmq_port: int = setting("RABBITMQ_PORT", 5672, "RabbitMQ port.")
     rabbitmq_user: str = setting("RABBITMQ_USER", "desk", "RabbitMQ user of the event record.")

@@ -6,28 +6,24 @@ timers and the event bus are in Redis, so any worker can serve any customer or a
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import uvicorn
 
 from handoff.settings import Settings
 from observability import logs
+from observability.prometheus_config import share_worker_metrics
 from service_auth.agent_audio_tickets import AGENT_AUDIO_SECRET
-from service_auth.env_secrets import require_secrets, require_set_secrets
+from service_auth.env_secrets import check_secrets
 from service_auth.epolicy_links import EPOLICY_LINK_SECRET
 
 
 def main() -> None:
-    require_secrets(*Settings.required_secrets())
-    require_set_secrets(EPOLICY_LINK_SECRET)  # optional: e-policy downloads are off without it
-    require_set_secrets(AGENT_AUDIO_SECRET)  # optional: agents take calls by typing only without it
     settings = Settings()
+    # Optional: e-policy downloads are off without the first, agents take calls by typing only without the second.
+    check_secrets(settings, optional=(EPOLICY_LINK_SECRET, AGENT_AUDIO_SECRET))
     workers = max(1, settings.workers)
     logs.configure("handoff")
-    # prometheus_client reads this variable itself, in each worker it starts: it must be in the environment.
     if workers > 1:  # the workers' request counters, summed at each scrape of /metrics (observability.metrics)
-        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="hub-metrics-"))
+        share_worker_metrics(prefix="hub-metrics-")
     # ws_max_size: frames above 1 MB are cut by the WebSocket layer (close 1009); the app refuses
     # anything above 16 KB itself with a clear error frame and keeps the connection.
     uvicorn.run("handoff.app:create_app", factory=True, workers=workers, host=settings.host, port=settings.port,

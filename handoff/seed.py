@@ -1,14 +1,13 @@
 """Console users for the demo: one supervisor, two agents and a claims adjuster, and a starter set of canned replies
 (supervisors edit them in the console). `python -m handoff.seed` prints the users.
 
-Passwords come from HANDOFF_DEMO_PASSWORD_<USER> if set, else the demo defaults below; change
-them (or create real users with `create_user`) for anything but a demo.
+Passwords come from HANDOFF_DEMO_PASSWORD_<USER> if set, else the demo defaults (handoff/seed_settings.py);
+change them (or create real users with `create_user`) for anything but a demo.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from desk_db.engine import ensure_schema
 from desk_db.tables.hub import CannedReply, HubUser
 from handoff.records import make_engine
+from handoff.seed_settings import DemoSeedSettings
 from handoff.settings import Settings
 from hub_records.passwords import hash_password
 
@@ -32,13 +32,15 @@ class DemoUser:
     password: str
 
 
-DEMO_USERS = [
-    DemoUser("supervisor", "周主管", "supervisor", "zh,en", "general,claims,complaints,clauses", 5, "super-demo-2026"),
-    DemoUser("agent1", "李娜", "agent", "zh,en", "general,claims,identity", 3, "agent1-demo-2026"),
-    DemoUser("agent2", "王强", "agent", "zh", "general,complaints,clauses", 3, "agent2-demo-2026"),
-    # Reviews claims in /console/adjuster (issue #20); never offered conversations.
-    DemoUser("adjuster1", "赵敏", "adjuster", "zh,en", "claims", 1, "adjuster1-demo-2026"),
-]
+def demo_users(passwords: DemoSeedSettings) -> list[DemoUser]:
+    return [
+        DemoUser("supervisor", "周主管", "supervisor", "zh,en", "general,claims,complaints,clauses", 5,
+                 passwords.supervisor_password),
+        DemoUser("agent1", "李娜", "agent", "zh,en", "general,claims,identity", 3, passwords.agent1_password),
+        DemoUser("agent2", "王强", "agent", "zh", "general,complaints,clauses", 3, passwords.agent2_password),
+        # Reviews claims in /console/adjuster; never offered conversations.
+        DemoUser("adjuster1", "赵敏", "adjuster", "zh,en", "claims", 1, passwords.adjuster1_password),
+    ]
 
 
 # (language, shortcode, text): what the agent page offered before replies lived in the database.
@@ -67,10 +69,8 @@ def create_user(session: Session, user: DemoUser) -> None:
 
 
 def seed(database_url: str, users: list[DemoUser] | None = None) -> list[DemoUser]:
-    # One variable per demo user, named after the user: a seeding tool's knob, not a service setting.
-    users = users if users is not None else [
-        DemoUser(**{**u.__dict__, "password": os.environ.get(f"HANDOFF_DEMO_PASSWORD_{u.username.upper()}",
-                                                             u.password)}) for u in DEMO_USERS]
+    """The users (default: the demo ones, with the passwords their settings give) and the starter replies."""
+    users = users if users is not None else demo_users(DemoSeedSettings())
     engine = make_engine(database_url)
     ensure_schema(engine)
     with Session(engine) as session:
@@ -86,7 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=Settings().database_url)
     args = parser.parse_args()
-    for user in seed(args.database_url):
+    for user in seed(args.database_url, demo_users(DemoSeedSettings())):
         print(f"console {user.role:10} {user.username:10} password {user.password:18} ({user.display_name}, "
               f"{user.languages}, capacity {user.capacity})")
 

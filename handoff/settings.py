@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desk_config.base import CommaList, DeskSettings, Flag, Url, secret, setting
+from desk_config.base import CommaList, Flag, SecretCheckedSettings, Url, secret, setting
 from desk_config.shared import (
     DEFAULT_DATABASE_URL,
     DEFAULT_POLICY_API_URL,
@@ -14,7 +14,7 @@ from desk_config.shared import (
 ROOT = REPO_ROOT
 
 
-class Settings(DeskSettings):
+class Settings(SecretCheckedSettings):
     host: str = setting("HANDOFF_HOST", "127.0.0.1", "Address `python -m handoff` listens on.")
     port: int = setting("HANDOFF_PORT", 8000, "Port `python -m handoff` listens on.")
     workers: int = setting("HANDOFF_WORKERS", 1, "Hub processes on the one port; live state, timers and the event "

@@ -4,7 +4,6 @@ hub and the voice gateway face the outside, and queue lengths are nobody else's 
 
 from __future__ import annotations
 
-import os
 from typing import Awaitable, Callable, Iterable
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
@@ -13,6 +12,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from prometheus_fastapi_instrumentator import Instrumentator
 
+from observability.prometheus_config import workers_share_metrics
 from service_auth.signing import presented_key, same_secret
 
 # Probes and the scrape itself are not traffic worth a histogram.
@@ -48,9 +48,8 @@ class _Once(Collector):
 
 
 def _process_metrics() -> bytes:
-    # Several uvicorn workers on one port (the hub) share counters through PROMETHEUS_MULTIPROC_DIR:
-    # prometheus_client's own variable, which it reads itself, so it is read here as the library sees it.
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+    # Several uvicorn workers on one port (the hub) share counters through prometheus_client's own folder.
+    if workers_share_metrics():
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry)

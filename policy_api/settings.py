@@ -5,11 +5,11 @@ from functools import lru_cache
 from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
-from desk_config.base import DeskSettings, Url, secret, setting
+from desk_config.base import SecretCheckedSettings, Url, secret, setting
 from desk_config.shared import DEFAULT_DATABASE_URL, DEFAULT_HUB_URL, DEFAULT_REDIS_URL, REPO_ROOT
 
 
-class Settings(DeskSettings):
+class Settings(SecretCheckedSettings):
     """Also read from a .env file in the working directory, below the environment."""
 
     # A .env file may hold other services' variables too.

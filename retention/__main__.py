@@ -32,7 +32,7 @@ from privacy import rasa_events
 from reminder_records import customer_data as reminder_data
 from retention.settings import DEFAULT_DAYS, RetentionSettings
 from service_auth.env_secrets import SecretError
-from service_auth.rasa_auth import rasa_auth_from_env
+from service_auth.rasa_auth import checked_rasa_auth
 from voice_records import customer_data as voice_data
 
 
@@ -48,7 +48,7 @@ def run(settings: RetentionSettings, dry_run: bool, now: dt.datetime | None = No
     try:
         removed, emptied = rasa_events.expire(events, cutoff.timestamp(), dry_run)
         counts["rasa_events"] = {"events": removed}
-        counts["rasa_tracker"] = _forget_trackers(settings.rasa_url, emptied, dry_run)
+        counts["rasa_tracker"] = _forget_trackers(settings, emptied, dry_run)
         counts["hub"] = _in_session(database, "hub_transcripts",
                                     lambda s: hub_data.expire(s, cutoff, dry_run))
         counts["voice"] = (voice_data.expire(voice, cutoff, dry_run) if inspect(voice).has_table("voice_calls")
@@ -70,20 +70,20 @@ def _in_session(engine: Engine, table: str, job: Callable[[Session], dict[str, i
     return result
 
 
-def _forget_trackers(rasa_url: str, conversation_ids: Iterable[str], dry_run: bool) -> dict[str, Any]:
+def _forget_trackers(settings: RetentionSettings, conversation_ids: Iterable[str], dry_run: bool) -> dict[str, Any]:
     """Empty the trackers of conversations whose every event has gone (see handoff/customer_data.py)."""
     cids = sorted(conversation_ids)
     if dry_run or not cids:
         return {"conversations": len(cids)}
     try:
-        auth = rasa_auth_from_env("retention")
+        auth = checked_rasa_auth("retention", settings)
     except SecretError as exc:
         return {"skipped": f"Rasa's credentials are not set ({exc.args[0].split(':')[0]})", "conversations": 0}
     done = 0
     with httpx.Client(auth=auth, timeout=30) as client:
         for cid in cids:
             try:
-                response = client.put(f"{rasa_url}/conversations/{cid}/tracker/events",
+                response = client.put(f"{settings.rasa_url}/conversations/{cid}/tracker/events",
                                       params={"include_events": "NONE"}, json=[])
             except httpx.HTTPError as exc:
                 return {"conversations": done, "failed": f"Rasa unreachable: {exc!r}"}

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from desk_config.base import DeskSettings, OptionalText, Url, setting
+from desk_config.base import OptionalText, SecretCheckedSettings, Url, secret, setting
 from desk_config.shared import DEFAULT_DATABASE_URL, DEFAULT_EVENTS_URL, DEFAULT_RASA_URL
 from service_figures.settings import EventsUrl
 
 DEFAULT_DAYS = 180
 
 
-class RetentionSettings(DeskSettings):
+class RetentionSettings(SecretCheckedSettings):
     days: int = setting("RETENTION_DAYS", DEFAULT_DAYS, "Conversation data older than this many days is deleted.")
     database_url: str = setting("DATABASE_URL", DEFAULT_DATABASE_URL,
                                 "SQLAlchemy URL of the shared database: hub transcripts and records, reminders.")
@@ -20,6 +20,10 @@ class RetentionSettings(DeskSettings):
                                     "SQLAlchemy URL of the database Rasa's event broker writes events to.")
     rasa_url: Url = setting("RASA_URL", DEFAULT_RASA_URL,
                             "Rasa's HTTP API, over which trackers left without events are emptied.")
+    # Checked when the job calls Rasa, not at its start: without them the trackers are left, and said so.
+    rasa_jwt_secret: str = secret("RASA_JWT_SECRET", "Signs the job's tokens for Rasa's HTTP API.", required=False)
+    rasa_channel_secret: str = secret("RASA_CHANNEL_SECRET", "Signs the bodies the job sends to Rasa.",
+                                      required=False)
 
     @property
     def voice_database_url(self) -> str:

@@ -8,14 +8,14 @@ hub and the voice gateway need (pause, resume, read the tracker, trigger reminde
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Generator
+from typing import Protocol
 
 import httpx
 import jwt
 
-from service_auth.env_secrets import load_secret
+from service_auth.env_secrets import check_secret
 from service_auth.signing import SIGNATURE_HEADER, sign
 
 TOKEN_TTL_S = 300
@@ -53,6 +53,21 @@ class RasaAuth(httpx.Auth):
         yield request
 
 
-def rasa_auth_from_env(username: str, environ: Mapping[str, str] = os.environ) -> RasaAuth:
-    """RasaAuth from RASA_JWT_SECRET and RASA_CHANNEL_SECRET (SecretError when either is unusable)."""
-    return RasaAuth(load_secret("RASA_JWT_SECRET", environ), load_secret("RASA_CHANNEL_SECRET", environ), username)
+class RasaCredentials(Protocol):
+    """The settings of a process that calls Rasa only now and then (a job, a tool): its secrets are checked
+    when it does."""
+
+    @property
+    def rasa_jwt_secret(self) -> str: ...
+
+    @property
+    def rasa_channel_secret(self) -> str: ...
+
+    @property
+    def demo_mode(self) -> bool: ...
+
+
+def checked_rasa_auth(username: str, settings: RasaCredentials) -> RasaAuth:
+    """RasaAuth from the settings' RASA_JWT_SECRET and RASA_CHANNEL_SECRET (SecretError when either is unusable)."""
+    return RasaAuth(check_secret("RASA_JWT_SECRET", settings.rasa_jwt_secret, settings.demo_mode),
+                    check_secret("RASA_CHANNEL_SECRET", settings.rasa_channel_secret, settings.demo_mode), username)

@@ -9,24 +9,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
 import httpx
 
-from desk_config.shared import DEFAULT_RASA_URL
 from service_auth.env_secrets import SecretError
-from service_auth.rasa_auth import rasa_auth_from_env
+from service_auth.rasa_auth import checked_rasa_auth
+from service_auth.talk_settings import TalkSettings
 
 
 def main() -> None:
+    settings = TalkSettings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("message")
     parser.add_argument("--sender", default="me")
-    # A developer's one-off command, not a service: the install's RASA_URL when the terminal has it.
-    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", DEFAULT_RASA_URL))
+    parser.add_argument("--rasa-url", default=settings.rasa_url, help="Rasa (default: RASA_URL, else this machine's)")
     args = parser.parse_args()
     try:
-        auth = rasa_auth_from_env("developer")
+        auth = checked_rasa_auth("developer", settings)
     except SecretError as exc:
         raise SystemExit(f"{exc} (in a make-run install: set -a; . var/secrets.env; set +a)") from None
     response = httpx.post(f"{args.rasa_url.rstrip('/')}/webhooks/rest/webhook", auth=auth, timeout=60,

@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# Before anything loads numpy: the voice package pins the kernels recognition runs on (voice/numerics.py),
+# Before anything loads numpy: the voice package pins the kernels recognition runs on (voice/native_config.py),
 # so the recogniser tests in this process hear what the gateway hears.
 import voice  # noqa: E402, F401, I001
 from service_auth.intent_payloads import PAYLOAD_OFFERED  # noqa: E402

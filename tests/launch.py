@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from service_auth.rasa_auth import RasaAuth, rasa_auth_from_env
+from service_auth.rasa_auth import RasaAuth
 from tests import services
 
 SUPERVISORCTL = str(services.ROOT / ".venv" / "bin" / "supervisorctl")
@@ -129,7 +129,8 @@ class Install:
         return [self.ports[f"{service}_REPLICA_PORT"], self.ports[f"{service}_REPLICA_PORT"] + 1]
 
     def rasa_auth(self, username: str = "tests") -> RasaAuth:
-        return rasa_auth_from_env(username, self.launch.secrets())
+        secrets = self.launch.secrets()
+        return RasaAuth(secrets["RASA_JWT_SECRET"], secrets["RASA_CHANNEL_SECRET"], username)
 
     def hub_key(self) -> dict[str, str]:
         return {"X-API-Key": self.launch.secrets()["HANDOFF_API_KEY"]}

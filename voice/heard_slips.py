@@ -16,7 +16,6 @@ heard words are the likelier ones. So a transcript of what a caller says correct
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,11 +79,22 @@ def sentence_log_likelihood(text: str) -> float:
     return domain_model("zh").mean_logprob(tokens) * (len(tokens) + 1)  # the model averages over units and </s>
 
 
+# Whether this process applies the learned table: only slip mining, which makes it, switches it off. A switch
+# of the process, not a setting: the table is a process-wide cache read by transcript cleaning far below any
+# place a setting could be passed.
+_learned_slips_on = True
+
+
+def without_learned_slips() -> None:
+    """Every later transcript of this process is cleaned without the learned table (slip mining itself)."""
+    global _learned_slips_on
+    _learned_slips_on = False
+    heard_slips.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def heard_slips() -> HeardSlips:
-    """The learned table; VOICE_HEARD_SLIPS=off (slip mining itself) or a missing table applies none.
-    An environment switch, not a setting: slip mining sets it for this process-wide cache, which transcript
-    cleaning reads far below any place a setting could be passed."""
-    if os.environ.get("VOICE_HEARD_SLIPS", "on") == "off" or not TABLE.exists():
+    """The learned table; none after without_learned_slips() or when the table is missing."""
+    if not _learned_slips_on or not TABLE.exists():
         return HeardSlips([], set())
     return HeardSlips(load_table(TABLE), mandarin_lexicon().known, sentence_log_likelihood)

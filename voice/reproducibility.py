@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 from pathlib import Path
 
 from voice import testset
-from voice.numerics import numpy_pinned
+from voice.native_config import kernel_variables, numpy_pinned
 
 # Instruction sets CTranslate2 and oneDNN choose kernels by, best first.
 _ISA_FLAGS = (("avx512_vnni", "AVX512-VNNI"), ("avx512f", "AVX512"), ("avx2", "AVX2"), ("avx", "AVX"))
@@ -40,9 +39,9 @@ def cpu_isa() -> str:
 
 def gemm_backend() -> str:
     """The library CTranslate2's int8 matrix products run on: its own rule (src/cpu/backend.cc) is MKL on
-    Intel CPUs and oneDNN on any other unless CT2_USE_MKL says otherwise (voice/numerics.py pins oneDNN)."""
-    # The library's own variable, read as the library reads it: the report says what really ran.
-    forced = os.environ.get("CT2_USE_MKL", "").strip().lower()
+    Intel CPUs and oneDNN on any other unless CT2_USE_MKL says otherwise (voice/native_config.py pins oneDNN)."""
+    # The library's own variable, as the library reads it: the report says what really ran.
+    forced = kernel_variables().get("CT2_USE_MKL", "").strip().lower()
     if forced:
         return "MKL" if forced in ("1", "true", "on", "yes") else "oneDNN"
     return "MKL" if _cpuinfo().get("vendor_id") == "GenuineIntel" else "oneDNN"
@@ -54,10 +53,11 @@ def transcripts_hash(transcripts: dict[str, str]) -> str:
 
 
 def host_description() -> dict[str, str]:
-    """The CPU and the kernels recognition runs on (pinned by voice/numerics.py unless VOICE_NUMERICS=native)."""
+    """The CPU and the kernels recognition runs on (pinned by voice/native_config.py unless VOICE_NUMERICS=native)."""
+    kernels = kernel_variables()
     return {"cpu": cpu_model(), "cpu_isa": cpu_isa(), "ct2_gemm": gemm_backend(),
-            "onednn_isa": os.environ.get("ONEDNN_MAX_CPU_ISA", "auto"),
-            "openblas": os.environ.get("OPENBLAS_CORETYPE", "auto"),
+            "onednn_isa": kernels.get("ONEDNN_MAX_CPU_ISA", "auto"),
+            "openblas": kernels.get("OPENBLAS_CORETYPE", "auto"),
             "numpy_avx512": "off" if numpy_pinned() else "on"}
 
 

@@ -9,7 +9,16 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator
 from pydantic_settings import NoDecode
 
-from desk_config.base import CommaList, DeskSettings, OptionalText, OptionalUrl, Url, secret, setting
+from desk_config.base import (
+    CommaList,
+    DeskSettings,
+    OptionalText,
+    OptionalUrl,
+    SecretCheckedSettings,
+    Url,
+    secret,
+    setting,
+)
 from desk_config.shared import DEFAULT_DATABASE_URL, DEFAULT_RASA_URL, REPO_ROOT
 
 ROOT = REPO_ROOT
@@ -27,7 +36,7 @@ def _number_languages(spec: str | dict[str, str]) -> dict[str, str]:
     return mapping
 
 
-class Settings(DeskSettings):
+class Settings(SecretCheckedSettings):
     host: str = setting("VOICE_HOST", "127.0.0.1", "Address `python -m voice` listens on.")
     port: int = setting("VOICE_PORT", 8002, "Port `python -m voice` listens on.")
     rasa_url: Url = setting("RASA_URL", DEFAULT_RASA_URL, "Rasa's HTTP API and REST channel, which hear the callers.")

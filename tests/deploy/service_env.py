@@ -3,12 +3,12 @@
 The deployment tests (compose and Kubernetes) compare this with what the deployment gives each service, so a
 variable added to a settings class or to bot/endpoints.docker.yml without wiring it fails them. Found with
 `ast`, not by importing: every way our code reads the environment (os.environ.get / os.getenv / environ.get,
-os.environ[...], pydantic Field(validation_alias=...) or pydantic 1's Field(env=...), desk_config's setting()/secret(), require_secrets(),
-load_secret()), and Rasa's `${VAR}` in its YAML files.
+os.environ[...], pydantic Field(validation_alias=...) or pydantic 1's Field(env=...), desk_config's
+setting()/secret()), and Rasa's `${VAR}` in its YAML files.
 
-A variable is *required* when the service refuses to start without it (require_secrets, load_secret, a
-required secret(), os.environ[...], Rasa's ${VAR}) or when it is an address (…_URL, …_HOST) whose default
-is this machine, which inside a container is the container itself.
+A variable is *required* when the service refuses to start without it (a required secret, which the entry
+point checks, os.environ[...], Rasa's ${VAR}) or when it is an address (…_URL, …_HOST) whose default is this
+machine, which inside a container is the container itself.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ SERVICES: dict[str, ServiceCode] = {
 }
 # Modules of a package that are tools run by hand (tests, benchmarks, data builds), not the service.
 TOOLS = {"voice/slip_mining.py", "voice/testset.py", "voice/reproducibility.py", "voice/call.py",
-         "voice/zhtts_worker.py", "outreach/run_once.py", "policy_api/seed.py", "handoff/seed.py"}
+         "voice/call_settings.py", "voice/zhtts_worker.py", "outreach/run_once.py", "policy_api/seed.py",
+         "handoff/seed.py", "handoff/seed_settings.py"}
 
 
 @dataclass
@@ -77,7 +78,7 @@ class EnvUse:
 
 
 def string_tuples(tree: ast.Module) -> dict[str, list[str]]:
-    """Every module-level `NAME = ("A", "B")` (secrets lists, passed on as `require_secrets(*NAME)`)."""
+    """Every module-level `NAME = ("A", "B")` (the secrets `make run` generates)."""
     found = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Tuple, ast.List)):
@@ -105,8 +106,7 @@ def _first_string(call: ast.Call) -> str | None:
     return None
 
 
-def scan_python(tree: ast.Module, use: EnvUse, tuples: dict[str, list[str]]) -> None:
-    """`tuples`: the string tuples of the service's modules by name, as imported between them."""
+def scan_python(tree: ast.Module, use: EnvUse) -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript) and _is_environ(node.value) and isinstance(node.slice, ast.Constant) \
                 and isinstance(node.ctx, ast.Load):
@@ -120,13 +120,6 @@ def scan_python(tree: ast.Module, use: EnvUse, tuples: dict[str, list[str]]) -> 
                 name == "getenv" or (isinstance(node.func, ast.Attribute) and _is_environ(node.func.value))):
             use.reads.add(first)
             use.default(first, node.args[1] if len(node.args) > 1 else None)
-        elif name in ("require_secrets", "load_secret"):
-            for arg in node.args:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    use.required.add(arg.value)
-                elif isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
-                    use.required.update(tuples.get(arg.value.id, ()))
-            use.reads.update(use.required)
         elif name == "Field":
             flags = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
             for kw in node.keywords:
@@ -154,11 +147,9 @@ def _python_files(path: Path) -> list[Path]:
 def env_use(service: str) -> EnvUse:
     code = SERVICES[service]
     use = EnvUse()
-    trees = [ast.parse(file.read_text(encoding="utf-8"))
-             for relative in code.paths for file in _python_files(ROOT / relative)]
-    tuples = {name: values for tree in trees for name, values in string_tuples(tree).items()}
-    for tree in trees:
-        scan_python(tree, use, tuples)
+    for relative in code.paths:
+        for file in _python_files(ROOT / relative):
+            scan_python(ast.parse(file.read_text(encoding="utf-8")), use)
     for relative in code.yaml_files:
         names = yaml_variables(ROOT / relative)
         use.reads |= names

@@ -1,4 +1,4 @@
-"""Recognition runs on the same kernels on every host (voice/numerics.py), tests and gateway alike."""
+"""Recognition runs on the same kernels on every host (voice/native_config.py), tests and gateway alike."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.services import APP_PYTHON, ROOT
-from voice.numerics import PINNED, numpy_pinned
+from voice.native_config import PINNED, numpy_pinned
 
 native = os.environ.get("VOICE_NUMERICS") == "native"
 
@@ -27,7 +27,7 @@ def run_python(code: str) -> subprocess.CompletedProcess:
 
 
 def test_a_process_that_imports_voice_first_runs_the_pinned_kernels():
-    result = run_python("import voice, numpy, os; from voice.numerics import numpy_pinned; "
+    result = run_python("import voice, numpy, os; from voice.native_config import numpy_pinned; "
                         "print(numpy_pinned(), os.environ['ONEDNN_MAX_CPU_ISA'], os.environ['CT2_USE_MKL'])")
     assert result.stdout.split() == ["True", "AVX2", "0"], result.stderr
 

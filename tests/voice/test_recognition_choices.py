@@ -108,7 +108,7 @@ def test_the_encoder_sees_the_speech_and_three_seconds_of_silence_not_thirty():
 
 # Errors per character (zh) or word (en) on the first 20 clean utterances of each language, measured on one AMD
 # EPYC host with eight kernel choices (pinned AVX2, as every host runs by default now; its native AVX-512 VNNI;
-# MKL; AVX-512 without VNNI; numpy and OpenBLAS each on their own kernels; voice/numerics.py): Mandarin
+# MKL; AVX-512 without VNNI; numpy and OpenBLAS each on their own kernels; voice/native_config.py): Mandarin
 # 12/94-16/94 (pinned 13/94), English 6/69-7/69. The bounds leave room above the worst of them; a recogniser
 # gone wrong (the 30 s window cut badly, the wrong language) misses most words.
 CLEAR_SPEECH_ERROR_BOUND = {"zh": 0.25, "en": 0.2}

