@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
+from claims.material_store import MaterialStore
 from common.body_limit import BodySizeLimitMiddleware
 from observability import logs
 from observability.metrics import instrument
@@ -20,7 +21,6 @@ from policy_api.errors import install_error_handlers
 from policy_api.identity_attempts import make_lockout
 from policy_api.invoice_review import InvoiceReview
 from policy_api.knowledge_service import KnowledgeService
-from policy_api.material_store import MaterialStore
 from policy_api.payments import SimulatedGateway, SimulatedPayoutGateway
 from policy_api.payout_worker import run_forever as confirm_payouts_forever
 from policy_api.routers import (

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from claims.material_store import MaterialStore
 from common import clock
 from desk_db.tables.policy import (
     Claim,
@@ -30,7 +31,6 @@ from desk_db.tables.policy import (
 from knowledge.store import import_files
 from policy_api.codes import hash_code
 from policy_api.db import ensure_schema, make_engine
-from policy_api.material_store import MaterialStore
 from policy_api.settings import get_settings
 from privacy.fields import mask_phone
 from reminder_records.reset import reset_outreach

@@ -6,7 +6,12 @@ from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 from desk_config.base import SecretCheckedSettings, Url, secret, setting
-from desk_config.shared import DEFAULT_DATABASE_URL, DEFAULT_HUB_URL, DEFAULT_REDIS_URL, REPO_ROOT
+from desk_config.shared import (
+    DEFAULT_DATABASE_URL,
+    DEFAULT_HUB_URL,
+    DEFAULT_MATERIALS_DIR,
+    DEFAULT_REDIS_URL,
+)
 
 
 class Settings(SecretCheckedSettings):
@@ -60,7 +65,7 @@ class Settings(SecretCheckedSettings):
                                              "Window (seconds) in which failed identity checks are counted.", ge=1)
     identity_lock_s: int = setting("IDENTITY_LOCK_S", 30 * 60,
                                    "How long (seconds) a locked identity stays locked.", ge=1)
-    materials_dir: str = setting("MATERIALS_DIR", str(REPO_ROOT / "var" / "materials"),
+    materials_dir: str = setting("MATERIALS_DIR", str(DEFAULT_MATERIALS_DIR),
                                  "Directory of the customers' claim materials (photos, PDFs), re-encoded and under "
                                  "random names; outside any web root, served only through the authorised routes.")
     material_max_bytes: int = setting("MATERIAL_MAX_BYTES", 10 * 1024 * 1024,

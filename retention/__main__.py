@@ -9,6 +9,8 @@ retention period (RETENTION_DAYS, default 180) from every store, and print the c
 - The voice gateway's tables (VOICE_DATABASE_URL, default DATABASE_URL): calls and their turns.
 - Reminder records (DATABASE_URL): reminders, deliveries, SMS texts. Opt-outs stay: they are the
   customer's standing instruction.
+- Claim materials (DATABASE_URL and MATERIALS_DIR): not by RETENTION_DAYS but by the Insurance Law's keeping
+  period, five or ten years after the policy ends (claims/material_retention.py); rows and files.
 - The hub's live state in Redis expires by itself a week after a conversation's last message.
 
 Idempotent (a second run finds nothing more); `--dry-run` counts without deleting."""
@@ -26,6 +28,8 @@ import httpx
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session
 
+from claims import material_retention
+from claims.material_store import MaterialStore
 from desk_db.engine import make_engine
 from hub_records import customer_data as hub_data
 from privacy import rasa_events
@@ -40,7 +44,9 @@ def run(settings: RetentionSettings, dry_run: bool, now: dt.datetime | None = No
     """Counts per store (what was deleted, or with dry_run what would be)."""
     if settings.days < 1:
         raise ValueError("RETENTION_DAYS must be at least 1")
-    cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=settings.days)
+    now = now or dt.datetime.now(dt.UTC)
+    cutoff = now - dt.timedelta(days=settings.days)
+    today = now.date()
     counts: dict[str, Any] = {}
     events = make_engine(settings.events_url)
     database = make_engine(settings.database_url)
@@ -54,6 +60,9 @@ def run(settings: RetentionSettings, dry_run: bool, now: dt.datetime | None = No
         counts["voice"] = (voice_data.expire(voice, cutoff, dry_run) if inspect(voice).has_table("voice_calls")
                            else {"skipped": "no voice tables"})
         counts["reminders"] = _in_session(database, "reminders", lambda s: reminder_data.expire(s, cutoff, dry_run))
+        store = MaterialStore(settings.materials_dir)
+        counts["claim_materials"] = _in_session(
+            database, "claim_materials", lambda s: material_retention.expire(s, store, today, dry_run))
         counts["hub_live"] = {"skipped": "Redis keys expire 7 days after a conversation's last message"}
     finally:
         for engine in (events, database, voice):

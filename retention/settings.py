@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desk_config.base import OptionalText, SecretCheckedSettings, Url, secret, setting
-from desk_config.shared import DEFAULT_DATABASE_URL, DEFAULT_EVENTS_URL, DEFAULT_RASA_URL
+from desk_config.shared import DEFAULT_DATABASE_URL, DEFAULT_EVENTS_URL, DEFAULT_MATERIALS_DIR, DEFAULT_RASA_URL
 from service_figures.settings import EventsUrl
 
 DEFAULT_DAYS = 180
@@ -16,6 +16,9 @@ class RetentionSettings(SecretCheckedSettings):
     voice_database_url_override: OptionalText = setting(
         "VOICE_DATABASE_URL", None, "SQLAlchemy URL of the voice gateway's call tables when they are not in "
                                     "DATABASE_URL.")
+    materials_dir: str = setting("MATERIALS_DIR", str(DEFAULT_MATERIALS_DIR),
+                                 "Directory of the claim materials' files (the policy API's), from which those past "
+                                 "their legal keeping period are deleted.")
     events_url: EventsUrl = setting("RASA_EVENTS_URL", DEFAULT_EVENTS_URL,
                                     "SQLAlchemy URL of the database Rasa's event broker writes events to.")
     rasa_url: Url = setting("RASA_URL", DEFAULT_RASA_URL,

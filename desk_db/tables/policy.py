@@ -259,7 +259,7 @@ class KnowledgeEntry(Base):
 
 class ClaimMaterial(Base):
     """One file a customer sent for a claim (a photo or a PDF), as stored after its checks: re-encoded, under a
-    random file name in the materials directory (policy_api/material_store.py), with the SHA-256 of what is
+    random file name in the materials directory (claims/material_store.py), with the SHA-256 of what is
     stored. `findings` is the JSON of claims.findings.InvoiceFindings once a review has read it."""
 
     __tablename__ = "claim_materials"

@@ -20,13 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from claims.material_store import MaterialStore
 from common import clock
 from desk_db.tables.policy import Claim, ClaimMaterial
 from policy_api import errors, lookups
 from policy_api.claim_rules import GUIDANCE, MATERIAL_KINDS, MATERIAL_STATUS_LABELS, NOT_COUNTED, required_materials
 from policy_api.deps import CustomerDep, SessionDep, SettingsDep
 from policy_api.material_checks import Limits, MaterialRefused, check
-from policy_api.material_store import MaterialStore
 from policy_api.materials_review import REVIEWED_KINDS, MaterialReview
 from policy_api.routers import error_docs, v1_router
 from policy_api.schemas import MaterialList, MaterialOut, MissingMaterial

@@ -1,6 +1,7 @@
 """The retention command (`python -m retention`, a real process) on databases holding
 conversation data from 200 days ago and from today: it deletes the old data from every store and
-only that, counts the same in a dry run without deleting, and finds nothing more on a second run."""
+only that, counts the same in a dry run without deleting, and finds nothing more on a second run. Claim
+materials go by the Insurance Law's keeping period instead (five or ten years after the policy ends)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from claims.material_store import MaterialStore
 from desk_db.engine import make_engine
 from desk_db.tables import voice as voice_tables
 from desk_db.tables.hub import Callback, HandoffRecord, HubBase, Note, TranscriptLine
+from desk_db.tables.policy import Claim, ClaimMaterial, Policy
 from desk_db.tables.reminders import OptOut, Reminder, ReminderDelivery, SmsOutbox
 from privacy import rasa_events
 from tests import services
@@ -156,3 +159,56 @@ def test_retention_deletes_only_what_is_older_than_the_period(databases: tuple[s
 
     again = _retention(env)
     assert all(not any(v for k, v in figures.items() if k != "skipped") for figures in again.values()), again
+
+
+def _claims_with_materials(url: str, store: MaterialStore) -> dict[str, str]:
+    """Three old policies of C0001, each with a claim and one stored invoice photo: policy number -> file name.
+    Ended six years ago after one year (past the five-year keeping period), ended six years ago after five years
+    (ten-year period: kept), ended four years ago after one year (kept)."""
+    today = NOW.date()
+    policies = {"HL20170001": (today.replace(year=today.year - 7), today.replace(year=today.year - 6)),
+                "HL20150001": (today.replace(year=today.year - 11), today.replace(year=today.year - 6)),
+                "HL20190001": (today.replace(year=today.year - 5), today.replace(year=today.year - 4))}
+    engine = make_engine(url)
+    files = {}
+    with Session(engine) as session:
+        for n, (number, (start, end)) in enumerate(policies.items()):
+            session.add(Policy(policy_number=number, customer_id="C0001", insurance_type="health",
+                               product_name_zh="旧医疗险", product_name_en="Old health cover", status="expired",
+                               start_date=start, end_date=end, insured_name="张三", sum_insured=Decimal("10000"),
+                               annual_premium=Decimal("100"), payment_frequency="annual"))
+            session.flush()  # no relationship orders the inserts: the policy first
+            session.add(Claim(claim_number=f"CL2000000{n}", policy_number=number, customer_id="C0001",
+                              insurance_type="health", incident_date=start, amount=Decimal("500"),
+                              description="门诊", status="paid"))
+            files[number] = store.save(b"\xff\xd8old invoice photo")
+            session.flush()
+            session.add(ClaimMaterial(material_id=f"m-old-{n}", claim_number=f"CL2000000{n}", kind="invoice",
+                                      sha256="0" * 64, stored_name=files[number], media_type="image/jpeg",
+                                      size_bytes=20, status="accepted"))
+        session.commit()
+    engine.dispose()
+    return files
+
+
+def test_claim_materials_go_when_the_laws_keeping_period_ends(databases: tuple[str, str], tmp_path: Path) -> None:
+    database_url, events_url = databases
+    services.seed(database_url)
+    store = MaterialStore(tmp_path / "materials")
+    files = _claims_with_materials(database_url, store)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RASA_")}
+    env.update({"DATABASE_URL": database_url, "RASA_EVENTS_URL": events_url, "MATERIALS_DIR": str(store.directory)})
+
+    assert _retention(env, "--dry-run")["claim_materials"] == {"materials": 1}
+    assert all((store.directory / name).exists() for name in files.values())
+
+    assert _retention(env)["claim_materials"] == {"materials": 1}
+    assert not (store.directory / files["HL20170001"]).exists()
+    assert (store.directory / files["HL20150001"]).exists() and (store.directory / files["HL20190001"]).exists()
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        kept = set(session.scalars(select(ClaimMaterial.material_id).where(ClaimMaterial.material_id.like("m-old-%"))))
+        assert kept == {"m-old-1", "m-old-2"}
+        assert session.get(Claim, "CL20000000") is not None  # the claim itself stays for the accounts
+    engine.dispose()
+    assert _retention(env)["claim_materials"] == {"materials": 0}
