@@ -40,7 +40,9 @@ def merge(base: Any, patch: Any) -> Any:
 
 def _containers(resource: Resource) -> list[dict[str, Any]]:
     spec = resource.get("spec", {})
-    pod = spec.get("template", {}).get("spec", {}) if "template" in spec else spec.get("jobTemplate", {})
+    if "jobTemplate" in spec:  # a CronJob: its Job's pod
+        spec = spec["jobTemplate"].get("spec", {})
+    pod = spec.get("template", {}).get("spec", {})
     return pod.get("containers", []) + pod.get("initContainers", [])
 
 

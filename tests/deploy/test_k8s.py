@@ -318,3 +318,23 @@ def test_claim_materials_are_on_one_volume_that_every_policy_api_replica_shares(
     volume = next(v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == mount["name"])
     claim = _of_kind(rendered, "PersistentVolumeClaim")[volume["persistentVolumeClaim"]["claimName"]]
     assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+
+
+def test_the_retention_job_runs_nightly_one_at_a_time_with_the_materials(rendered: list[Resource]) -> None:
+    """Retention is a duty (PIPL), not an operator's memory: a CronJob runs `python -m retention` every night, never
+    two at once, unprivileged, with what the job reads and the claim materials' shared volume."""
+    cron = _of_kind(rendered, "CronJob")["retention"]
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid" and len(cron["spec"]["schedule"].split()) == 5
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["command"] == ["python", "-m", "retention"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    env = _env(container)
+    assert {"DATABASE_URL", "RASA_EVENTS_URL", "RASA_URL", "RASA_JWT_SECRET", "RASA_CHANNEL_SECRET",
+            "MATERIALS_DIR"} <= set(env)
+    assert all(item["valueFrom"]["secretKeyRef"]["key"] in _secret_keys()
+               for item in env.values() if "secretKeyRef" in item.get("valueFrom", {}))
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == env["MATERIALS_DIR"]["value"])
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    assert volume["persistentVolumeClaim"]["claimName"] == "claim-materials"
