@@ -45,8 +45,10 @@ def main() -> None:
     check_secrets(settings)
     if any(arg == "--cors" or arg.startswith("--cors=") for arg in sys.argv[1:]):
         raise SystemExit("refusing to start: Rasa is internal, it gets no CORS (drop --cors)")
+    # `--jwt-secret=` joined: a secret may begin with "-" (token_urlsafe's alphabet), which argparse would
+    # otherwise read as the next option and refuse to start.
     sys.argv = ["rasa", "run", "--enable-api", *sys.argv[1:],
-                "--jwt-secret", settings.rasa_jwt_secret, "--jwt-method", "HS256"]
+                f"--jwt-secret={settings.rasa_jwt_secret}", "--jwt-method", "HS256"]
     _answer_bad_tokens_with_401()
     app_token.install()
     from rasa.__main__ import main as rasa_main

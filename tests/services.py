@@ -36,8 +36,9 @@ RASA_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THR
 JWT_SECRET = "test-app-jwt-secret-0123456789abcdef"
 # The policy API's own key for customer tokens; tests mint tokens with it (customer_headers).
 CUSTOMER_TOKEN_SECRET = secrets.token_urlsafe(32)
-# What the hub and the voice gateway present to Rasa: its API token secret and its channel signature.
-RASA_SECRETS = {"RASA_JWT_SECRET": secrets.token_urlsafe(32), "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32)}
+# What the hub and the voice gateway present to Rasa: its API token secret and its channel signature. The JWT
+# secret begins with "-" on purpose: one in 64 generated secrets does, and Rasa's command line must take it.
+RASA_SECRETS = {"RASA_JWT_SECRET": "-" + secrets.token_urlsafe(32), "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32)}
 ACTION_SERVER_SECRET = secrets.token_urlsafe(32)
 # The hub's channel API key: the hub requires it, the action server (and outreach, voice) send it.
 HUB_API_KEY = secrets.token_urlsafe(32)
