@@ -3,6 +3,10 @@
 While no handoff hub is configured the reason is kept in the `handoff_reason` slot and the
 customer gets the hotline and its hours. As soon as `handoff_hub.url` is set in
 bot/endpoints.yml (or HANDOFF_HUB_URL), the request is POSTed to the hub instead.
+
+On the phone the action's post is the only one: the reply carries a `handoff` payload with what the hub
+answered (request id, place in the queue, expected wait, or not queued), from which the voice gateway puts
+the caller on hold (voice/call_handoff.py).
 """
 
 from __future__ import annotations
@@ -35,16 +39,37 @@ def conversation_summary(tracker: Tracker) -> list[dict[str, str]]:
     return lines[-SUMMARY_TURNS:]
 
 
-async def _notify_hub(url: str, request: dict[str, Any]) -> bool:
+async def _notify_hub(url: str, request: dict[str, Any]) -> dict[str, Any] | None:
+    """What the hub answered when it queued the request (docs/handoff_api.md), or None when it did not."""
     try:
         key = settings.get_settings().handoff_api_key
         headers = {"X-API-Key": key} if key else {}
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
             async with session.post(url, json=request, headers=headers) as response:
-                return response.status < 300
+                if response.status >= 300:
+                    logger.warning("handoff hub refused the request: HTTP %s", response.status)
+                    return None
+                return await _answer(response)
     except (aiohttp.ClientError, TimeoutError) as exc:
         logger.warning("handoff hub unreachable: %r", exc)
-        return False
+        return None
+
+
+async def _answer(response: aiohttp.ClientResponse) -> dict[str, Any]:
+    """The hub's answer; a hub that took the request but said nothing readable still took it."""
+    try:
+        body = await response.json(content_type=None)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def handoff_payload(reason: str, answer: dict[str, Any] | None) -> dict[str, Any]:
+    """The handoff as the voice gateway reads it from the reply, so it neither posts a second request
+    nor reads the tracker to learn of it."""
+    queued = answer is not None
+    return {"type": "handoff", "reason": reason, "queued": queued,
+            **{name: (answer or {}).get(name) for name in ("request_id", "position", "estimated_wait_s")}}
 
 
 async def hand_off(turn: Turn, reason: str, clause_excerpts: list[dict[str, str]] | None = None) -> list[EventType]:
@@ -62,10 +87,12 @@ async def hand_off(turn: Turn, reason: str, clause_excerpts: list[dict[str, str]
     }
     if clause_excerpts:
         request["clause_excerpts"] = clause_excerpts
-    if hub and await _notify_hub(hub, request):
-        turn.say("handoff_connecting", reason=reason_text)
-    else:
-        turn.say("handoff_hotline", reason=reason_text)
+    answer = await _notify_hub(hub, request) if hub else None
+    turn.say("handoff_connecting" if answer is not None else "handoff_hotline", reason=reason_text)
+    # Only the phone line reads the payload; the chat page would draw it as an empty message, and the
+    # hub tells the chat of the queue itself.
+    if request["channel"] == "voice":
+        turn.dispatcher.utter_message(json_message=handoff_payload(reason, answer))
     return [SlotSet("handoff_reason", reason), SlotSet("next_step", "done")]
 
 

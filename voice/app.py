@@ -216,13 +216,15 @@ async def _utterance(request: Request, services: Services) -> dict[str, Any]:
         return result  # nothing was said: no message to the assistant, nothing invented
     try:
         reply = await services.assistant.send(conversation_id, transcript.text, language)
+        # The answer names the intent the assistant read; a call's turns do without (voice/assistant.py).
+        intent = await services.assistant.latest_intent(conversation_id)
     except AssistantUnavailable as exc:
         raise UploadRefused(503, "the assistant is not reachable") from exc
     spoken = reply.text + ("\n" + spoken_options([b["title"] for b in reply.buttons], language) if reply.buttons else "")
     pcm = await asyncio.to_thread(lambda: np.concatenate([np.zeros(0, np.int16), *services.tts.speak(spoken, language)]))
-    await asyncio.to_thread(_store_http_turns, services, conversation_id, language, transcript.text, reply.intent,
+    await asyncio.to_thread(_store_http_turns, services, conversation_id, language, transcript.text, intent,
                             reply.text)
-    result.update(intent=reply.intent, reply_text=reply.text, buttons=reply.buttons, handoff_reason=reply.handoff_reason,
+    result.update(intent=intent, reply_text=reply.text, buttons=reply.buttons, handoff_reason=reply.handoff_reason,
                   reply_audio_wav=base64.b64encode(_wav_bytes(pcm)).decode())
     return result
 

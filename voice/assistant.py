@@ -1,4 +1,10 @@
-"""The same Rasa assistant the chat uses, over its REST channel and HTTP API, with the gateway's credentials."""
+"""The same Rasa assistant the chat uses, over its REST channel and HTTP API, with the gateway's credentials.
+
+A call's turn is one request to the REST channel: its reply holds all the call needs, the texts, the buttons
+and the custom payloads, among them the handoff the assistant's action reports (actions/handoff.py), so the
+caller waits for no second request. The intent Rasa read is on Rasa's own record of the conversation (the
+call id; the figures read it there); only `POST /utterance`, whose answer gives it, reads it back.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +14,32 @@ from typing import Any
 import httpx
 
 from service_auth.rasa_auth import RasaAuth
+from voice.hub import QueueTicket, ticket_of
+
+
+@dataclass
+class Handoff:
+    """This turn handed the conversation to a person. ticket: what the hub answered when the action queued
+    it; None when it was not queued (no hub, or none reachable): the assistant's reply gave the hotline."""
+
+    reason: str
+    ticket: QueueTicket | None = None
 
 
 @dataclass
 class Reply:
     texts: list[str]
     buttons: list[dict[str, str]]  # the last message's buttons: {title, payload}
-    intent: str | None = None
-    handoff_reason: str | None = None  # set when this turn handed the conversation to a person
     custom: list[dict[str, Any]] = field(default_factory=list)
+    handoff: Handoff | None = None
 
     @property
     def text(self) -> str:
         return "\n".join(self.texts)
+
+    @property
+    def handoff_reason(self) -> str | None:
+        return self.handoff.reason if self.handoff else None
 
 
 class AssistantUnavailable(Exception):
@@ -51,19 +70,22 @@ class Assistant:
             response = await self.client.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body)
             response.raise_for_status()
             messages = response.json()
-            tracker = await self.client.get(f"{self.rasa_url}/conversations/{sender}/tracker",
-                                            params={"include_events": "AFTER_RESTART"})
-            tracker.raise_for_status()
         except (httpx.HTTPError, ValueError) as exc:
             raise AssistantUnavailable(str(exc)) from exc
         if not messages:  # Rasa answered nothing: its action server or the policy API is down
             raise AssistantUnavailable("no reply from the assistant")
-        texts = [m["text"] for m in messages if m.get("text")]
-        buttons = next((m["buttons"] for m in reversed(messages) if m.get("buttons")), [])
-        custom = [m["custom"] for m in messages if m.get("custom")]
-        state = tracker.json()
-        intent = ((state.get("latest_message") or {}).get("intent") or {}).get("name")
-        return Reply(texts, buttons, intent, handoff_in_last_turn(state.get("events") or []), custom)
+        return reply_of(messages)
+
+    async def latest_intent(self, sender: str) -> str | None:
+        """The intent Rasa read in the conversation's last message (the tracker without its events)."""
+        try:
+            response = await self.client.get(f"{self.rasa_url}/conversations/{sender}/tracker",
+                                             params={"include_events": "NONE"})
+            response.raise_for_status()
+            state = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise AssistantUnavailable(str(exc)) from exc
+        return ((state.get("latest_message") or {}).get("intent") or {}).get("name")
 
     async def parse(self, text: str) -> str | None:
         """The intent the model reads in a text (no dialogue), for the agreement figure."""
@@ -72,10 +94,17 @@ class Assistant:
         return (response.json().get("intent") or {}).get("name")
 
 
-def handoff_in_last_turn(events: list[dict[str, Any]]) -> str | None:
-    """The handoff reason if the actions after the last user message set `handoff_reason`."""
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
-    for event in events[last_user + 1:]:
-        if event.get("event") == "slot" and event.get("name") == "handoff_reason" and event.get("value"):
-            return str(event["value"])
-    return None
+def reply_of(messages: list[dict[str, Any]]) -> Reply:
+    """The REST channel's messages as one reply."""
+    texts = [m["text"] for m in messages if m.get("text")]
+    buttons = next((m["buttons"] for m in reversed(messages) if m.get("buttons")), [])
+    custom = [m["custom"] for m in messages if isinstance(m.get("custom"), dict)]
+    return Reply(texts, buttons, custom, handoff_of(custom))
+
+
+def handoff_of(custom: list[dict[str, Any]]) -> Handoff | None:
+    """The handoff the assistant's action reported in this reply (its `handoff` payload), if it did."""
+    payload = next((c for c in reversed(custom) if c.get("type") == "handoff"), None)
+    if payload is None or not payload.get("reason"):
+        return None
+    return Handoff(str(payload["reason"]), ticket_of(payload) if payload.get("queued") is True else None)

@@ -77,29 +77,29 @@ async def on_text(call: CallSession, text: str, source: str, metrics: dict[str, 
     language = call.language or "zh"
     if call.state in ("hold", "agent"):
         # With the hub now: what the caller says goes to the agent (or waits in the transcript).
-        await record(call, "caller", source, text, None, metrics)
+        await record(call, "caller", source, text, metrics)
         await call.services.hub.send_message(call.call_id, text, f"{call.call_id}-{call.seq}")
         return
     if call.state == "confirm" and call.pending_text is not None:
         numbers = [] if keyed_answer else numbers_to_confirm(text)
         if not numbers and _YES.search(text.strip()):
             pending, call.pending_text, call.state = call.pending_text, None, "talk"
-            await record(call, "caller", source, text, None, metrics)
+            await record(call, "caller", source, text, metrics)
             await _to_assistant(call, pending, "confirmed", {}, eos_at)
             return
         if not numbers and _NO.search(text.strip()):
             call.pending_text, call.state = None, "talk"
-            await record(call, "caller", source, text, None, metrics)
+            await record(call, "caller", source, text, metrics)
             await say(call, prompt("number_again", language), language, source="prompt")
             return
         if not numbers:
-            await record(call, "caller", source, text, None, metrics)
+            await record(call, "caller", source, text, metrics)
             await _read_back(call, call.pending_text, eos_at)
             return
     numbers = numbers_to_confirm(text)
     if numbers and source == "speech":
         call.pending_text, call.state = text, "confirm"
-        await record(call, "caller", source, text, None, metrics)
+        await record(call, "caller", source, text, metrics)
         await _read_back(call, text, eos_at, metrics)
         return
     await _to_assistant(call, text, source, metrics, eos_at)
@@ -118,18 +118,18 @@ async def _to_assistant(call: CallSession, text: str, source: str, metrics: dict
         reply = await call.services.assistant.send(call.call_id, text, language)
     except AssistantUnavailable as exc:
         logger.warning("call %s: assistant unavailable: %s", call.call_id, exc)
-        await record(call, "caller", source, shown or text, None, metrics)
+        await record(call, "caller", source, shown or text, metrics)
         await say(call, prompt("assistant_down", language), language, source="prompt")
         return
     call.buttons = reply.buttons
     # Recorded before speaking: a caller who hangs up during the answer still has the turn on record.
-    caller_seq = await record(call, "caller", source, shown or text, reply.intent, metrics)
-    await record(call, "bot", "assistant", reply.text, None,
+    caller_seq = await record(call, "caller", source, shown or text, metrics)
+    await record(call, "bot", "assistant", reply.text,
                  {"handoff": reply.handoff_reason} if reply.handoff_reason else None)
     spoken = reply.text
     if reply.buttons:
         spoken += "\n" + spoken_options([b["title"] for b in reply.buttons], language)
     await say(call, spoken, language, source=None, eos_at=eos_at,
               metrics=(caller_seq, metrics) if metrics else None)
-    if reply.handoff_reason:
-        await transfer(call, reply.handoff_reason)
+    if reply.handoff:
+        await transfer(call, reply.handoff)

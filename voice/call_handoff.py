@@ -1,11 +1,14 @@
-"""The assistant hands the call to a person: a handoff request to the hub with the call's transcript so far
-as its summary; the caller hears the place in the queue and is on hold (voice/call_hold.py)."""
+"""The assistant hands the call to a person: its action has already queued the call with the hub (the one
+handoff request, with the conversation's masked summary) and its reply says what the hub answered; here
+the caller hears the place in the queue and is on hold (voice/call_hold.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING
 
+from voice.assistant import Handoff
 from voice.call_hold import follow_hub
 from voice.call_speech import say
 from voice.hub import NoHub
@@ -14,18 +17,19 @@ from voice.prompts import hold_prompt, prompt
 if TYPE_CHECKING:  # voice.session imports this module
     from voice.session import CallSession
 
+logger = logging.getLogger("voice.session")  # a call's lines under one logger, whichever part of it logs
 
-async def transfer(call: CallSession, reason: str) -> None:
-    hub = call.services.hub
-    language = call.language or "zh"
-    if isinstance(hub, NoHub):
-        return  # the assistant has already given the hotline
-    transcript = await asyncio.to_thread(call.services.store.call, call.call_id)
-    summary = [{"speaker": "customer" if t["speaker"] == "caller" else "bot", "text": t["text"]}
-               for t in (transcript or {}).get("turns", [])][-40:]
-    ticket = await hub.request({"conversation_id": call.call_id, "channel": "voice", "reason": reason,
-                                "language": language, "customer_id": None, "summary": summary})
+
+async def transfer(call: CallSession, handoff: Handoff) -> None:
+    ticket = handoff.ticket
     if ticket is None:
+        return  # not queued (no hub, or none reachable): the assistant has already given the hotline
+    language = call.language or "zh"
+    hub = call.services.hub
+    if isinstance(hub, NoHub):
+        # The action server knows a hub this gateway does not: nobody here could follow the call there.
+        logger.warning("call %s: queued as %s, but the gateway has no hub to follow it", call.call_id,
+                       ticket.request_id)
         await say(call, prompt("hold_unavailable", language), language, source="prompt")
         return
     call.handoff_request_id = ticket.request_id

@@ -26,7 +26,7 @@ async def say(call: CallSession, text: str, language: str, *, source: str | None
     With `metrics` (a caller turn's seq and timings), the time from the end of speech to the first
     reply audio is added to that turn before the closing mark goes out."""
     if source is not None:
-        await record(call, "bot", source, "\n".join([text, *(t for t, _ in extra or [])]), None, None)
+        await record(call, "bot", source, "\n".join([text, *(t for t, _ in extra or [])]), None)
     parts = [(s, language) for s in sentences(speakable(text, language))]
     for extra_text, extra_language in extra or []:
         parts += [(s, extra_language) for s in sentences(speakable(extra_text, extra_language))]
@@ -61,9 +61,9 @@ async def _play(call: CallSession, parts: list[tuple[str, str]], first: list[flo
     call.quiet_since = max(call.quiet_since, start + sent_s)
 
 
-async def record(call: CallSession, speaker: str, source: str, text: str, intent: str | None,
-                 metrics: dict[str, Any] | None) -> int:
+async def record(call: CallSession, speaker: str, source: str, text: str, metrics: dict[str, Any] | None) -> int:
+    """One turn of the call's transcript. No intent: Rasa keeps the one it read on its own record of the call."""
     call.seq += 1
     seq = call.seq
-    await asyncio.to_thread(call.services.store.add_turn, call.call_id, seq, speaker, source, text, intent, metrics)
+    await asyncio.to_thread(call.services.store.add_turn, call.call_id, seq, speaker, source, text, None, metrics)
     return seq

@@ -1,6 +1,7 @@
 """The handoff hub, as the voice line uses it (the hub's API: handoff/ and its docs/handoff_api.md).
 
-HttpHub queues a call (`POST /api/handoffs`, channel "voice"), follows it (`GET /api/conversations/{id}/
+The assistant's action queues a call (`POST /api/handoffs`, channel "voice") and its reply carries the hub's
+answer, read here as a QueueTicket (`ticket_of`). HttpHub follows the call (`GET /api/conversations/{id}/
 events` long poll: queue position, the agent joining, the agent's messages) and passes on what the
 caller says (`POST /api/conversations/{id}/messages`) and what they choose on the keypad once the wait grows
 long (`POST /api/conversations/{id}/choice`: a callback to the caller id, or keep holding). NoHub stands for a deployment without a hub:
@@ -42,8 +43,6 @@ class HubEvents:
 
 
 class HandoffHub(Protocol):
-    async def request(self, handoff: dict[str, Any]) -> QueueTicket | None: ...
-
     async def status(self, conversation_id: str) -> QueueStatus: ...
 
     async def events(self, conversation_id: str, after: int, wait_s: float) -> HubEvents | None: ...
@@ -56,9 +55,6 @@ class HandoffHub(Protocol):
 
 
 class NoHub:
-    async def request(self, handoff: dict[str, Any]) -> QueueTicket | None:
-        return None
-
     async def status(self, conversation_id: str) -> QueueStatus:
         return QueueStatus("unknown")
 
@@ -92,12 +88,6 @@ class HttpHub:
         except (httpx.HTTPError, ValueError) as exc:
             logger.warning("handoff hub %s %s failed: %r", method, path, exc)
             return None
-
-    async def request(self, handoff: dict[str, Any]) -> QueueTicket | None:
-        body = await self._call("POST", "/api/handoffs", json=handoff)
-        if body is None or not body.get("request_id"):
-            return None
-        return QueueTicket(str(body["request_id"]), _int(body.get("position")), _float(body.get("estimated_wait_s")))
 
     async def status(self, conversation_id: str) -> QueueStatus:
         body = await self._call("GET", f"/api/conversations/{conversation_id}/status")
@@ -135,6 +125,13 @@ class HttpHub:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def ticket_of(answer: dict[str, Any]) -> QueueTicket | None:
+    """The hub's answer to a handoff request (`POST /api/handoffs`); None without a request id: not queued."""
+    if not answer.get("request_id"):
+        return None
+    return QueueTicket(str(answer["request_id"]), _int(answer.get("position")), _float(answer.get("estimated_wait_s")))
 
 
 def status_of(body: dict[str, Any]) -> QueueStatus:

@@ -56,8 +56,8 @@ class Settings(SecretCheckedSettings):
     # overlap their recognition rarely enough to keep answers near a second, and a fifth would make all of them wait.
     max_calls: int = setting("VOICE_MAX_CALLS", 4, "Calls (Media Streams connections and /utterance requests) "
                                                    "served at once; beyond, 503.")
-    hub_url: OptionalUrl = setting("HANDOFF_HUB_URL", None, "The hub's handoff URL: callers asking for a person are "
-                                                            "queued there; unset: no handoff from the voice line.")
+    hub_url: OptionalUrl = setting("HANDOFF_HUB_URL", None, "The hub's handoff URL: the calls the assistant queued "
+                                                            "there are followed on hold; unset: no hold on the line.")
     hub_api_key: OptionalText = secret("HANDOFF_API_KEY", "Key sent to the hub as X-API-Key.", required=False)
     agent_audio_secret: OptionalText = secret(
         "VOICE_AGENT_AUDIO_SECRET", "Checks the hub's tickets that let the agent who owns a call speak and listen "

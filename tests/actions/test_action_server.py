@@ -31,15 +31,22 @@ for part in sorted((services.ROOT / "bot" / "domain").glob("*.yml")):
 
 
 class StandInHub(BaseHTTPRequestHandler):
-    """Takes the place of the handoff hub (not built yet): records what the action posts."""
+    """Takes the place of the handoff hub: records what the action posts and answers as the hub does
+    (docs/handoff_api.md), or refuses while `refusing` is set."""
 
     received: list[dict] = []
+    refusing = False
+    ANSWER = {"request_id": "r-standin", "position": 3, "estimated_wait_s": 240.0, "owner": "queued"}
 
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers["Content-Length"]))
         StandInHub.received.append(json.loads(body))
-        self.send_response(201)
+        answer = json.dumps({"conversation_id": "action-test", **self.ANSWER}).encode()
+        self.send_response(503 if StandInHub.refusing else 201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
+        self.wfile.write(answer)
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -184,6 +191,42 @@ def test_handoff_posts_to_the_configured_hub_with_masked_summary(actions_url):
     assert request["language"] == "zh" and request["channel"] == "chat"
     summary = json.dumps(request["summary"], ensure_ascii=False)
     assert "13800138000" not in summary and "138****8000" in summary
+
+
+def handoff_payloads(result: dict) -> list[dict]:
+    return [r["custom"] for r in result["responses"] if (r.get("custom") or {}).get("type") == "handoff"]
+
+
+def test_a_phone_handoff_reports_what_the_hub_answered(actions_url):
+    StandInHub.received.clear()
+    events = [{"event": "user", "text": "我的手机13800138000查不到保单", "timestamp": 1}]
+    result = call(actions_url, "action_handoff", "转人工", "request_human", events=events,
+                  metadata={"channel": "voice", "language": "zh"})
+    assert "正在为您转接" in texts(result)
+    [request] = StandInHub.received  # the one handoff request of the call: the gateway posts none
+    assert request["channel"] == "voice"
+    summary = json.dumps(request["summary"], ensure_ascii=False)
+    assert "13800138000" not in summary and "138****8000" in summary
+    assert handoff_payloads(result) == [{"type": "handoff", "reason": "request", "queued": True,
+                                         "request_id": "r-standin", "position": 3, "estimated_wait_s": 240.0}]
+
+
+def test_a_phone_handoff_the_hub_refused_gives_the_hotline_and_says_not_queued(actions_url):
+    StandInHub.refusing = True
+    try:
+        result = call(actions_url, "action_handoff", "我要投诉你们", "complaint",
+                      metadata={"channel": "voice", "language": "zh"})
+    finally:
+        StandInHub.refusing = False
+    assert "95500-8888" in texts(result)
+    assert handoff_payloads(result) == [{"type": "handoff", "reason": "complaint", "queued": False,
+                                         "request_id": None, "position": None, "estimated_wait_s": None}]
+
+
+def test_a_chat_handoff_carries_no_payload(actions_url):
+    result = call(actions_url, "action_handoff", "转人工", "request_human")
+    assert "正在为您转接" in texts(result)
+    assert not any(r.get("custom") for r in result["responses"])  # the chat page would draw it as a message
 
 
 def test_refused_claim_is_explained_in_the_customers_language(actions_url):

@@ -1,16 +1,20 @@
 """A caller on hold asks for a callback on the keypad: the voice gateway's hub client (voice/hub.py) against a real
-hub process (real Redis, its SQLite record; no bot needed). The callback goes to the carrier's caller id; a
-withheld one leaves the caller in the queue; a call no longer waiting cannot ask."""
+hub process (real Redis, its SQLite record; no bot needed). The call is queued as the assistant's action queues
+it, and the hub's answer read as the gateway reads it from the action's payload. The callback goes to the
+carrier's caller id; a withheld one leaves the caller in the queue; a call no longer waiting cannot ask."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import uuid
+from typing import Any
+
+import httpx
 
 from tests import services
 from tests.security.standalone_hub import console_session, hub_without_bot
-from voice.hub import HttpHub, NoHub
+from voice.hub import HttpHub, NoHub, ticket_of
 
 
 def test_a_caller_on_hold_gets_a_callback_to_their_caller_id(tmp_path) -> None:
@@ -20,8 +24,7 @@ def test_a_caller_on_hold_gets_a_callback_to_their_caller_id(tmp_path) -> None:
         async def go() -> None:
             client = HttpHub(hub.url, services.HUB_API_KEY)
             try:
-                ticket = await client.request({"conversation_id": cid, "channel": "voice", "reason": "request",
-                                               "language": "zh", "customer_id": None, "summary": []})
+                ticket = ticket_of(await queued_as_the_action_queues_it(hub.url, cid))
                 assert ticket is not None and ticket.position == 1
                 assert await client.choose(cid, "callback", "anonymous") == "no_callback_number"
                 assert (await client.status(cid)).owner == "queued"
@@ -41,3 +44,13 @@ def test_a_caller_on_hold_gets_a_callback_to_their_caller_id(tmp_path) -> None:
             assert len(made) == 1 and made[0]["phone_source"] == "caller_id" and made[0]["channel"] == "voice"
             claimed = agent.post(f"/api/console/callbacks/{made[0]['callback_id']}/claim").json()
             assert claimed["phone"] == "13912345678"  # the +86 and the dashes are the carrier's, not the number's
+
+
+async def queued_as_the_action_queues_it(hub_url: str, cid: str) -> dict[str, Any]:
+    """The handoff request the assistant's action posts for a call (actions/handoff.py), and the hub's answer."""
+    async with httpx.AsyncClient(headers={"X-API-Key": services.HUB_API_KEY}, timeout=10) as http:
+        response = await http.post(f"{hub_url}/api/handoffs", json={
+            "conversation_id": cid, "channel": "voice", "reason": "request", "language": "zh", "customer_id": None,
+            "summary": [{"speaker": "customer", "text": "转人工"}]})
+        response.raise_for_status()
+        return response.json()

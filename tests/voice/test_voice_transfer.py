@@ -58,7 +58,7 @@ def _call_is_transferred(voice, hub, agent) -> None:
     candidates = [u for u in testset.load("zh") if u.intent == "request_human" and not u.noisy]
     followup = next(u for u in testset.load("zh") if u.intent == "claim_status" and not u.noisy)
 
-    async def scenario() -> str:
+    async def scenario() -> tuple[str, str]:
         async with voice.carrier(language="zh") as carrier:
             await carrier.wait_for("mark", 1)
             # The hub knows the call by the gateway's own id (the conversation), not by the carrier's CallSid.
@@ -72,6 +72,8 @@ def _call_is_transferred(voice, hub, agent) -> None:
                     break
             offer = await asyncio.to_thread(agent.offer, 20)
             assert offer["conversation_id"] == call_id and offer["channel"] == "voice"
+            # The one handoff request, the assistant's: the call so far, as the assistant heard and answered it.
+            assert any(line["speaker"] == "customer" and line["text"] for line in offer["summary"]), offer
             assert (await asyncio.to_thread(agent.accept, offer["request_id"])).status_code == 200
             reply = "您好，我是人工客服李娜，请问有什么可以帮您？"
             assert (await asyncio.to_thread(agent.reply, call_id, reply)).status_code == 200
@@ -85,9 +87,9 @@ def _call_is_transferred(voice, hub, agent) -> None:
             seen = await asyncio.to_thread(agent.event, lambda e: e.get("sender") == "customer"
                                            and e.get("conversation_id") == call_id, 30)
             assert seen["text"]
-            return carrier.call_sid
+            return carrier.call_sid, offer["request_id"]
 
-    call_sid = asyncio.run(scenario())
+    call_sid, request_id = asyncio.run(scenario())
     record = voice.record_of_call(call_sid)
     for _ in range(50):
         if record["ended_at"]:
@@ -97,7 +99,7 @@ def _call_is_transferred(voice, hub, agent) -> None:
     prompts = [t["text"] for t in record["turns"] if t["source"] == "prompt"]
     assert any("您是下一位" in p or "前面还有" in p for p in prompts), prompts  # the place in the queue
     assert any("人工客服已接入" in p for p in prompts)
-    assert record["handoff_request_id"]
+    assert record["handoff_request_id"] == request_id  # the hub's answer to the action, in its payload
     tracker = httpx.get(f"{voice.rasa_url}/conversations/{voice.call_id_of(call_sid)}/tracker", timeout=10,
                         auth=services.rasa_auth()).json()
     assert tracker["paused"]  # the assistant stays quiet while a person has the call

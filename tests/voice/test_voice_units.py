@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from voice import media_streams as ms
-from voice.assistant import handoff_in_last_turn
+from voice.assistant import Handoff, reply_of
 from voice.call_dialogue import numbers_to_confirm
 from voice.codec import FRAME_SAMPLES, frames, resample, ulaw_decode, ulaw_encode
+from voice.hub import QueueTicket
 from voice.prompts import hold_prompt, spoken_options
 from voice.tts import sentences, speakable
 from voice.vad import StreamingVad, VadConfig
@@ -182,11 +183,20 @@ def test_hold_prompts_give_the_place_in_the_queue():
     assert "95500" in hold_prompt("zh", None, None)  # no hub answer: the hotline
 
 
-def test_a_handoff_is_read_from_the_events_after_the_last_message():
-    events = [{"event": "user", "text": "转人工"}, {"event": "slot", "name": "handoff_reason", "value": "request"},
-              {"event": "bot", "text": "..."}]
-    assert handoff_in_last_turn(events) == "request"
-    assert handoff_in_last_turn([*events, {"event": "user", "text": "你好"}, {"event": "bot"}]) is None
+def test_a_handoff_is_read_from_the_replys_payload():
+    queued = reply_of([{"recipient_id": "c", "text": "正在为您转接人工客服，请稍候…"},
+                       {"recipient_id": "c", "custom": {"type": "handoff", "reason": "request", "queued": True,
+                                                        "request_id": "r-1", "position": 3,
+                                                        "estimated_wait_s": 240}}])
+    assert queued.text == "正在为您转接人工客服，请稍候…" and queued.handoff_reason == "request"
+    assert queued.handoff == Handoff("request", QueueTicket("r-1", 3, 240.0))
+    hotline = reply_of([{"text": "人工客服热线 95500-8888"},
+                        {"custom": {"type": "handoff", "reason": "complaint", "queued": False, "request_id": None,
+                                    "position": None, "estimated_wait_s": None}}])
+    assert hotline.handoff == Handoff("complaint", None)  # not queued: the reply has given the hotline
+    other = reply_of([{"text": "您的保单"}, {"custom": {"type": "policy_summary", "policies": []}}])
+    assert other.handoff is None and other.handoff_reason is None and other.custom == [
+        {"type": "policy_summary", "policies": []}]
 
 
 def test_media_stream_messages():
