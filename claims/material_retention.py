@@ -15,23 +15,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from claims.material_store import MaterialStore
+from common.clock import add_years
 from desk_db.tables.policy import Claim, ClaimMaterial, Policy
 
 SHORT_POLICY_YEARS = 5  # a policy of one year or less
 LONG_POLICY_YEARS = 10
 
 
-def _years_after(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def keep_until(start: dt.date, end: dt.date) -> dt.date:
     """The last day the law has the policy's claim documents kept."""
-    one_year_or_less = end <= _years_after(start, 1)
-    return _years_after(end, SHORT_POLICY_YEARS if one_year_or_less else LONG_POLICY_YEARS)
+    one_year_or_less = end <= add_years(start, 1)
+    return add_years(end, SHORT_POLICY_YEARS if one_year_or_less else LONG_POLICY_YEARS)
 
 
 def expire(session: Session, store: MaterialStore, today: dt.date, dry_run: bool) -> dict[str, int]:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.clock import as_utc
 from desk_db.tables.hub import HandoffRecord
 
 
@@ -37,10 +38,10 @@ def figures(rows: Iterable[Handled]) -> list[dict[str, Any]]:
     """One row per agent and day (newest day first, then by agent). Pure."""
     groups: dict[tuple[str, str], list[Handled]] = {}
     for row in rows:
-        groups.setdefault((_aware(row.accepted_at).date().isoformat(), row.agent), []).append(row)
+        groups.setdefault((as_utc(row.accepted_at).date().isoformat(), row.agent), []).append(row)
     out = []
     for (day, agent), items in sorted(groups.items()):
-        handle_s = [(_aware(r.closed_at) - _aware(r.accepted_at)).total_seconds() for r in items if r.closed_at]
+        handle_s = [(as_utc(r.closed_at) - as_utc(r.accepted_at)).total_seconds() for r in items if r.closed_at]
         scores = [r.csat for r in items if r.csat is not None]
         accepts = [r.accept_ms / 1000 for r in items if r.accept_ms is not None]
         out.append({"day": day, "agent": agent, "handled": len(items), "ended": len(handle_s),
@@ -61,5 +62,3 @@ def read(session: Session, days: int, now: dt.datetime | None = None) -> list[di
     return figures(Handled(r.agent, r.accepted_at, r.closed_at, r.accept_ms, r.csat) for r in rows)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

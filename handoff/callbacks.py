@@ -26,11 +26,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from common import normalize
+from common.clock import as_utc
 from desk_db.tables.hub import Callback
 from handoff import audit
 from handoff.errors import HubError
 from handoff.keys import Keys
-from handoff.records import Records, _aware, ts
+from handoff.records import Records, ts
 from privacy.fields import mask_phone
 from privacy.numbers import mask_text
 
@@ -74,16 +75,16 @@ class NewCallback:
 
 def _view(row: Callback, now: dt.datetime) -> dict[str, Any]:
     """One callback for the console: the masked number only."""
-    due = _aware(row.due_at)
+    due = as_utc(row.due_at)
     return {"callback_id": row.callback_id, "conversation_id": row.conversation_id, "channel": row.channel,
             "language": row.language, "reason": row.reason, "customer_id": row.customer_id,
             "phone_masked": row.phone_masked, "phone_source": row.phone_source,
-            "created": _aware(row.created_at).timestamp(), "due": due.timestamp(),
-            "claimed_by": row.claimed_by, "claimed_at": _aware(row.claimed_at).timestamp() if row.claimed_at else None,
-            "closed_at": _aware(row.closed_at).timestamp() if row.closed_at else None, "outcome": row.outcome,
+            "created": as_utc(row.created_at).timestamp(), "due": due.timestamp(),
+            "claimed_by": row.claimed_by, "claimed_at": as_utc(row.claimed_at).timestamp() if row.claimed_at else None,
+            "closed_at": as_utc(row.closed_at).timestamp() if row.closed_at else None, "outcome": row.outcome,
             "note": row.note, "overdue": row.closed_at is None and due < now,
             # Counted by the service figures: made (done) by its deadline.
-            "in_time": row.outcome == "done" and row.closed_at is not None and _aware(row.closed_at) <= due}
+            "in_time": row.outcome == "done" and row.closed_at is not None and as_utc(row.closed_at) <= due}
 
 
 class CallbackDesk:

@@ -18,6 +18,7 @@ import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from common.clock import as_utc
 from desk_db.tables.hub import HandoffRecord, Note, TranscriptLine
 from handoff import audit
 from handoff.errors import HubError
@@ -129,9 +130,9 @@ async def past_conversation(hub: Hub, rid: str, user: User) -> dict[str, Any]:
         # one before to the start of the one after.
         legs = session.execute(select(HandoffRecord.created_at, HandoffRecord.closed_at)
                                .where(HandoffRecord.conversation_id == record.conversation_id)).all()
-        created = _aware(record.created_at)
-        before = [_aware(c) for r in legs if (c := r.closed_at) is not None and _aware(r.created_at) < created]
-        after = [_aware(r.created_at) for r in legs if _aware(r.created_at) > created]
+        created = as_utc(record.created_at)
+        before = [as_utc(c) for r in legs if (c := r.closed_at) is not None and as_utc(r.created_at) < created]
+        after = [as_utc(r.created_at) for r in legs if as_utc(r.created_at) > created]
         lines = select(TranscriptLine).where(TranscriptLine.conversation_id == record.conversation_id,
                                              TranscriptLine.suppressed.is_(False))
         if before:
@@ -141,8 +142,8 @@ async def past_conversation(hub: Hub, rid: str, user: User) -> dict[str, Any]:
         notes = session.scalars(select(Note).where(Note.request_id == rid).order_by(Note.id))
         return {**row(record),
                 "transcript": [{"seq": t.seq, "sender": t.sender, "author": t.author, "text": t.text,
-                                "at": _aware(t.at).timestamp()} for t in session.scalars(lines.order_by(TranscriptLine.seq))],
-                "notes": [{"author": n.author, "text": n.text, "at": _aware(n.at).timestamp()} for n in notes]}
+                                "at": as_utc(t.at).timestamp()} for t in session.scalars(lines.order_by(TranscriptLine.seq))],
+                "notes": [{"author": n.author, "text": n.text, "at": as_utc(n.at).timestamp()} for n in notes]}
     return await hub.records.now(job)
 
 
@@ -164,9 +165,7 @@ def _start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, dt.UTC)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return _aware(value).isoformat() if value else None
+    return as_utc(value).isoformat() if value else None

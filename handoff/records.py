@@ -15,6 +15,7 @@ from typing import Any, Callable, TypeVar
 from sqlalchemy import Engine, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.clock import as_utc
 from desk_db import engine as policy_db
 from desk_db.tables.hub import AuditEntry, HandoffRecord, HubUser, Note, TranscriptLine
 from privacy.numbers import mask_text
@@ -188,7 +189,7 @@ class Records:
             now = dt.datetime.now(dt.UTC)
             # A request still waiting counts once its 30 s have passed (it can no longer make it).
             decided = [r for r in rows if r.accept_ms is not None
-                       or (now - _aware(r.created_at)).total_seconds() > target_s]
+                       or (now - as_utc(r.created_at)).total_seconds() > target_s]
             within = sum(1 for r in decided if r.accept_ms is not None and r.accept_ms <= target_s * 1000)
             scores = [r.csat for r in rows if r.csat is not None]
             csat_avg = session.scalar(select(func.avg(HandoffRecord.csat)).where(
@@ -201,8 +202,6 @@ class Records:
         return await self.now(job)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _pct(values_ms: list[float], q: float) -> float | None:

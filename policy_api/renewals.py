@@ -3,7 +3,7 @@ extends the policy by a year (`apply_if_renewal`, called when a payment is confi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,13 +25,6 @@ class AlreadyRenewed(ApiError):
     status_code, code, message = 409, "already_renewed", "This policy has already been renewed for the next period."
 
 
-def _add_year(d: date) -> date:
-    try:
-        return d.replace(year=d.year + 1)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + 1, day=28)
-
-
 def renewal_premium(session: Session, policy: Policy) -> tuple[Premium, PolicyRenewal]:
     """The unpaid premium of the policy's next period, created on the first request. The caller commits."""
     if policy.status != "active":
@@ -51,7 +44,7 @@ def renewal_premium(session: Session, policy: Policy) -> tuple[Premium, PolicyRe
     session.add(premium)
     session.flush()
     renewal = PolicyRenewal(policy_number=policy.policy_number, premium_id=premium.id,
-                            old_end_date=policy.end_date, new_end_date=_add_year(policy.end_date))
+                            old_end_date=policy.end_date, new_end_date=clock.add_years(policy.end_date, 1))
     session.add(renewal)
     session.flush()
     return premium, renewal

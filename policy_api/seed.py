@@ -46,13 +46,6 @@ DEMO_CODES = {
 }
 
 
-def add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February in a non-leap year
-        return d.replace(year=d.year + years, day=28)
-
-
 def _at(d: date, hour: int = 10) -> datetime:
     return datetime.combine(d, time(hour), tzinfo=UTC)
 
@@ -81,7 +74,7 @@ def _premium_schedule(spec: _PolicySpec, today: date) -> list[Premium]:
         due = spec.start
         while due <= spec.end:
             dues.append(due)
-            due = add_years(due, 1)
+            due = clock.add_years(due, 1)
     return [
         Premium(
             due_date=due,
@@ -154,19 +147,19 @@ def seed_session(session: Session) -> list[str]:
     ])
 
     hl_next_due = today + timedelta(days=10)
-    hl_start = add_years(hl_next_due, -2)
+    hl_start = clock.add_years(hl_next_due, -2)
     au1_end = today + timedelta(days=25)
-    lf_start = add_years(today + timedelta(days=200), -4)
+    lf_start = clock.add_years(today + timedelta(days=200), -4)
     au2_end = today + timedelta(days=200)
     specs = [
         _PolicySpec("HL20240001", "C0001", "health", "安心医疗险", "Anxin Medical Insurance",
-                    hl_start, add_years(hl_start, 5) - timedelta(days=1), "王芳", 1_000_000, 1_200, "annual"),
+                    hl_start, clock.add_years(hl_start, 5) - timedelta(days=1), "王芳", 1_000_000, 1_200, "annual"),
         _PolicySpec("AU20240002", "C0001", "auto", "安心车险", "Anxin Auto Insurance",
-                    add_years(au1_end, -1) + timedelta(days=1), au1_end, "王芳", 300_000, 4_800, "single"),
+                    clock.add_years(au1_end, -1) + timedelta(days=1), au1_end, "王芳", 300_000, 4_800, "single"),
         _PolicySpec("LF20230007", "C0002", "life", "安心定期寿险", "Anxin Term Life",
-                    lf_start, add_years(lf_start, 20) - timedelta(days=1), "John Smith", 2_000_000, 3_600, "annual"),
+                    lf_start, clock.add_years(lf_start, 20) - timedelta(days=1), "John Smith", 2_000_000, 3_600, "annual"),
         _PolicySpec("AU20230009", "C0002", "auto", "安心车险", "Anxin Auto Insurance",
-                    add_years(au2_end, -1) + timedelta(days=1), au2_end, "John Smith", 300_000, 5_200, "single"),
+                    clock.add_years(au2_end, -1) + timedelta(days=1), au2_end, "John Smith", 300_000, 5_200, "single"),
     ]
     session.flush()  # customers first: policies reference them
     for spec in specs:

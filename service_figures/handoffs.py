@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import DateTime, Engine, bindparam, inspect, text
 
+from common.clock import as_utc
+
 # Typed, so SQLite gets the same text form SQLAlchemy stored and PostgreSQL a timestamptz.
 SINCE = bindparam("since", type_=DateTime(timezone=True))
 
@@ -24,7 +26,7 @@ class HandoffRow:
 def _aware(value: dt.datetime | str) -> dt.datetime:
     if isinstance(value, str):  # SQLite hands back text through a plain SELECT
         value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return as_utc(value)
 
 
 def read_handoffs(engine: Engine, since: dt.datetime) -> list[HandoffRow]:
