@@ -73,22 +73,22 @@ SEED ?= 2026
 simulate: train
 	$(APP_VENV)/bin/python -m bench.simulate --customers $(CUSTOMERS) --seed $(SEED)
 
-# The spoken test set (voice/testset.py), shipped as bytes in tests/voice/testset: check it and print its hash.
+# The spoken test set (voice/tools/testset.py), shipped as bytes in tests/voice/testset: check it and print its hash.
 voice-testset: venvs
-	$(APP_VENV)/bin/python -m voice.testset
+	$(APP_VENV)/bin/python -m voice.tools.testset
 
 # A new draw of the spoken test set, in place (TTS is random: figures change; commit it only on purpose).
 voice-testset-rebuild: venvs
-	$(APP_VENV)/bin/python -m voice.testset --rebuild
+	$(APP_VENV)/bin/python -m voice.tools.testset --rebuild
 
 # This host, the test set's hash and the hash of what the recogniser hears on it (compare across hosts).
 voice-hashes: venvs
-	$(APP_VENV)/bin/python -m voice.reproducibility
+	$(APP_VENV)/bin/python -m voice.tools.reproducibility
 
 # The recogniser's Mandarin slips, learned from the training sentences spoken through the line
-# (voice/slip_mining.py, about 20 minutes); writes voice/data/zh_heard_slips.json, which is committed.
+# (voice/tools/slip_mining.py, about 20 minutes); writes voice/recognition/data/zh_heard_slips.json, which is committed.
 voice-slips: venvs
-	$(APP_VENV)/bin/python -m voice.slip_mining
+	$(APP_VENV)/bin/python -m voice.tools.slip_mining
 
 # Delete conversation data older than RETENTION_DAYS (default 180) from every store (retention/__main__.py);
 # DRY_RUN=1 only counts. make run's secrets, when present, let it empty Rasa's trackers too.

@@ -6,7 +6,7 @@ bot/endpoints.yml (or HANDOFF_HUB_URL), the request is POSTed to the hub instead
 
 On the phone the action's post is the only one: the reply carries a `handoff` payload with what the hub
 answered (request id, place in the queue, expected wait, or not queued), from which the voice gateway puts
-the caller on hold (voice/call_handoff.py).
+the caller on hold (voice/line/handoff.py).
 """
 
 from __future__ import annotations

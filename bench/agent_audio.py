@@ -33,9 +33,9 @@ from tests.voice.test_agent_call_browser import (
     take_call_in_console,
     tone_wav,
 )
-from voice import testset
-from voice.carrier import SILENCE_FRAME
-from voice.codec import FRAME_MS, FRAME_SAMPLES
+from voice.line.codec import FRAME_MS, FRAME_SAMPLES
+from voice.tools import testset
+from voice.tools.carrier import SILENCE_FRAME
 
 MEASURE_S = 20.0
 

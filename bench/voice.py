@@ -2,7 +2,7 @@
 speed (real-time factor, end of speech to transcript and to the first reply audio) and peak memory.
 
 Starts the real stack (policy API, action server, Rasa) and the voice gateway, then makes one call per
-utterance of voice/testset.py (112 Mandarin, 112 English, a third with noise) through the Media Streams
+utterance of voice/tools/testset.py (112 Mandarin, 112 English, a third with noise) through the Media Streams
 WebSocket: the speech goes fast up to its end and the trailing silence at the real pace, so the
 latencies are what a caller waits. Prints the figures and merges them into bench/results.json.
 """
@@ -23,11 +23,11 @@ import httpx
 from bench.results import merge_results
 from tests import services
 from tests.voice.conftest import VoiceService, twilio_token, voice_service
-from voice import testset
-from voice.carrier import one_utterance_call
-from voice.edit_distance import edit_distance
-from voice.reproducibility import host_description, transcripts_hash
-from voice.vocabulary import to_simplified
+from voice.recognition.edit_distance import edit_distance
+from voice.recognition.vocabulary import to_simplified
+from voice.tools import testset
+from voice.tools.carrier import one_utterance_call
+from voice.tools.reproducibility import host_description, transcripts_hash
 
 
 def units(text: str, language: str) -> list[str]:

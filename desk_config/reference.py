@@ -33,7 +33,7 @@ SETTINGS: list[tuple[str, str]] = [
     ("handoff hub (`python -m handoff`)", "handoff.settings:Settings"),
     ("voice gateway (`python -m voice`)", "voice.settings:Settings"),
     ("voice recognition (the voice gateway and the voice tools)", "voice.settings:RecognitionSettings"),
-    ("voice call tool (`python -m voice.call`)", "voice.call_settings:CallSettings"),
+    ("voice call tool (`python -m voice.tools.call`)", "voice.tools.call_settings:CallSettings"),
     ("reminder scheduler (`python -m outreach`)", "outreach.settings:Settings"),
     ("service figures (read by the hub for its figures and a customer's data, and `python -m service_figures`)",
      "service_figures.settings:FigureSettings"),

@@ -115,7 +115,7 @@ $(sed 's/^/  /' "$DESK_VAR_DIR/console-users.txt" 2>/dev/null)
 Talk to the assistant on the chat page, or in another terminal (Rasa itself only answers our services):
   $talk
 Call the voice line with a recording (ws://127.0.0.1:$VOICE_PORT/media, Twilio Media Streams):
-  .venv/bin/python -m voice.call question.wav --lang zh
+  .venv/bin/python -m voice.tools.call question.wav --lang zh
 A service that crashes is restarted (see $DESK_VAR_DIR/log/supervisord.log); status: ${supervisor[*]} status
 Press Ctrl-C to stop.
 MSG

@@ -19,7 +19,7 @@ def main() -> None:
     check_secrets(settings, optional=(AGENT_AUDIO_SECRET,))  # optional: agents cannot take calls by voice without it
     # Imported after the check: loading the recognisers takes seconds, a refusal should not.
     from voice.app import create_app
-    from voice.media_streams import MAX_MESSAGE_BYTES
+    from voice.line.media_streams import MAX_MESSAGE_BYTES
 
     keep_models_offline()
     logs.configure("voice")

@@ -31,19 +31,20 @@ from observability.context import bind
 from observability.metrics import instrument
 from observability.requests import RequestIdMiddleware
 from service_auth.rasa_auth import RasaAuth
-from voice import agent_audio, customer_routes
-from voice import media_streams as ms
-from voice.asr import SpeechRecognizer
-from voice.assistant import Assistant, AssistantUnavailable
-from voice.codec import SAMPLE_RATE, to_whisper
-from voice.hub import make_hub
+from voice import customer_routes
+from voice.line import agent_audio
+from voice.line import media_streams as ms
+from voice.line.assistant import Assistant, AssistantUnavailable
+from voice.line.codec import SAMPLE_RATE, to_whisper
+from voice.line.hub import make_hub
+from voice.line.prompts import spoken_options
+from voice.line.session import CallSession, Services
+from voice.line.transcripts import TranscriptStore
+from voice.line.tts import SpeechSynthesizer
 from voice.metrics import call_figures
-from voice.prompts import spoken_options
+from voice.recognition.asr import SpeechRecognizer
 from voice.security import SIGNATURE_HEADER, CarrierSignature, call_sid_or_none, new_call_id, require_api_key
-from voice.session import CallSession, Services
 from voice.settings import Settings
-from voice.transcripts import TranscriptStore
-from voice.tts import SpeechSynthesizer
 from voice.upload import MAX_UPLOAD_AUDIO_S, MAX_UPLOAD_BYTES, UploadRefused, check_duration, check_length
 
 logger = logging.getLogger(__name__)
@@ -216,7 +217,7 @@ async def _utterance(request: Request, services: Services) -> dict[str, Any]:
         return result  # nothing was said: no message to the assistant, nothing invented
     try:
         reply = await services.assistant.send(conversation_id, transcript.text, language)
-        # The answer names the intent the assistant read; a call's turns do without (voice/assistant.py).
+        # The answer names the intent the assistant read; a call's turns do without (voice/line/assistant.py).
         intent = await services.assistant.latest_intent(conversation_id)
     except AssistantUnavailable as exc:
         raise UploadRefused(503, "the assistant is not reachable") from exc

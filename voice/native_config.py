@@ -6,7 +6,7 @@ settings classes"):
 - the recognition kernels, pinned when the voice package is imported, before numpy loads (below), with our own
   VOICE_NUMERICS read then too, since no settings exist yet;
 - huggingface_hub's offline switch, set by the gateway's start;
-- TensorFlow's variables for the Mandarin test voice's worker (voice/testset.py), a child process.
+- TensorFlow's variables for the Mandarin test voice's worker (voice/tools/testset.py), a child process.
 
 One arithmetic for speech recognition on every x86-64 host, so a transcript heard here is heard everywhere.
 

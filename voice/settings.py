@@ -94,13 +94,13 @@ class Settings(SecretCheckedSettings):
 
 
 class RecognitionSettings(DeskSettings):
-    """How the recogniser hears (voice/asr.py), as faster-whisper passes VadOptions: built once per recogniser."""
+    """How the recogniser hears (voice/recognition/asr.py), as faster-whisper passes VadOptions: built once per recogniser."""
 
     cache_dir: Path = setting("INSURANCE_DESK_CACHE", Path.home() / ".cache" / "insurance-desk",
                               "Folder for the joined Whisper base model and the voice tools' generated audio.")
     # No prompt by default. An insurance-word prompt ("保单，保费，理赔，续保…") made base write those words,
     # but also write them for what callers did not say (不要不要 -> 保费, 不用了 -> 保证); the sound-alike
-    # correction (voice/lexicon.py) now brings the domain words back. On the spoken test set, same intent
+    # correction (voice/recognition/lexicon.py) now brings the domain words back. On the spoken test set, same intent
     # as the text path: prompt 0.84, no prompt 0.88.
     zh_prompt: str = setting("VOICE_ZH_PROMPT", "", "An initial prompt for Mandarin recognition (its leaks are "
                                                     "filtered); empty: none.")
@@ -112,7 +112,7 @@ class RecognitionSettings(DeskSettings):
                                                                      "rescoring the beam's hypotheses.")
     encoder_window: Literal["short", "full"] = setting(
         "VOICE_ENCODER_WINDOW", "short",
-        "\"short\": the encoder sees the utterance plus 3 s (voice/short_window.py); \"full\": 30 s.")
+        "\"short\": the encoder sees the utterance plus 3 s (voice/recognition/short_window.py); \"full\": 30 s.")
     acoustic_check: Literal["on", "off"] = setting(
         "VOICE_ACOUSTIC_CHECK", "on", "\"on\": Mandarin sound-alike sentences in the assistant's words are "
                                       "confirmed against the audio; \"off\" keeps the beam's choice.")

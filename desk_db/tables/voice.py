@@ -1,5 +1,5 @@
 """The voice gateway's tables: one row per call, one per turn; texts masked before they are written
-(voice/transcripts.py)."""
+(voice/line/transcripts.py)."""
 
 from __future__ import annotations
 

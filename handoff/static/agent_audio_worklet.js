@@ -7,7 +7,7 @@ const MAX_LAG = 960;  // at most 120 ms of the caller waits to be played: beyond
 const ONSET_ON = 0.05, ONSET_OFF = 0.02;  // frame RMS that starts / ends a sound (for the mouth-to-ear figure)
 const ENDS = [0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF, 0x1FFF];
 
-function encode(sample) {  // G.711 as voice/codec.py does it (top 14 bits)
+function encode(sample) {  // G.711 as voice/line/codec.py does it (top 14 bits)
   const x = Math.max(-32768, Math.min(32767, Math.round(sample * 32767))) >> 2;
   const mask = x < 0 ? 0x7F : 0xFF;
   const magnitude = Math.min(Math.abs(x), 8159) + 0x21;

@@ -60,8 +60,8 @@ SERVICES: dict[str, ServiceCode] = {
     "init": ServiceCode(("desk_init",)),
 }
 # Modules of a package that are tools run by hand (tests, benchmarks, data builds), not the service.
-TOOLS = {"voice/slip_mining.py", "voice/testset.py", "voice/reproducibility.py", "voice/call.py",
-         "voice/call_settings.py", "voice/zhtts_worker.py", "outreach/run_once.py", "policy_api/seed.py",
+TOOLS = {"voice/tools/slip_mining.py", "voice/tools/testset.py", "voice/tools/reproducibility.py", "voice/tools/call.py",
+         "voice/tools/call_settings.py", "voice/tools/zhtts_worker.py", "outreach/run_once.py", "policy_api/seed.py",
          "handoff/seed.py", "handoff/seed_settings.py"}
 
 

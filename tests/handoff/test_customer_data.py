@@ -28,8 +28,8 @@ from tests.e2e.helpers import app_token, verify_by_phone
 from tests.handoff.clients import Agent, Customer, HubRun, app_chat_hello
 from tests.handoff.conftest import start_hub  # noqa: F401  (fixture: a real hub per test)
 from tests.voice.conftest import voice_service
+from voice.line.transcripts import TranscriptStore
 from voice.security import new_call_id
-from voice.transcripts import TranscriptStore
 
 NOTE = "客户要求明天回电 (note-7Q)"
 ASKED = "我的理赔到哪一步了 (ask-7Q)"

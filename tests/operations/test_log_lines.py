@@ -30,7 +30,7 @@ def last_line(written: io.StringIO) -> dict:
 
 def test_lines_carry_the_ids_of_what_they_are_about(written: io.StringIO) -> None:
     with bound(conversation_id="web-abc123", call_sid="CA" + "0" * 32):
-        logging.getLogger("voice.session").info("caller hung up")
+        logging.getLogger("voice.line.session").info("caller hung up")
     line = last_line(written)
     assert line["message"] == "caller hung up" and line["level"] == "INFO" and line["service"] == "test_service"
     assert line["conversation_id"] == "web-abc123" and line["call_sid"].startswith("CA")

@@ -16,8 +16,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests import services
 from tests.conftest import Stack
 from tests.handoff.clients import Customer, HubRun
-from voice import testset
-from voice.carrier import one_utterance_call
+from voice.tools import testset
+from voice.tools.carrier import one_utterance_call
 
 
 def scrape(url: str, key: str) -> dict[str, list[Any]]:

@@ -23,7 +23,7 @@ from starlette.websockets import WebSocketDisconnect
 from service_auth.agent_audio_tickets import TicketSigner
 from tests.handoff.clients import Agent, new_cid
 from tests.security.standalone_hub import console_session, error_code, hub_without_bot
-from voice import agent_audio
+from voice.line import agent_audio
 
 SECRET = secrets.token_urlsafe(32)
 VOICE_URL = "ws://127.0.0.1:8992"
@@ -75,7 +75,7 @@ def test_only_the_agent_who_owns_a_call_gets_an_audio_ticket(hub):
 
 
 class _Call:
-    """Stands in for voice.session.CallSession at the route's edge: what the route may do to a call."""
+    """Stands in for voice.line.session.CallSession at the route's edge: what the route may do to a call."""
 
     def __init__(self, call_id: str, state: str = "agent") -> None:
         self.call_id = call_id

@@ -26,9 +26,9 @@ from twilio.request_validator import RequestValidator
 from tests import services
 from tests.security.test_secrets import clean_env
 from tests.voice.conftest import VoiceService, twilio_token, voice_service
-from voice import testset
-from voice.carrier import FakeCarrier
-from voice.codec import ulaw_decode
+from voice.line.codec import ulaw_decode
+from voice.tools import testset
+from voice.tools.carrier import FakeCarrier
 
 MAX_CALLS = 2  # small, so the test can fill the gateway
 

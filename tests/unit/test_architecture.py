@@ -67,3 +67,32 @@ def test_no_new_package_cycles() -> None:
         return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in edges.get(start, ()))
     longer = {p for p in edges for q in edges[p] if frozenset({p, q}) not in KNOWN_CYCLES and reaches(q, p, {q})}
     assert not longer, longer
+
+
+# Inside the voice gateway the layers point one way: the tools (voice/tools/) drive the line and the recogniser;
+# the live call (voice/line/) uses the recogniser (voice/recognition/), which knows nothing of the call. Nothing
+# the gateway runs imports a tool.
+VOICE_LAYERS: dict[str, tuple[str, ...]] = {
+    "voice/recognition/": ("voice.line", "voice.tools", "voice.app"),
+    "voice/line/": ("voice.tools", "voice.app"),
+    "voice/": ("voice.tools",),
+}
+
+
+def test_voice_layers_point_one_way() -> None:
+    wrong = []
+    for path in sorted((ROOT / "voice").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith("voice/tools/"):
+            continue
+        layer = next(prefix for prefix in VOICE_LAYERS if relative.startswith(prefix))
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            wrong += [f"{relative}:{node.lineno} -> {m}" for m in modules
+                      if any(m == banned or m.startswith(banned + ".") for banned in VOICE_LAYERS[layer])]
+    assert not wrong, wrong

@@ -14,8 +14,8 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from tests import services
-from voice import testset
-from voice.carrier import FakeCarrier
+from voice.tools import testset
+from voice.tools.carrier import FakeCarrier
 
 
 @dataclass

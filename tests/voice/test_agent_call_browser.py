@@ -26,8 +26,8 @@ from tests import services
 from tests.browser import CHROMIUM, SHOTS, sign_in
 from tests.handoff.clients import Agent, HubRun
 from tests.voice.conftest import twilio_token, voice_service
-from voice import testset
-from voice.codec import SAMPLE_RATE, ulaw_decode, ulaw_encode
+from voice.line.codec import SAMPLE_RATE, ulaw_decode, ulaw_encode
+from voice.tools import testset
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("handoff") is None, reason="needs the handoff hub")
 

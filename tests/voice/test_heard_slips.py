@@ -1,19 +1,19 @@
 """The recogniser's Mandarin slips learned from the training sentences spoken through the line
-(voice/slip_mining.py) and applied to transcripts (voice/heard_slips.py)."""
+(voice/tools/slip_mining.py) and applied to transcripts (voice/recognition/heard_slips.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from voice import testset
-from voice.asr import SpeechRecognizer
-from voice.codec import to_whisper, ulaw_decode
-from voice.domain_lm import units
-from voice.edit_distance import edit_distance
-from voice.heard_slips import TABLE, HeardSlips, Slip, heard_slips, load_table, sentence_log_likelihood
-from voice.lexicon import nlu_examples
+from voice.line.codec import to_whisper, ulaw_decode
+from voice.recognition.asr import SpeechRecognizer
+from voice.recognition.domain_lm import units
+from voice.recognition.edit_distance import edit_distance
+from voice.recognition.heard_slips import TABLE, HeardSlips, Slip, heard_slips, load_table, sentence_log_likelihood
+from voice.recognition.lexicon import nlu_examples
 from voice.settings import ROOT
-from voice.slip_mining import mine, slips_in
+from voice.tools import testset
+from voice.tools.slip_mining import mine, slips_in
 
 
 def test_a_slip_is_learned_with_the_word_it_was_heard_in():
@@ -55,7 +55,7 @@ def test_a_slip_applies_only_where_the_correction_reads_like_what_callers_say():
 def test_the_learned_table_leaves_what_callers_say_correctly_alone():
     """Every held-out sentence (never trained on, never mined) goes through unchanged: a slip is only
     ever something the recogniser wrote, not what people say."""
-    assert TABLE.exists(), "run python -m voice.slip_mining"
+    assert TABLE.exists(), "run python -m voice.tools.slip_mining"
     assert len(load_table(TABLE)) > 50 and len(heard_slips()) > 50
     held_out = [text for text, _ in nlu_examples(ROOT / "tests" / "nlu" / "zh_heldout.yml")]
     changed = [(text, heard_slips().correct(text)) for text in held_out if heard_slips().correct(text) != text]
@@ -72,7 +72,7 @@ def heard_test_set() -> list[tuple[str, str]]:
 
 def test_the_learned_slips_bring_test_transcripts_closer_to_what_was_said(heard_test_set, monkeypatch):
     """The test set's sentences were never mined; its transcripts cleaned with and without the table."""
-    from voice import vocabulary
+    from voice.recognition import vocabulary
 
     def errors() -> int:
         return sum(edit_distance(units(said, "zh"), units(vocabulary.clean_transcript(raw, "zh"), "zh"))

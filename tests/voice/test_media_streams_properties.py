@@ -1,4 +1,4 @@
-"""Property-based tests (hypothesis) of the Media Streams wire parser (voice/media_streams.py): whatever
+"""Property-based tests (hypothesis) of the Media Streams wire parser (voice/line/media_streams.py): whatever
 a peer sends on /media, each message is either read or refused as a ProtocolError (which the gateway
 counts as a malformed message), never another exception that would end the call as an internal error."""
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from voice import media_streams as ms
+from voice.line import media_streams as ms
 
 SETTINGS = settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")), deadline=None)
 json_values = st.recursive(

@@ -10,13 +10,13 @@ import pytest
 import tokenizers
 from faster_whisper.tokenizer import Tokenizer
 
-from voice import testset
-from voice.asr import SpeechRecognizer, base_model_dir
-from voice.codec import to_whisper, ulaw_decode
-from voice.domain_lm import domain_model, units
-from voice.edit_distance import edit_distance
-from voice.rescoring import RescoringDecoder
-from voice.short_window import ShortWindowEncoder
+from voice.line.codec import to_whisper, ulaw_decode
+from voice.recognition.asr import SpeechRecognizer, base_model_dir
+from voice.recognition.domain_lm import domain_model, units
+from voice.recognition.edit_distance import edit_distance
+from voice.recognition.rescoring import RescoringDecoder
+from voice.recognition.short_window import ShortWindowEncoder
+from voice.tools import testset
 
 
 @pytest.mark.parametrize("said, sound_alike", [

@@ -13,11 +13,11 @@ import pytest
 from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 
-from voice import testset
-from voice.acoustic_check import PROPOSALS, AcousticCheck
-from voice.asr import SpeechRecognizer
-from voice.codec import to_whisper, ulaw_decode
-from voice.sound_alike_search import proposals, sound_cost, syllable
+from voice.line.codec import to_whisper, ulaw_decode
+from voice.recognition.acoustic_check import PROPOSALS, AcousticCheck
+from voice.recognition.asr import SpeechRecognizer
+from voice.recognition.sound_alike_search import proposals, sound_cost, syllable
+from voice.tools import testset
 
 
 def test_close_syllables_cost_less_than_distant_ones():

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice import testset
+from voice.tools import testset
 
 
 def test_every_host_loads_the_shipped_bytes():

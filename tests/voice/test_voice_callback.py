@@ -1,4 +1,4 @@
-"""A caller on hold asks for a callback on the keypad: the voice gateway's hub client (voice/hub.py) against a real
+"""A caller on hold asks for a callback on the keypad: the voice gateway's hub client (voice/line/hub.py) against a real
 hub process (real Redis, its SQLite record; no bot needed). The call is queued as the assistant's action queues
 it, and the hub's answer read as the gateway reads it from the action's payload. The callback goes to the
 carrier's caller id; a withheld one leaves the caller in the queue; a call no longer waiting cannot ask."""
@@ -14,7 +14,7 @@ import httpx
 
 from tests import services
 from tests.security.standalone_hub import console_session, hub_without_bot
-from voice.hub import HttpHub, NoHub, ticket_of
+from voice.line.hub import HttpHub, NoHub, ticket_of
 
 
 def test_a_caller_on_hold_gets_a_callback_to_their_caller_id(tmp_path) -> None:

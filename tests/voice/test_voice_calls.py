@@ -1,6 +1,6 @@
 """Calls through the real Media Streams endpoint of a running voice gateway, to the real Rasa model.
 
-The spoken test set (voice/testset.py) is streamed as a carrier would send it. The full 112 + 112
+The spoken test set (voice/tools/testset.py) is streamed as a carrier would send it. The full 112 + 112
 utterances go through in `make bench` (bench/voice.py); here a representative subset of 20 per
 language (every fifth or so, noisy ones included) keeps the suite's time reasonable.
 """
@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 from tests import services
-from voice import testset
-from voice.carrier import one_utterance_call
-from voice.codec import ulaw_decode
+from voice.line.codec import ulaw_decode
+from voice.tools import testset
+from voice.tools.carrier import one_utterance_call
 
 SUBSET = 20
 # Share of the subset whose spoken form must reach the typed form's intent. Measured here (make bench,
@@ -186,7 +186,7 @@ def test_a_silent_or_noisy_line_invents_no_text_and_the_call_ends(voice):
     noise = (rng.normal(0, 300, 8000 * 4)).astype(np.int16)
 
     async def scenario() -> tuple[str, int | None, float]:
-        from voice.codec import ulaw_encode
+        from voice.line.codec import ulaw_encode
 
         async with voice.carrier(language="zh") as carrier:
             await carrier.wait_for("mark", 1)
@@ -273,7 +273,7 @@ def test_a_ten_minute_monologue_is_cut_into_pieces_with_bounded_memory(voice):
         loud = np.flatnonzero(np.abs(pcm.astype(int)) > 300)
         clips.append(pcm[loud[0]:loud[-1]] if len(loud) else pcm)
     speech = np.concatenate(clips)
-    from voice.codec import ulaw_encode
+    from voice.line.codec import ulaw_encode
 
     ten_minutes = ulaw_encode(np.resize(speech, 8000 * 600))
     before = voice.get("/stats")

@@ -19,7 +19,7 @@ import pytest
 
 from tests import services
 from tests.voice.conftest import twilio_token, voice_service
-from voice import testset
+from voice.tools import testset
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("handoff") is None, reason="the handoff hub is not merged yet")
 

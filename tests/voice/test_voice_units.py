@@ -9,19 +9,19 @@ import warnings
 import numpy as np
 import pytest
 
-from voice import media_streams as ms
-from voice.assistant import Handoff, reply_of
-from voice.call_dialogue import numbers_to_confirm
-from voice.codec import FRAME_SAMPLES, frames, resample, ulaw_decode, ulaw_encode
-from voice.hub import QueueTicket
-from voice.prompts import hold_prompt, spoken_options
-from voice.tts import sentences, speakable
-from voice.vad import StreamingVad, VadConfig
-from voice.vocabulary import clean_transcript, keypad_to_text, spell_number
+from voice.line import media_streams as ms
+from voice.line.assistant import Handoff, reply_of
+from voice.line.codec import FRAME_SAMPLES, frames, resample, ulaw_decode, ulaw_encode
+from voice.line.dialogue import numbers_to_confirm
+from voice.line.hub import QueueTicket
+from voice.line.prompts import hold_prompt, spoken_options
+from voice.line.tts import sentences, speakable
+from voice.line.vad import StreamingVad, VadConfig
+from voice.recognition.vocabulary import clean_transcript, keypad_to_text, spell_number
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
-    import audioop  # the reference G.711 codec; gone in Python 3.13, which is why voice/codec.py exists
+    import audioop  # the reference G.711 codec; gone in Python 3.13, which is why voice/line/codec.py exists
 
 
 def test_mulaw_decoding_matches_the_reference_codec():

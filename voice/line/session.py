@@ -5,10 +5,10 @@ Transport-agnostic: the WebSocket handler feeds it carrier events (media, dtmf, 
 keypad entries in order; speech from the caller while a reply plays clears the reply (barge-in).
 
 The session holds the call's state and its carrier events; the parts of the call are modules of their own,
-each given the session: hearing the caller (voice/call_recognition.py), the dialogue with the assistant
-(voice/call_dialogue.py), speaking to the caller (voice/call_speech.py), the handoff to a person
-(voice/call_handoff.py) and the hold until the agent hands the call back (voice/call_hold.py). The agent's
-console audio (voice/agent_audio.py) reaches the call through agent_speaks and agent_hangs_up.
+each given the session: hearing the caller (voice/line/hearing.py), the dialogue with the assistant
+(voice/line/dialogue.py), speaking to the caller (voice/line/speaking.py), the handoff to a person
+(voice/line/handoff.py) and the hold until the agent hands the call back (voice/line/hold.py). The agent's
+console audio (voice/line/agent_audio.py) reaches the call through agent_speaks and agent_hangs_up.
 """
 
 from __future__ import annotations
@@ -20,22 +20,22 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from voice import media_streams as ms
-from voice.asr import SpeechRecognizer
-from voice.assistant import Assistant
-from voice.call_dialogue import choose_language, on_keypad
-from voice.call_recognition import Speculation, on_utterance, speculate
-from voice.call_speech import say
-from voice.codec import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, frames, ulaw_decode
-from voice.hub import HandoffHub
-from voice.prompts import prompt
+from voice.line import media_streams as ms
+from voice.line.assistant import Assistant
+from voice.line.codec import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, frames, ulaw_decode
+from voice.line.dialogue import choose_language, on_keypad
+from voice.line.hearing import Speculation, on_utterance, speculate
+from voice.line.hub import HandoffHub
+from voice.line.prompts import prompt
+from voice.line.speaking import say
+from voice.line.transcripts import TranscriptStore
+from voice.line.tts import SpeechSynthesizer
+from voice.line.vad import StreamingVad, Utterance, VadConfig
+from voice.recognition.asr import SpeechRecognizer
 from voice.settings import Settings
-from voice.transcripts import TranscriptStore
-from voice.tts import SpeechSynthesizer
-from voice.vad import StreamingVad, Utterance, VadConfig
 
-if TYPE_CHECKING:  # voice.agent_audio imports this module
-    from voice.agent_audio import AgentLine
+if TYPE_CHECKING:  # voice.line.agent_audio imports this module
+    from voice.line.agent_audio import AgentLine
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class CallSession:
     def on_mark(self, name: str) -> None:
         self.marks.discard(name)
 
-    # ---- the agent's console audio (voice.agent_audio) ------------------------------------------
+    # ---- the agent's console audio (voice.line.agent_audio) ------------------------------------------
 
     async def agent_speaks(self, ulaw: bytes) -> None:
         """The agent's microphone, as mu-law from the console, straight to the caller."""
@@ -188,7 +188,7 @@ class CallSession:
     def _put(self, item: Any) -> None:
         if isinstance(item, Utterance) and item.cut:
             # A monologue faster than the recogniser: drop pieces rather than queue audio without bound
-            # (the message is capped at call_recognition.MAX_MESSAGE_CHARS anyway). Whole utterances are never dropped.
+            # (the message is capped at hearing.MAX_MESSAGE_CHARS anyway). Whole utterances are never dropped.
             if self.queued_pieces >= 3:
                 self.pieces_dropped += 1
                 return

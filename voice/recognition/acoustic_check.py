@@ -1,6 +1,6 @@
 """Asking the audio whether a sound-alike sentence is what the caller said (Mandarin).
 
-voice/sound_alike_search.py proposes sentences in the assistant's words that sound like the transcript;
+voice/recognition/sound_alike_search.py proposes sentences in the assistant's words that sound like the transcript;
 on their own those are guesses (a language model of short requests likes 你好呀客服在不在 better than
 你好呀客服小姐姐). Here Whisper itself reads each proposal against the same audio: CTranslate2's `align`
 runs the decoder on the proposal's tokens (teacher forcing) over the encoder output already computed for
@@ -10,7 +10,7 @@ sentences beats the transcript's by MARGIN. 哈喽在不 is 1.4 nats less likely
 nats likelier to the domain model: it wins; 报销需要带啥 is 19 nats less likely to Whisper than what it
 wrote and stays out.
 
-For a short transcript (voice/rescoring.py) Whisper's own reading of the audio with a few short replies
+For a short transcript (voice/recognition/rescoring.py) Whisper's own reading of the audio with a few short replies
 as its context is weighed the same way, without the sure-character rule: 站了善雷 -> 算了算了.
 
 Measured on the spoken test set (119 Mandarin utterances, an AVX2-only 2-core host): offline, weight 0.5,
@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from voice.heard_slips import sentence_log_likelihood
-from voice.sound_alike_search import proposals
+from voice.recognition.heard_slips import sentence_log_likelihood
+from voice.recognition.sound_alike_search import proposals
 
 WEIGHT = 0.5
 MARGIN = 1.0

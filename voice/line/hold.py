@@ -8,11 +8,11 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
-from voice.call_speech import say
-from voice.prompts import hold_prompt, prompt
+from voice.line.prompts import hold_prompt, prompt
+from voice.line.speaking import say
 
-if TYPE_CHECKING:  # voice.session imports this module
-    from voice.session import CallSession
+if TYPE_CHECKING:  # voice.line.session imports this module
+    from voice.line.session import CallSession
 
 
 async def follow_hub(call: CallSession, after: int, position: int | None, wait_s: float | None) -> None:

@@ -1,6 +1,6 @@
 """The assistant hands the call to a person: its action has already queued the call with the hub (the one
 handoff request, with the conversation's masked summary) and its reply says what the hub answered; here
-the caller hears the place in the queue and is on hold (voice/call_hold.py)."""
+the caller hears the place in the queue and is on hold (voice/line/hold.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from voice.assistant import Handoff
-from voice.call_hold import follow_hub
-from voice.call_speech import say
-from voice.hub import NoHub
-from voice.prompts import hold_prompt, prompt
+from voice.line.assistant import Handoff
+from voice.line.hold import follow_hub
+from voice.line.hub import NoHub
+from voice.line.prompts import hold_prompt, prompt
+from voice.line.speaking import say
 
-if TYPE_CHECKING:  # voice.session imports this module
-    from voice.session import CallSession
+if TYPE_CHECKING:  # voice.line.session imports this module
+    from voice.line.session import CallSession
 
-logger = logging.getLogger("voice.session")  # a call's lines under one logger, whichever part of it logs
+logger = logging.getLogger("voice.line.session")  # a call's lines under one logger, whichever part of it logs
 
 
 async def transfer(call: CallSession, handoff: Handoff) -> None:

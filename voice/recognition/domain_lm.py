@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from voice.lexicon import training_sentences
+from voice.recognition.lexicon import training_sentences
 from voice.settings import ROOT
 
 ORDER = 3

@@ -1,4 +1,4 @@
-"""Choosing among Whisper's beam-search hypotheses with the domain language model (voice/domain_lm.py).
+"""Choosing among Whisper's beam-search hypotheses with the domain language model (voice/recognition/domain_lm.py).
 
 faster-whisper keeps only the best hypothesis of its beam. `RescoringDecoder` stands in for the
 CTranslate2 model inside a `WhisperModel`: it asks the beam search for all of its hypotheses, scores
@@ -6,7 +6,7 @@ each as Whisper's per-token log-probability plus a weight times the domain model
 log-probability of the cleaned text, and hands faster-whisper the results best first, so the rest of
 faster-whisper (its VAD, segments, thresholds) runs unchanged.
 
-For Mandarin an `AcousticCheck` (voice/acoustic_check.py) may then put a sound-alike sentence in the
+For Mandarin an `AcousticCheck` (voice/recognition/acoustic_check.py) may then put a sound-alike sentence in the
 assistant's words first, when Whisper, reading it against the same encoder output, and the domain model
 together prefer it to the chosen hypothesis.
 """
@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from voice.domain_lm import domain_model, units
-from voice.vocabulary import clean_transcript
+from voice.recognition.domain_lm import domain_model, units
+from voice.recognition.vocabulary import clean_transcript
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Ranked:
     sequences_ids: list[list[int]]
     scores: list[float]
     no_speech_prob: float
-    best_text: str = ""  # the first hypothesis cleaned (voice/vocabulary.py), as the domain model read it
+    best_text: str = ""  # the first hypothesis cleaned (voice/recognition/vocabulary.py), as the domain model read it
 
 
 class RescoringDecoder:

@@ -21,8 +21,8 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from voice.codec import SAMPLE_RATE, resample
-from voice.vocabulary import spell_number
+from voice.line.codec import SAMPLE_RATE, resample
+from voice.recognition.vocabulary import spell_number
 
 logger = logging.getLogger(__name__)
 

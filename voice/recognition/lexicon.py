@@ -1,7 +1,7 @@
 """Near-homophone correction against the assistant's own Mandarin vocabulary.
 
 Whisper writes what a word sounds like, not always the word: 李培 for 理赔, 陪伏 for 赔付, 车显 for
-车险, 到骑 for 到期. The list in voice/vocabulary.py catches the slips seen so far; this catches the
+车险, 到骑 for 到期. The list in voice/recognition/vocabulary.py catches the slips seen so far; this catches the
 rest by sound. The vocabulary is every stretch of 2-4 Chinese characters in the Mandarin training data
 (nlu_data/zh), indexed by its toneless pinyin. A stretch of a transcript the training data never
 contains, that sounds like one it does (same syllables, tones aside), becomes that one: the most

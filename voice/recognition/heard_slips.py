@@ -1,15 +1,15 @@
 """What the recogniser writes for what Mandarin callers say, learned from the assistant's own sentences.
 
-`python -m voice.slip_mining` speaks every Mandarin training sentence through the phone line (as the
+`python -m voice.tools.slip_mining` speaks every Mandarin training sentence through the phone line (as the
 test set is made, from other sentences), transcribes it as a call would, lines up what was heard with
 what was said and counts each slip with a character of agreeing context: 细保 for 续保, 员工 for 人工,
-先请 for 申请. The slips it kept are in voice/data/zh_heard_slips.json; this applies them to a
-transcript after the hand-made list and the sound-alike lexicon (voice/vocabulary.py, voice/lexicon.py).
+先请 for 申请. The slips it kept are in voice/recognition/data/zh_heard_slips.json; this applies them to a
+transcript after the hand-made list and the sound-alike lexicon (voice/recognition/vocabulary.py, voice/recognition/lexicon.py).
 
 A slip is applied only where it is evidence: heard so at least twice, more often than the same
 characters were heard where they were really said, never itself part of the training sentences, and
 only where the corrected sentence is much likelier under the model of the training sentences
-(voice/domain_lm.py) than the one heard: 是一 was heard for 续一 (续一下) four times, but in 还是一年算 the
+(voice/recognition/domain_lm.py) than the one heard: 是一 was heard for 续一 (续一下) four times, but in 还是一年算 the
 heard words are the likelier ones. So a transcript of what a caller says correctly is left as it is.
 """
 
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from voice.domain_lm import domain_model, units
-from voice.lexicon import mandarin_lexicon
+from voice.recognition.domain_lm import domain_model, units
+from voice.recognition.lexicon import mandarin_lexicon
 from voice.settings import ROOT
 
-TABLE = ROOT / "voice" / "data" / "zh_heard_slips.json"
+TABLE = ROOT / "voice" / "recognition" / "data" / "zh_heard_slips.json"
 MIN_HEARD = 2  # times a slip must have been heard to be applied
 # How much likelier (natural log) the corrected sentence must be: e^3, about 20 times. On the spoken test
 # set, 2-4 give the same transcripts; 0-1 let 是一 -> 续一 into 还是一年算.

@@ -22,8 +22,8 @@ from starlette.responses import JSONResponse
 from starlette.websockets import WebSocketState
 
 from service_auth.agent_audio_tickets import AudioGrant, TicketExpired, TicketInvalid, TicketSigner
-from voice.codec import FRAME_SAMPLES
-from voice.session import CallSession, Services
+from voice.line.codec import FRAME_SAMPLES
+from voice.line.session import CallSession, Services
 
 logger = logging.getLogger(__name__)
 router = APIRouter()

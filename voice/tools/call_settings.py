@@ -1,4 +1,4 @@
-"""`python -m voice.call`'s settings: the keys it calls the gateway with (a developer's tool, not the gateway)."""
+"""`python -m voice.tools.call`'s settings: the keys it calls the gateway with (a developer's tool, not the gateway)."""
 
 from __future__ import annotations
 

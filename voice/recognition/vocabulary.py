@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from common.parsing import CN_DIGITS
-from voice.heard_slips import heard_slips
-from voice.lexicon import mandarin_lexicon
+from voice.recognition.heard_slips import heard_slips
+from voice.recognition.lexicon import mandarin_lexicon
 
 # Near-homophones Whisper writes for the domain's words, by language. Longest first when applied.
 ZH_SLIPS: dict[str, str] = {

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from voice import media_streams as ms
-from voice.codec import SAMPLE_RATE, frames, ulaw_encode
-from voice.tts import sentences, speakable
+from voice.line import media_streams as ms
+from voice.line.codec import SAMPLE_RATE, frames, ulaw_encode
+from voice.line.tts import sentences, speakable
 
-if TYPE_CHECKING:  # voice.session imports this module
-    from voice.session import CallSession
+if TYPE_CHECKING:  # voice.line.session imports this module
+    from voice.line.session import CallSession
 
 
 async def say(call: CallSession, text: str, language: str, *, source: str | None, eos_at: float | None = None,

@@ -1,4 +1,4 @@
-"""Call the voice line from audio files, as a carrier would: `python -m voice.call question.wav --lang zh`.
+"""Call the voice line from audio files, as a carrier would: `python -m voice.tools.call question.wav --lang zh`.
 
 Each file is one thing the caller says (WAV, MP3, OGG...; any rate, converted to 8 kHz mu-law).
 The call goes through the gateway's Media Streams WebSocket; the replies are saved as a WAV and the
@@ -17,10 +17,10 @@ import httpx
 import numpy as np
 
 from service_auth.demo import existing
-from voice.call_settings import CallSettings
-from voice.carrier import FakeCarrier
-from voice.codec import SAMPLE_RATE, ulaw_encode
+from voice.line.codec import SAMPLE_RATE, ulaw_encode
 from voice.settings import ROOT
+from voice.tools.call_settings import CallSettings
+from voice.tools.carrier import FakeCarrier
 
 
 def configured(settings: CallSettings) -> CallSettings:

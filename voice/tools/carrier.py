@@ -1,6 +1,6 @@
 """The carrier's side of a Media Streams call, as a client: what a phone network sends and expects.
 
-Used by `python -m voice.call`, the tests and the benchmark to call the gateway exactly as Twilio
+Used by `python -m voice.tools.call`, the tests and the benchmark to call the gateway exactly as Twilio
 would (it is the stand-in for the unreachable third party, the carrier; the gateway is real).
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 import websockets
 from twilio.request_validator import RequestValidator
 
-from voice.codec import FRAME_MS, FRAME_SAMPLES, frames, ulaw_decode
+from voice.line.codec import FRAME_MS, FRAME_SAMPLES, frames, ulaw_decode
 
 SILENCE_FRAME = b"\xff" * FRAME_SAMPLES
 

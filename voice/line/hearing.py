@@ -1,6 +1,6 @@
 """Hearing the caller: each utterance the voice activity detector closes is recognised in the call's language
 (chosen from the first one's speech if the menu did not set it), the pieces of a monologue joined, and the
-text handed to the dialogue (voice/call_dialogue.py). Recognition may start at the first short pause, so
+text handed to the dialogue (voice/line/dialogue.py). Recognition may start at the first short pause, so
 the transcript is (nearly) ready when that pause turns out to be the end."""
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from privacy.numbers import mask_text
-from voice.asr import Transcript
-from voice.call_dialogue import choose_language, on_text
-from voice.call_speech import say
-from voice.codec import to_whisper
+from voice.line.codec import to_whisper
+from voice.line.dialogue import choose_language, on_text
+from voice.line.prompts import prompt
+from voice.line.speaking import say
+from voice.line.vad import Utterance
 from voice.metrics import ASR_SECONDS
-from voice.prompts import prompt
-from voice.vad import Utterance
+from voice.recognition.asr import Transcript
 
-if TYPE_CHECKING:  # voice.session imports this module
-    from voice.session import CallSession
+if TYPE_CHECKING:  # voice.line.session imports this module
+    from voice.line.session import CallSession
 
 MAX_MESSAGE_CHARS = 1000  # what Rasa accepts; a monologue's later pieces are not transcribed
 

@@ -1,6 +1,6 @@
 """The dialogue with the assistant: the call's language, what the caller said or keyed sent to the assistant
 and its answer spoken (its buttons read out as keypad options), numbers read back for the caller to confirm
-before they are sent, and the assistant's handoff passed on (voice/call_handoff.py). While the hub has the
+before they are sent, and the assistant's handoff passed on (voice/line/handoff.py). While the hub has the
 call, what the caller says goes to the agent instead."""
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from voice.assistant import AssistantUnavailable
-from voice.call_handoff import transfer
-from voice.call_hold import hold_choice
-from voice.call_speech import record, say
-from voice.prompts import prompt, spoken_options
-from voice.vocabulary import keypad_to_text, spell_number
+from voice.line.assistant import AssistantUnavailable
+from voice.line.handoff import transfer
+from voice.line.hold import hold_choice
+from voice.line.prompts import prompt, spoken_options
+from voice.line.speaking import record, say
+from voice.recognition.vocabulary import keypad_to_text, spell_number
 
-if TYPE_CHECKING:  # voice.session imports this module
-    from voice.session import CallSession
+if TYPE_CHECKING:  # voice.line.session imports this module
+    from voice.line.session import CallSession
 
-logger = logging.getLogger("voice.session")  # a call's lines under one logger, whichever part of it logs
+logger = logging.getLogger("voice.line.session")  # a call's lines under one logger, whichever part of it logs
 
 _CONFIRM_NUMBER = re.compile(r"(?<![A-Za-z0-9])(?:(?:HL|AU|LF|AC|CL)\d{4,}|\d{6,})(?![0-9])")
 _YES = re.compile(r"^(?:是|是的|对|对的|没错|正确|确认|好|好的|嗯|yes|yeah|yep|correct|right|that's right|sure)\b|^(?:是|对|好)",

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from service_auth.rasa_auth import RasaAuth
-from voice.hub import QueueTicket, ticket_of
+from voice.line.hub import QueueTicket, ticket_of
 
 
 @dataclass
