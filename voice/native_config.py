@@ -14,15 +14,9 @@ Whisper's beam search on int8 weights turns the smallest difference in its input
 four libraries choose their kernels by the CPU they find: numpy (the log-mel features: its AVX-512 or AVX2
 loops), OpenBLAS inside numpy (the mel filter product: SkylakeX, Haswell or Zen kernels), CTranslate2 (Intel
 MKL on Intel CPUs, oneDNN on any other: src/cpu/backend.cc) and oneDNN (AVX-512 VNNI, AVX-512 or AVX2
-kernels). On the 234 test utterances (tests/voice/testset), one AMD EPYC host, the other kernels forced by
-these variables, each choice alone changed transcripts: numpy's 15 of 119 Mandarin ones, OpenBLAS's 12, oneDNN's
-16, MKL against oneDNN 8 (CTranslate2's own kernels none). Pinned here, every host with AVX2 (any x86-64
-server of the last decade) runs the same AVX2 kernels of all four and hears the same words.
-
-Cost, measured by `make bench` on that host in one hour (2026-12-04): recognition RTF 0.155 pinned against
-0.123 on its own AVX-512 VNNI kernels, Mandarin end of speech -> transcript p50 621 against 488 ms (English,
-tiny.en, 483 ms both); Mandarin same intent 112 against 111 of 119. MKL instead of oneDNN took 523 s there for
-the set offline (oneDNN 77 s). On an Intel host the pin also gives up MKL, which could not be measured here.
+kernels). On the spoken test set each library's choice alone changed transcripts. Pinned here, every host
+with AVX2 (any x86-64 server of the last decade) runs the same AVX2 kernels of all four and hears the same
+words, a little slower than on a host's own fastest kernels (figures: docs/voice_tuning.md).
 VOICE_NUMERICS=native leaves every library its own choice (each host's fastest kernels, and its own words).
 """
 

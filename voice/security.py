@@ -1,4 +1,4 @@
-"""The voice gateway's trust boundary (issue #16, 7): who may call which route, and what a carrier's ids mean.
+"""The voice gateway's trust boundary: who may call which route, and what a carrier's ids mean.
 
 - Conversation ids are ours: each call (and each `POST /utterance`) gets a fresh unguessable id, which is
   the Rasa sender, the transcript key and the hub's conversation id. What a client sends (`sender`,

@@ -98,16 +98,13 @@ class RecognitionSettings(DeskSettings):
 
     cache_dir: Path = setting("INSURANCE_DESK_CACHE", Path.home() / ".cache" / "insurance-desk",
                               "Folder for the joined Whisper base model and the voice tools' generated audio.")
-    # No prompt by default. An insurance-word prompt ("保单，保费，理赔，续保…") made base write those words,
-    # but also write them for what callers did not say (不要不要 -> 保费, 不用了 -> 保证); the sound-alike
-    # correction (voice/recognition/lexicon.py) now brings the domain words back. On the spoken test set, same intent
-    # as the text path: prompt 0.84, no prompt 0.88.
+    # No prompt by default: an insurance-word prompt also wrote those words for what callers did not say
+    # (不要不要 -> 保费), and the sound-alike correction brings the domain words back without it.
     zh_prompt: str = setting("VOICE_ZH_PROMPT", "", "An initial prompt for Mandarin recognition (its leaks are "
                                                     "filtered); empty: none.")
-    # Weight measured on the spoken test set (Mandarin, same intent as text / CER): 0 -> 0.89 / 0.18,
-    # 0.1 -> 0.92 / 0.16, 0.2 -> 0.91-0.92 / 0.15, 0.3 -> 0.90-0.92 / 0.14; English unchanged at 0.97.
     beam_size: int = setting("VOICE_BEAM_SIZE", 10, "Beam width: its hypotheses are what the domain language model "
                                                     "chooses among.")
+    # The weight with the most utterances reaching the text path's intent (the weights tried: docs/voice_tuning.md).
     domain_lm_weight: float = setting("VOICE_DOMAIN_LM_WEIGHT", 0.1, "Weight of the domain language model when "
                                                                      "rescoring the beam's hypotheses.")
     encoder_window: Literal["short", "full"] = setting(

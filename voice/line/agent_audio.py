@@ -1,4 +1,4 @@
-"""WS /agent-audio: the agent who owns a handed-off call speaks and listens from the console (issue #21).
+"""WS /agent-audio: the agent who owns a handed-off call speaks and listens from the console.
 
 The browser sends 8 kHz mu-law, as the line uses, in binary messages (20 ms frames, up to 200 ms at once) and
 receives the caller's audio the same way; text messages are control: the first must be {"ticket": ...} (a

@@ -1,6 +1,6 @@
 """Asking the audio whether a sound-alike sentence is what the caller said (Mandarin).
 
-voice/recognition/sound_alike_search.py proposes sentences in the assistant's words that sound like the transcript;
+sound_alike_search.py proposes sentences in the assistant's words that sound like the transcript;
 on their own those are guesses (a language model of short requests likes 你好呀客服在不在 better than
 你好呀客服小姐姐). Here Whisper itself reads each proposal against the same audio: CTranslate2's `align`
 runs the decoder on the proposal's tokens (teacher forcing) over the encoder output already computed for
@@ -10,15 +10,9 @@ sentences beats the transcript's by MARGIN. 哈喽在不 is 1.4 nats less likely
 nats likelier to the domain model: it wins; 报销需要带啥 is 19 nats less likely to Whisper than what it
 wrote and stays out.
 
-For a short transcript (voice/recognition/rescoring.py) Whisper's own reading of the audio with a few short replies
+For a short transcript (rescoring.py) Whisper's own reading of the audio with a few short replies
 as its context is weighed the same way, without the sure-character rule: 站了善雷 -> 算了算了.
-
-Measured on the spoken test set (119 Mandarin utterances, an AVX2-only 2-core host): offline, weight 0.5,
-margin 1 and three proposals change 14 transcripts, 3 more reach the text path's intent and none that
-reached it stops (CER 0.130 -> 0.116); weight 0.7 gains one more but rewrites correct sentences (谢谢老师
--> 谢谢你啊). Through the Media Streams bench: same intent 0.908 -> 0.933, CER 0.130 -> 0.118, end of
-speech -> transcript p50 0.49 -> 0.63 s (the batch of proposals through the decoder, and the search). On an
-AVX-512 host the reply reading took the bench from 113 to 116 of 119.
+What the check gains and costs, and the weights tried: docs/voice_tuning.md.
 """
 
 from __future__ import annotations
@@ -32,11 +26,11 @@ import numpy as np
 from voice.recognition.heard_slips import sentence_log_likelihood
 from voice.recognition.sound_alike_search import proposals
 
-WEIGHT = 0.5
+WEIGHT = 0.5  # more lets the domain model rewrite correct sentences (谢谢老师 -> 谢谢你啊)
 MARGIN = 1.0
 logger = logging.getLogger(__name__)
 
-PROPOSALS = 3  # scored in one batch with the transcript; the winner was among the first 3 in 15 of 16
+PROPOSALS = 3  # scored in one batch with the transcript; the winner is nearly always among the first three
 SURE = 0.9  # a character Whisper gave this probability is not rewritten
 
 

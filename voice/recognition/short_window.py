@@ -1,13 +1,11 @@
 """Whisper's encoder on the utterance's own length instead of a 30-second window.
 
 faster-whisper pads every utterance's log-Mel features with zeros to 30 s (3000 frames), and the
-encoder's time is that of 30 s of audio whatever was said: about 1.1 s on this 2-core host for base,
-most of the end-of-speech-to-transcript time. CTranslate2's encoder takes shorter input, so
-`ShortWindowEncoder` stands in for the CTranslate2 model and cuts the padding down to a margin
-after the speech. The margin holds what 30 s of digital silence would look like (the log-Mel floor)
-rather than zeros: with zeros the decoder sometimes stopped after a word or two. On the spoken test
-set (base, Mandarin): 3 s margin 0.39 s against 1.55 s for the full window; same intent as text
-0.92 both; character error 0.16 against 0.13. tiny.en: 0.24 s against 0.77 s, same intent 0.97 both.
+encoder's time is that of 30 s of audio whatever was said: most of the end-of-speech-to-transcript
+time. CTranslate2's encoder takes shorter input, so `ShortWindowEncoder` stands in for the CTranslate2
+model and cuts the padding down to a margin after the speech. The margin holds what 30 s of digital
+silence would look like (the log-Mel floor) rather than zeros: with zeros the decoder sometimes
+stopped after a word or two. The same intent at a quarter of the time (figures: docs/voice_tuning.md).
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Sentences the assistant's callers say that sound like what the recogniser wrote (Mandarin).
 
-The sound-alike lexicon (voice/recognition/lexicon.py) replaces a stretch only by one with exactly the same
+The sound-alike lexicon (lexicon.py) replaces a stretch only by one with exactly the same
 syllables. Whisper base on a phone line slips further: 他楼在不 for 哈喽在不 (t/h), 我要洗一下保单 for
 我要续一下保单 (xi/xu), 交一下肺 for 交一下费. This proposes the likeliest sentences, under the model of the
-training sentences (voice/recognition/domain_lm.py), whose every character sounds like the one heard: same
+training sentences (domain_lm.py), whose every character sounds like the one heard: same
 syllable, or one whose initial and final are close (a commonly confused pair like zh/z or an/ang costs
 half, any other near one a whole point, at most MAX_COST a character). Characters inside a stretch the
 training data contains are trusted and stay, so a transcript in the assistant's own words has no
-proposals at all. Whether a proposal is what was said is for the audio to decide: voice/recognition/acoustic_check.py.
+proposals at all. Whether a proposal is what was said is for the audio to decide: acoustic_check.py.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from voice.recognition.domain_lm import BOS, EOS, domain_model, units
 from voice.recognition.edit_distance import edit_distance
 from voice.recognition.lexicon import mandarin_lexicon
 
-MAX_COST = 1.5  # per character; 2 let 小姐姐 become 在不在 on the spoken test set
+MAX_COST = 1.5  # per character; more lets unrelated words in (小姐姐 -> 在不在)
 COST_WEIGHT = 2.0  # natural-log units of the language model per point of sound difference
 BEAM = 30
 MIN_CHARACTER_COUNT = 2  # characters the training data has only once are not proposed
-# The search grows with the untrusted characters (about 0.7 s for 190 on this host); a request is short (every
-# test-set sentence is under 30 characters) and a monologue piece is not a sentence the domain model knows.
+# The search grows with the untrusted characters; a request is short (every test-set sentence is under 30
+# characters) and a monologue piece is not a sentence the domain model knows.
 MAX_UNTRUSTED = 40
 CONFUSED_INITIALS = [{"z", "zh"}, {"c", "ch"}, {"s", "sh"}, {"n", "l"}, {"f", "h"}, {"r", "l"}, {"", "y"}, {"", "w"}]
 CONFUSED_FINALS = [{"an", "ang"}, {"en", "eng"}, {"in", "ing"}, {"ian", "iang"}, {"uan", "uang"}, {"e", "ei"},
@@ -89,7 +89,7 @@ def pieces(text: str) -> list[str]:
 
 
 def trusted(parts: list[str]) -> list[bool]:
-    """Per piece: not a Chinese character, or inside a stretch the training data has (voice/recognition/lexicon.py)."""
+    """Per piece: not a Chinese character, or inside a stretch the training data has (lexicon.py)."""
     trust = [not _is_han(p) for p in parts]
     start = 0
     while start < len(parts):
