@@ -57,7 +57,8 @@ def test_every_bilingual_table_is_a_declared_catalogue() -> None:
 
 def test_the_scan_finds_the_catalogues() -> None:
     names = {name for _, name in catalogues()}
-    assert {"MESSAGES", "PERSONAL_MESSAGES", "STATUS_LABELS", "TEXTS", "PROMPTS", "SMS"} <= names, names
+    assert {"MESSAGES", "PERSONAL_MESSAGES", "STATUS_LABELS", "TEXTS", "PROMPTS", "SMS", "UPDATES", "OUTCOME_MESSAGES"} \
+        <= names, names
     table, labels, other = ast.parse('T = {"a": {"zh": "好", "en": "ok"}}\nL = {"x": {"en": "X"}}\nO = {"a": {"b": 1}}').body
     assert _bilingual_literal(table) and _bilingual_literal(labels) and not _bilingual_literal(other)
 
