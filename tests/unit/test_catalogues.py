@@ -135,3 +135,18 @@ def test_the_nlu_regexes_read_the_same_policy_and_claim_numbers() -> None:
     assert not re.search(patterns["policy_number"], f"{POLICY_PREFIXES[0]}{digits}1")
     assert re.search(patterns["claim_number"], f"{CLAIM_PREFIX}{digits}")
     assert not re.search(patterns["claim_number"], f"{POLICY_PREFIXES[0]}{digits}")
+
+
+def test_the_web_pages_catalogue_says_every_key_in_both_languages_alike() -> None:
+    """The hub's pages run in the browser, so they have their catalogue and its lookup (`tr`) in
+    handoff/static/i18n.js: the same rule holds there."""
+    source = (ROOT / "handoff" / "static" / "i18n.js").read_text("utf-8")
+    table = source[source.index("const I18N = {"):source.index("\n};")]
+    pair = re.compile(r'(\w+): "((?:[^"\\]|\\.)*)"')
+    blocks = {"zh": table[table.index("\n  zh: {"):table.index("\n  en: {")], "en": table[table.index("\n  en: {"):]}
+    catalogue: dict[str, dict[str, str]] = {}
+    for lang, block in blocks.items():
+        for key, value in pair.findall(block):
+            catalogue.setdefault(key, {})[lang] = value
+    assert len(catalogue) > 100
+    assert not i18n.problems(catalogue)  # type: ignore[arg-type]
