@@ -18,6 +18,7 @@ from actions import api_client
 from actions.api_client import ApiError, ApiUnavailable
 from actions.claims import timeline_payload
 from actions.conversation import conversation_customer
+from common.language import supported
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class ActionDeliverClaimUpdate(Action):
             log.warning("claim update %s refused in %s: not this conversation's customer", event_id,
                         tracker.sender_id)
             return []
-        language = "en" if update["language"] == "en" else "zh"
+        language = supported(update["language"])
         dispatcher.utter_message(text=update["text"])
         dispatcher.utter_message(json_message=timeline_payload(update["claim"], language))
         return [SlotSet("language", language)]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from actions.personal_messages import PERSONAL_MESSAGES
+from common import hotline
+from common.i18n import Catalogue, Entry, filled
 
-MESSAGES: dict[str, dict[str, str]] = {
+_MESSAGES: dict[str, Entry] = {
     # identity
     "identity_bad_key": {
         "zh": "没有识别到有效的保单号或手机号。保单号是2个字母加8位数字（如 HL20240001），手机号为11位。",
@@ -210,8 +210,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Connecting you to a human agent, one moment please… (reason: {reason})",
     },
     "handoff_hotline": {
-        "zh": "已为您登记转人工（原因：{reason}）。人工客服热线 95500-8888，服务时间每天 8:00–22:00，也可以稍后在App中留言。",
-        "en": "I've noted that you need a person ({reason}). Call our hotline 95500-8888, daily 8:00–22:00, or leave a message in the app.",
+        "zh": "已为您登记转人工（原因：{reason}）。人工客服热线 {hotline}，服务时间每天 {hotline_hours}，也可以稍后在App中留言。",
+        "en": "I've noted that you need a person ({reason}). Call our hotline {hotline}, daily {hotline_hours}, or leave a message in the app.",
     },
     "reason_request": {"zh": "您要求人工服务", "en": "you asked for an agent"},
     "reason_complaint": {"zh": "投诉", "en": "complaint"},
@@ -235,16 +235,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "button_none": {"zh": "都不是", "en": "Something else"},
 }
 
-MESSAGES |= PERSONAL_MESSAGES
+MESSAGES: Catalogue = filled(_MESSAGES | PERSONAL_MESSAGES, hotline.facts())
 
-STATUS_LABELS = {
+STATUS_LABELS: Catalogue = {
     "active": {"zh": "有效", "en": "Active"},
     "expired": {"zh": "已到期", "en": "Expired"},
     "lapsed": {"zh": "已失效", "en": "Lapsed"},
     "cancelled": {"zh": "已退保", "en": "Cancelled"},
 }
 
-INSURANCE_TYPE_LABELS = {
+INSURANCE_TYPE_LABELS: Catalogue = {
     "health": {"zh": "医疗险", "en": "Health"},
     "auto": {"zh": "车险", "en": "Auto"},
     "life": {"zh": "寿险", "en": "Life"},
@@ -252,7 +252,7 @@ INSURANCE_TYPE_LABELS = {
 }
 
 # Shown when the two-stage fallback asks "did you mean ...?".
-INTENT_LABELS = {
+INTENT_LABELS: Catalogue = {
     "query_policy": {"zh": "查询保单", "en": "look up my policies"},
     "premium_due": {"zh": "查询待缴保费", "en": "see premiums due"},
     "pay_premium": {"zh": "缴纳保费", "en": "pay a premium"},
@@ -273,12 +273,3 @@ INTENT_LABELS = {
     "bot_challenge": {"zh": "确认我是不是机器人", "en": "ask whether I'm a bot"},
 }
 
-
-def text(language: str, key: str, **values: Any) -> str:
-    entry = MESSAGES[key]
-    return entry.get(language, entry["zh"]).format(**values)
-
-
-def label(table: dict[str, dict[str, str]], key: str, language: str) -> str:
-    entry = table.get(key)
-    return entry.get(language, entry["zh"]) if entry else key

@@ -1,7 +1,9 @@
 """Texts of the personal service: policy summary, personal greeting, satisfaction question.
 Merged into actions.messages.MESSAGES."""
 
-PERSONAL_MESSAGES: dict[str, dict[str, str]] = {
+from common.i18n import Catalogue, Entry
+
+PERSONAL_MESSAGES: dict[str, Entry] = {
     # 保单整理
     "summary_head": {
         "zh": "{name}您好，这是您的保单整理（截至 {as_of}）：\n共 {count} 份保单，其中有效 {active} 份，年缴保费合计 ¥{total}。",
@@ -71,7 +73,7 @@ PERSONAL_MESSAGES: dict[str, dict[str, str]] = {
     "csat_not_asked": {"zh": "谢谢您的反馈！", "en": "Thanks for the feedback!"},
 }
 
-CLAIM_STATUS_LABELS = {
+CLAIM_STATUS_LABELS: Catalogue = {
     "reported": {"zh": "已报案", "en": "reported"},
     "reviewing": {"zh": "材料审核中", "en": "documents under review"},
     "paying": {"zh": "赔付中", "en": "payment in progress"},

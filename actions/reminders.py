@@ -19,11 +19,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import api_client, messages
+from actions import api_client
 from actions.api_client import ApiError, ApiUnavailable, Customer
 from actions.conversation import app_customer, conversation_customer
+from actions.messages import MESSAGES
 from actions.policy import money
 from actions.turn import Turn
+from common.i18n import text
+from common.language import supported
 
 log = logging.getLogger(__name__)
 FOLLOW_UP = {"premium": "pay_premium", "renewal": "renewal"}
@@ -53,22 +56,18 @@ class ActionDeliverReminder(Action):
             log.warning("reminder %s refused in %s: not this conversation's customer", reminder_id,
                         tracker.sender_id)
             return []
-        language = "en" if reminder["language"] == "en" else "zh"
+        language = supported(reminder["language"])
         kind, number = reminder["kind"], reminder["policy_number"]
         days = (date.fromisoformat(reminder["due_date"]) - date.today()).days
-
-        def t(key: str, **values: object) -> str:
-            return messages.text(language, key, **values)
-
         follow_up = FOLLOW_UP[kind]
         buttons = [
-            {"title": t("button_pay_now" if kind == "premium" else "button_renew_now"),
+            {"title": text(MESSAGES, "button_pay_now" if kind == "premium" else "button_renew_now", language),
              "payload": _payload(follow_up, number)},
-            {"title": t("button_unsubscribe"), "payload": "/opt_out"},
+            {"title": text(MESSAGES, "button_unsubscribe", language), "payload": "/opt_out"},
         ]
         dispatcher.utter_message(
-            text=t(f"reminder_{kind}", product=reminder[f"product_name_{language}"], number=number,
-                   amount=money(reminder["amount"]), date=reminder["due_date"], days=max(days, 0)),
+            text=text(MESSAGES, f"reminder_{kind}", language, product=reminder[f"product_name_{language}"],
+                      number=number, amount=money(reminder["amount"]), date=reminder["due_date"], days=max(days, 0)),
             buttons=buttons)
         return [SlotSet("language", language), SlotSet("reminder_id", str(reminder["reminder_id"])),
                 SlotSet("reminder_policy", number), SlotSet("reminder_customer", reminder["customer_id"]),

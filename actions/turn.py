@@ -8,7 +8,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import messages
+from actions.messages import MESSAGES
+from common import i18n
+from common.language import supported
 
 
 @dataclass
@@ -20,7 +22,7 @@ class Turn:
 
     @property
     def language(self) -> str:
-        return "en" if self.tracker.get_slot("language") == "en" else "zh"
+        return supported(self.tracker.get_slot("language"))
 
     @property
     def text(self) -> str:
@@ -39,7 +41,7 @@ class Turn:
         return str(value) if value is not None else None
 
     def t(self, key: str, **values: Any) -> str:
-        return messages.text(self.language, key, **values)
+        return i18n.text(MESSAGES, key, self.language, **values)
 
     def say(self, key: str, *, buttons: list[dict] | None = None, **values: Any) -> None:
         self.dispatcher.utter_message(text=self.t(key, **values), buttons=buttons or [])
@@ -54,8 +56,8 @@ class Turn:
     def yes_no_buttons(self) -> list[dict[str, str]]:
         return [self.button("button_yes", "/affirm"), self.button("button_no", "/deny")]
 
-    def label(self, table: dict[str, dict[str, str]], key: str) -> str:
-        return messages.label(table, key, self.language)
+    def label(self, table: i18n.Catalogue, key: str) -> str:
+        return i18n.label(table, key, self.language)
 
     def product(self, record: dict) -> str:
         return record.get(f"product_name_{self.language}") or record.get("product_name_zh", "")

@@ -12,7 +12,7 @@ otherwise sit inside every multi-word English phrase ("car insurance") and blur 
 LanguageDetector tags each message with the customer's language as a `language` entity, which
 fills the `language` slot, so every reply (domain responses and action texts) follows the
 language the customer writes in. Messages without letters (a bare number) carry no tag and keep
-the conversation's language.
+the conversation's language. The rule is common/language.py's, the one the hub uses too.
 
 MessageGuard runs last: empty and oversized messages become `nlu_fallback`, so the fallback
 flow answers them with a clear message instead of guessing an intent from noise; a message of
@@ -48,27 +48,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import rasa_speedups
+from common.language import detect as detect_language
 
 rasa_speedups.install()  # this module is what Rasa imports from our code when a model loads
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
-# Tokens that are numbers customers give (policy, claim, codes) say nothing about language.
-IDENTIFIER = re.compile(r"\b[A-Za-z]{0,3}\d[\w-]*\b")
-LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-
 MAX_MESSAGE_CHARS = 1000
 NUMBERS_ONLY = re.compile(r"^(?=.*\d)[\dA-Za-z\s\-+.,/:#()]+$")
-
-
-def detect_language(text: str) -> str | None:
-    """Return "zh", "en" or None when the text has no words (only numbers or symbols)."""
-    if text.startswith("/"):  # a button payload ("/affirm") says nothing about the customer
-        return None
-    if CJK.search(text):
-        return "zh"
-    if LATIN_WORD.search(IDENTIFIER.sub(" ", text)):
-        return "en"
-    return None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)

@@ -8,6 +8,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from common import i18n
+from common.i18n import Catalogue
+from common.language import supported
 from desk_db.tables.policy import Claim, ClaimEvent, Customer
 
 # Reasons an adjuster may reject for (the free text adds the detail).
@@ -33,45 +36,38 @@ MATERIAL_KINDS: dict[str, tuple[str, str]] = {
     "bank_card": ("收款银行卡", "the bank card for the payout"),
 }
 
-_UPDATES: dict[str, tuple[str, str]] = {
-    "reviewing": ("您的理赔案件 {number} 材料已收到，正在审核（材料审核中）。",
-                  "Claim {number}: we have your materials and are reviewing them (under review)."),
-    "paying": ("您的理赔案件 {number} 已审核通过，赔付金额 {amount} 元，正在打款（赔付中）{eta}。",
-               "Claim {number} is approved for CNY {amount}; the payment is on its way (payment in progress){eta}."),
-    "paid": ("您的理赔案件 {number} 赔款 {amount} 元已到账，请查收。",
-             "Claim {number}: CNY {amount} has been paid out to your account."),
-    "rejected": ("很抱歉，您的理赔案件 {number} 未通过审核：{reason}。如有疑问，可回复“转人工”。",
-                 "We are sorry: claim {number} was not approved: {reason}. Reply \"agent\" if you have questions."),
-    "materials_requested": ("您的理赔案件 {number} 需要补充材料：{kinds}。请在聊天中点击回形针上传。",
-                            "Claim {number} needs more materials: {kinds}. Upload them with the paper clip in the chat."),
+UPDATES: Catalogue = {
+    "reviewing": {"zh": "您的理赔案件 {number} 材料已收到，正在审核（材料审核中）。",
+                  "en": "Claim {number}: we have your materials and are reviewing them (under review)."},
+    "paying": {"zh": "您的理赔案件 {number} 已审核通过，赔付金额 {amount} 元，正在打款（赔付中）{eta}。",
+               "en": "Claim {number} is approved for CNY {amount}; the payment is on its way (payment in progress){eta}."},
+    "paid": {"zh": "您的理赔案件 {number} 赔款 {amount} 元已到账，请查收。",
+             "en": "Claim {number}: CNY {amount} has been paid out to your account."},
+    "rejected": {"zh": "很抱歉，您的理赔案件 {number} 未通过审核：{reason}。如有疑问，可回复“转人工”。",
+                 "en": "We are sorry: claim {number} was not approved: {reason}. Reply \"agent\" if you have questions."},
+    "materials_requested": {"zh": "您的理赔案件 {number} 需要补充材料：{kinds}。请在聊天中点击回形针上传。",
+                            "en": "Claim {number} needs more materials: {kinds}. Upload them with the paper clip in the chat."},
+    "eta": {"zh": "，预计 {minutes} 分钟内到账", "en": ", expected within {minutes} minutes"},
+    "sms": {"zh": "【安心保险】{text}回复TD退订", "en": "[Anxin Insurance] {text} Reply STOP to opt out"},
 }
-_ETA = ("，预计 {minutes} 分钟内到账", ", expected within {minutes} minutes")
-SMS_PREFIX = ("【安心保险】", "[Anxin Insurance] ")
-SMS_SUFFIX = ("回复TD退订", " Reply STOP to opt out")
 
 
-def _index(language: str) -> int:
-    return 1 if language == "en" else 0
-
-
-def labels(catalogue: dict[str, tuple[str, str]], codes: list[str], language: str) -> str:
-    sep = ", " if language == "en" else "、"
-    return sep.join(catalogue[c][_index(language)] for c in codes if c in catalogue)
+def labels(choices: dict[str, tuple[str, str]], codes: list[str], language: str) -> str:
+    """Choices (reasons, materials: (zh, en) pairs, as the adjusters' console gets them) in the language."""
+    en = supported(language) == "en"
+    return (", " if en else "、").join(choices[c][1 if en else 0] for c in codes if c in choices)
 
 
 def update_text(kind: str, number: str, language: str, *, amount: Decimal | None = None,
                 reason: str | None = None, kinds: list[str] | None = None, minutes: int | None = None) -> str:
     """The message for a claim event: kind is the new status, or "materials_requested"."""
-    i = _index(language)
-    eta = _ETA[i].format(minutes=minutes) if minutes else ""
-    return _UPDATES[kind][i].format(number=number, amount=f"{amount:,.2f}" if amount is not None else "",
-                                    reason=reason or "", kinds=labels(MATERIAL_KINDS, kinds or [], language),
-                                    eta=eta)
+    eta = i18n.text(UPDATES, "eta", language, minutes=minutes) if minutes else ""
+    return i18n.text(UPDATES, kind, language, number=number, amount=f"{amount:,.2f}" if amount is not None else "",
+                     reason=reason or "", kinds=labels(MATERIAL_KINDS, kinds or [], language), eta=eta)
 
 
 def sms_text(text: str, language: str) -> str:
-    i = _index(language)
-    return f"{SMS_PREFIX[i]}{text}{SMS_SUFFIX[i]}"
+    return i18n.text(UPDATES, "sms", language, text=text)
 
 
 def event_text(claim: Claim, event: ClaimEvent, language: str, paid_target_minutes: int | None) -> str:
@@ -85,4 +81,4 @@ def event_text(claim: Claim, event: ClaimEvent, language: str, paid_target_minut
 
 def customer_language(session: Session, claim: Claim) -> str:
     customer = session.get(Customer, claim.customer_id)
-    return "en" if customer is not None and customer.preferred_language == "en" else "zh"
+    return supported(customer.preferred_language if customer is not None else None)

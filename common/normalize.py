@@ -3,8 +3,16 @@
 import re
 import unicodedata
 
-POLICY_NUMBER_RE = re.compile(r"^[A-Z]{2}\d{8}$")
-CLAIM_NUMBER_RE = re.compile(r"^CL\d{8}$")
+# A policy number is its product's prefix and 8 digits (HL20240001); a claim number is CL and 8 digits. Written
+# down here only: the API's checks below and the reading of what customers type (common/parsing.py) are built
+# from it; Rasa's regexes (nlu_data/regex.yml, data) are checked against it by tests/unit/test_catalogues.py.
+POLICY_PREFIXES = ("HL", "AU", "LF", "AC")  # medical, auto, term life, accident
+CLAIM_PREFIX = "CL"
+NUMBER_DIGITS = 8
+POLICY_PREFIX_PATTERN = "|".join(POLICY_PREFIXES)
+
+POLICY_NUMBER_RE = re.compile(rf"^(?:{POLICY_PREFIX_PATTERN})\d{{{NUMBER_DIGITS}}}$")
+CLAIM_NUMBER_RE = re.compile(rf"^{CLAIM_PREFIX}\d{{{NUMBER_DIGITS}}}$")
 PHONE_RE = re.compile(r"^1\d{10}$")
 ID_LAST4_RE = re.compile(r"^\d{3}[\dX]$")
 CODE_RE = re.compile(r"^[A-Z0-9]{4,32}$")

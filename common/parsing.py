@@ -11,6 +11,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from common.normalize import CLAIM_PREFIX, NUMBER_DIGITS, POLICY_PREFIX_PATTERN
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "k": 1000, "K": 1000}
@@ -44,8 +46,9 @@ def _compact(text: str) -> str:
     return normalise(text).upper()
 
 
-_POLICY = re.compile(r"(?<![A-Z0-9])(HL|AU|LF|AC)[\s\-]*(\d{8})(?!\d)")
-_CLAIM = re.compile(r"(?<![A-Z0-9])CL[\s\-]*(\d{8})(?!\d)")
+_POLICY = re.compile(rf"(?<![A-Z0-9])({POLICY_PREFIX_PATTERN})[\s\-]*(\d{{{NUMBER_DIGITS}}})(?!\d)")
+_CLAIM = re.compile(rf"(?<![A-Z0-9]){CLAIM_PREFIX}[\s\-]*(\d{{{NUMBER_DIGITS}}})(?!\d)")
+_POLICY_ATTEMPT = re.compile(rf"(?<![A-Z])({POLICY_PREFIX_PATTERN})\s*\d{{3,12}}")
 _PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d{9})(?!\d)")  # +86, 0086 or 86 in front
 _LAST4_EXPLICIT = re.compile(
     r"(?:后\s*四\s*位|后4位|尾号|last\s*(?:4|four)(?:\s*(?:digits|characters|chars))?)"
@@ -63,12 +66,12 @@ def parse_policy_number(text: str) -> str | None:
 
 def looks_like_policy_number(text: str) -> bool:
     """True when the text tries to be a policy number (letters + digits) even if malformed."""
-    return bool(re.search(r"(?<![A-Z])(HL|AU|LF|AC)\s*\d{3,12}", _compact(text)))
+    return bool(_POLICY_ATTEMPT.search(_compact(text)))
 
 
 def parse_claim_number(text: str) -> str | None:
     match = _CLAIM.search(_compact(text))
-    return f"CL{match.group(1)}" if match else None
+    return f"{CLAIM_PREFIX}{match.group(1)}" if match else None
 
 
 def parse_phone(text: str) -> str | None:

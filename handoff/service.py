@@ -20,6 +20,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
+from common.language import detect as detect_language
 from handoff import callbacks, wait_estimate
 from handoff.bot_relay import BotRelay
 from handoff.errors import HubError
@@ -29,7 +30,7 @@ from handoff.rasa import RasaClient
 from handoff.records import Records
 from handoff.settings import Settings
 from handoff.state import AgentLoad, AppendResult, State
-from handoff.texts import guess_language, t
+from handoff.texts import t
 from service_auth.rasa_auth import RasaAuth
 
 TEXT_VALUES = ("name", "wait", "minutes", "number")  # what the hub's texts fill in (handoff/texts.py)
@@ -90,7 +91,7 @@ class Hub:
             entry["title"] = title
         if client_msg_id:
             entry["client_msg_id"] = client_msg_id
-        result = await self.state.append(cid, entry, client_msg_id, "customer", guess_language(title or text))
+        result = await self.state.append(cid, entry, client_msg_id, "customer", detect_language(title or text))
         if result.status == "ok" and result.owner == "bot":
             self.bot_relay.kick_bot(cid)
         return result

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import re
+from functools import partial
 
-TEXTS: dict[str, dict[str, str]] = {
+from common import i18n
+from common.i18n import Catalogue
+
+TEXTS: Catalogue = {
     "agent_joined": {"zh": "人工客服 {name} 已接入，为您服务。", "en": "{name}, a human agent, has joined the chat."},
     "queued_note": {"zh": "您的消息已收到，人工客服接入后会立即看到。",
                     "en": "Got your message; the agent will see it as soon as they join."},
@@ -52,21 +55,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "button_wait": {"zh": "继续等待", "en": "Keep waiting"},
 }
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def t(key: str, language: str | None, **values: object) -> str:
-    table = TEXTS[key]
-    return table.get(language or "zh", table["zh"]).format(**values)
-
-
-def guess_language(text: str) -> str | None:
-    """Chinese characters mean zh; letters without any mean en; digits alone say nothing."""
-    if _CJK.search(text):
-        return "zh"
-    if re.search(r"[A-Za-z]{2,}", text) and not text.strip().startswith("/"):
-        return "en"
-    return None
+# t(key, language, **values): this catalogue's texts through the one lookup.
+t = partial(i18n.text, TEXTS)
 
 
 def wait_words(seconds: float | None, language: str | None) -> str:

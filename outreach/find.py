@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common.language import supported
 from desk_db.tables.policy import Customer, Policy, Premium
 from desk_db.tables.reminders import Reminder, ReminderDelivery
 from outreach.settings import Settings
@@ -52,7 +53,7 @@ def _create(session: Session, found: Found, customer: Customer, policy: Policy, 
         return
     reminder = Reminder(customer_id=customer.customer_id, kind=kind, ref=ref, step=step,
                         policy_number=policy.policy_number, due_date=due, amount=amount,
-                        language="en" if customer.preferred_language == "en" else "zh", created_at=now)
+                        language=supported(customer.preferred_language), created_at=now)
     reminder.deliveries = [ReminderDelivery(channel=c, status="pending", created_at=now, updated_at=now)
                            for c in sorted(channels)]
     try:

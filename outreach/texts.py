@@ -3,9 +3,11 @@ actions/reminders.py, so it can carry buttons and continue the conversation.)"""
 
 from __future__ import annotations
 
+from common.i18n import Catalogue, text
+from common.language import supported
 from desk_db.tables.reminders import Reminder
 
-SMS: dict[str, dict[str, str]] = {
+SMS: Catalogue = {
     "premium": {
         "zh": "【安心保险】您的{product}（{number}）保费 {amount} 元将于 {date} 到期。"
               "打开安心保险App或回复本短信即可缴费。回复TD退订",
@@ -22,7 +24,7 @@ SMS: dict[str, dict[str, str]] = {
 
 
 def sms_text(reminder: Reminder, product_zh: str, product_en: str) -> str:
-    language = "en" if reminder.language == "en" else "zh"
+    language = supported(reminder.language)
     product = product_en if language == "en" else product_zh
-    return SMS[reminder.kind][language].format(product=product, number=reminder.policy_number,
-                                               amount=f"{reminder.amount:,.2f}", date=reminder.due_date.isoformat())
+    return text(SMS, reminder.kind, language, product=product, number=reminder.policy_number,
+                amount=f"{reminder.amount:,.2f}", date=reminder.due_date.isoformat())

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from claims.findings import InvoiceFindings
 from common import clock
+from common.i18n import Catalogue, text
+from common.language import supported
 from desk_db.tables.policy import Claim, Policy, UsedInvoice
 from policy_api.claim_flow import (
     SYSTEM,
@@ -70,6 +72,16 @@ class Problem:
         return {"code": self.code, "zh": self.zh, "en": self.en}
 
 
+# What the customer is told at once, by decision (why: the problems, for a retake).
+OUTCOME_MESSAGES: Catalogue = {
+    "retake": {"zh": "请重新拍摄：{why}。", "en": "Please take the photo again: {why}."},
+    "paying": {"zh": "发票已通过自动审核，赔款正在支付中。",
+               "en": "Your invoice passed the automatic review; the payout is on its way."},
+    "adjuster": {"zh": "材料已收到，理赔专员将进行人工审核。",
+                 "en": "Your materials were received; a claims adjuster will review them."},
+}
+
+
 def problem(code: str, **values: object) -> Problem:
     zh, en = CHECKS.get(code) or RETAKE_WHY[code]
     return Problem(code, zh.format(**values), en.format(**values))
@@ -85,15 +97,9 @@ class ReviewOutcome:
 
     def message(self, language: str) -> str:
         """What the customer is told at once, in her language."""
-        en = language == "en"
-        if self.decision == "retake":
-            why = "; ".join(p.en if en else p.zh for p in self.problems)
-            return f"Please take the photo again: {why}." if en else f"请重新拍摄：{why}。"
-        if self.decision == "paying":
-            return ("Your invoice passed the automatic review; the payout is on its way." if en
-                    else "发票已通过自动审核，赔款正在支付中。")
-        return ("Your materials were received; a claims adjuster will review them." if en
-                else "材料已收到，理赔专员将进行人工审核。")
+        en = supported(language) == "en"
+        why = "; ".join(p.en if en else p.zh for p in self.problems)
+        return text(OUTCOME_MESSAGES, self.decision, language, why=why)
 
 
 def check_findings(session: Session, claim: Claim, policy: Policy, findings: InvoiceFindings,

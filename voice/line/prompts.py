@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-PROMPTS: dict[str, dict[str, str]] = {
+from common import hotline, i18n
+from common.i18n import Catalogue, Entry
+
+_PROMPTS: dict[str, Entry] = {
     "menu": {"zh": "您好，欢迎致电安心保险。普通话请按1，", "en": "For English, press 2."},
     "welcome": {
         "zh": "您好，我是安心保险智能客服，可以帮您查保单、缴费、理赔和续保。请问有什么可以帮您？",
@@ -25,8 +28,8 @@ PROMPTS: dict[str, dict[str, str]] = {
     "not_heard": {"zh": "抱歉，我没有听清，请再说一遍。", "en": "Sorry, I didn't catch that. Please say it again."},
     "still_there": {"zh": "您还在吗？请说出您的问题。", "en": "Are you still there? Please tell me how I can help."},
     "goodbye_silent": {"zh": "没有听到您的声音，感谢来电，再见。", "en": "I can't hear you, so I'll end the call. Goodbye."},
-    "assistant_down": {"zh": "系统暂时无法应答，请稍后再拨，或拨打人工热线 95500-8888。",
-                       "en": "The system can't answer right now. Please call again later, or our hotline 95500-8888."},
+    "assistant_down": {"zh": "系统暂时无法应答，请稍后再拨，或拨打人工热线 {hotline}。",
+                       "en": "The system can't answer right now. Please call again later, or our hotline {hotline}."},
     "hold_position": {
         "zh": "正在为您转接人工客服，您前面还有{position}位客户，预计等待{minutes}分钟，请不要挂机。",
         "en": "Transferring you to an agent. There {verb} {position} {callers} ahead of you, about {minutes} {unit}. Please hold.",
@@ -39,13 +42,13 @@ PROMPTS: dict[str, dict[str, str]] = {
     "callback_no_number": {"zh": "抱歉，我们看不到您的来电号码，无法回电。请继续等待，或稍后再拨。",
                            "en": "Sorry, we can't see the number you're calling from, so we can't call you back. "
                                  "Please keep holding, or call again later."},
-    "hold_unavailable": {"zh": "人工客服暂时无法接通，请拨打热线 95500-8888，每天8点到22点。",
-                         "en": "I can't reach an agent right now. Please call our hotline 95500-8888, daily 8 am to 10 pm."},
+    "hold_unavailable": {"zh": "人工客服暂时无法接通，请拨打热线 {hotline}，每天{hotline_hours}。",
+                         "en": "I can't reach an agent right now. Please call our hotline {hotline}, daily {hotline_hours}."},
 }
 
 
-def prompt(key: str, language: str, **values: Any) -> str:
-    return PROMPTS[key]["en" if language == "en" else "zh"].format(**values)
+PROMPTS: Catalogue = i18n.filled(_PROMPTS, hotline.facts(spoken=True))
+prompt = partial(i18n.text, PROMPTS)  # prompt(key, language, **values)
 
 
 def hold_prompt(language: str, position: int | None, wait_s: float | None) -> str:
