@@ -28,8 +28,9 @@ prereqs:
 
 venvs: prereqs $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
 
-$(RASA_VENV)/bin/rasa: requirements/rasa-lock.txt scripts/ensure_venv.sh
-	scripts/ensure_venv.sh $(RASA_VENV) requirements/rasa-lock.txt $(RASA_PKGS)
+# rasa-dev-lock.txt: the image's rasa-lock.txt plus pytest, for the actions' unit tests.
+$(RASA_VENV)/bin/rasa: requirements/rasa-dev-lock.txt requirements/rasa-lock.txt scripts/ensure_venv.sh
+	scripts/ensure_venv.sh $(RASA_VENV) requirements/rasa-dev-lock.txt $(RASA_PKGS)
 
 $(APP_VENV)/bin/pytest: requirements/app-lock.txt scripts/ensure_venv.sh
 	scripts/ensure_venv.sh $(APP_VENV) requirements/app-lock.txt
