@@ -3,6 +3,7 @@
 #   make cluster  the same, as the production topology: Rasa and action-server replicas behind HAProxy,
 #               trackers in PostgreSQL, locks in Redis (scripts/run.sh cluster)
 #   make test   the same preparation, then every test (pytest drives rasa test and the e2e runs)
+#   make unit   the fast layer only (tests/unit): no service, no trained model, under a minute
 #   make bench  latency/throughput figures, merged into bench/results.json
 #   make simulate  scripted customers against the whole system, then the service figures (bench/simulate.json)
 
@@ -15,7 +16,7 @@ RASA_VENV := .venv-rasa
 APP_VENV := .venv
 RASA_PKGS := --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 
-.PHONY: run cluster test bench simulate lint prereqs venvs train seed clean retention voice-testset voice-testset-rebuild voice-hashes voice-slips
+.PHONY: run cluster test unit bench simulate lint prereqs venvs train seed clean retention voice-testset voice-testset-rebuild voice-hashes voice-slips
 
 # What the machine must have (Python 3.11, disk, Debian packages, Redis; PostgreSQL for tests), checked before
 # the long steps; missing Debian packages are installed. `make test` also asks for the test-only ones.
@@ -28,8 +29,9 @@ prereqs:
 
 venvs: prereqs $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
 
-$(RASA_VENV)/bin/rasa: requirements/rasa-lock.txt scripts/ensure_venv.sh
-	scripts/ensure_venv.sh $(RASA_VENV) requirements/rasa-lock.txt $(RASA_PKGS)
+# rasa-dev-lock.txt: the image's rasa-lock.txt plus pytest, for the actions' unit tests.
+$(RASA_VENV)/bin/rasa: requirements/rasa-dev-lock.txt requirements/rasa-lock.txt scripts/ensure_venv.sh
+	scripts/ensure_venv.sh $(RASA_VENV) requirements/rasa-dev-lock.txt $(RASA_PKGS)
 
 $(APP_VENV)/bin/pytest: requirements/app-lock.txt scripts/ensure_venv.sh
 	scripts/ensure_venv.sh $(APP_VENV) requirements/app-lock.txt
@@ -50,9 +52,19 @@ run: train seed
 cluster: train
 	scripts/run.sh cluster
 
+# The actions' unit tests need rasa_sdk, so they run in the Rasa venv (the app venv's run leaves their folder out,
+# tests/unit/conftest.py); --confcutdir keeps that run to tests/unit's own fixtures.
+UNIT_ACTIONS := $(RASA_VENV)/bin/python -m pytest --confcutdir=tests/unit tests/unit/actions
+
 test: train
 	$(APP_VENV)/bin/ruff check .
+	$(UNIT_ACTIONS) -q
 	$(APP_VENV)/bin/python -m pytest tests -ra
+
+# Only the venvs, not the machine's services: this layer starts none.
+unit: $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
+	$(UNIT_ACTIONS) -q
+	$(APP_VENV)/bin/python -m pytest tests/unit -q
 
 bench: train
 	$(APP_VENV)/bin/python -m bench.turns

@@ -20,7 +20,7 @@ from desk_db.tables.hub import HubUser, utcnow
 USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{2,31}")
 LANGUAGES = ("zh", "en")
 # The topics handoff/routing.py matches requests on (written out here: a library imports no service;
-# tests/handoff/test_accounts.py checks the two lists agree).
+# tests/unit/handoff/test_accounts.py checks the two lists agree).
 SKILLS = ("general", "claims", "complaints", "clauses", "identity")
 # adjuster: reviews claims in the console; is never offered conversations (routing takes agents).
 ROLES = ("agent", "supervisor", "adjuster")

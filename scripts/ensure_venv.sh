@@ -6,7 +6,9 @@
 set -euo pipefail
 link="$1"; lock="$2"; shift 2
 cache="${VENV_CACHE:-$HOME/.cache/insurance-desk}"
-hash=$(cat "$lock" "$0" | sha256sum | cut -c1-16)
+# The lock, the files it includes (`-r other.txt`, relative to it) and this script: a change to any builds anew.
+included=$(sed -n 's/^-r[[:space:]]*//p' "$lock" | while read -r name; do echo "$(dirname "$lock")/$name"; done)
+hash=$(cat "$lock" $included "$0" | sha256sum | cut -c1-16)
 target="$cache/$(basename "$link")-$hash"
 python="${PYTHON:-python3.11}"
 if [ ! -f "$target/.complete" ]; then

@@ -50,6 +50,13 @@ def test_the_dev_lock_is_the_runtime_lock_plus_tools_at_the_same_versions() -> N
     assert DEV_ONLY <= set(dev) - set(runtime)
 
 
+def test_the_rasa_image_installs_the_runtime_lock_without_the_tests_tools() -> None:
+    """The Rasa venv of development adds pytest for the actions' unit tests (rasa-dev-lock.txt); the image not."""
+    assert not DEV_ONLY & set(pins(REQUIREMENTS / "rasa-lock.txt"))
+    assert "-r rasa-lock.txt" in (REQUIREMENTS / "rasa-dev-lock.txt").read_text(encoding="utf-8")
+    assert "rasa-dev-lock" not in (DOCKER / "rasa.Dockerfile").read_text(encoding="utf-8")
+
+
 def test_the_app_venv_is_built_from_exactly_these_pins() -> None:
     """`make venvs` installs app-lock.txt: every pin is what runs the tests."""
     for name, version in pins(REQUIREMENTS / "app-lock.txt").items():

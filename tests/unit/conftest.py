@@ -1,0 +1,11 @@
+"""The fast layer: in process, no service, no trained model.
+
+Its actions' tests (actions/) need rasa_sdk, which only the Rasa venv has: the app venv's run leaves that folder
+out here, and `make unit` and `make test` run it in the Rasa venv (the Makefile's UNIT_ACTIONS), where it is
+collected. A folder left out is not a test skipped: nothing of it runs in the app venv, all of it in the other."""
+
+from __future__ import annotations
+
+import importlib.util
+
+collect_ignore = [] if importlib.util.find_spec("rasa_sdk") else ["actions"]
