@@ -90,8 +90,9 @@ async def run_request(turn: Turn, name: str, customer: Customer | None) -> list[
     try:
         events = await REQUESTS[name].handler(turn, customer) + identity.token_events(customer)
     except ApiUnavailable:
+        # Not delivered: the service figures must not count an outage as resolved by the bot.
         turn.say_offering_human("api_down")
-        events = [SlotSet("pending_request", None)]
+        return [SlotSet("pending_request", None), SlotSet("next_step", "done")]
     except VerificationExpired:
         # The policy API no longer accepts her token (30 idle minutes): verify again, then answer.
         turn.say("identity_expired")

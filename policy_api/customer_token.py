@@ -7,8 +7,10 @@ key (CUSTOMER_TOKEN_SECRET); the bot keeps the token as an opaque string.
 
 A token is an HS256 JWT (PyJWT, algorithm pinned, `iss`/`aud` checked) with the customer (`sub`), the
 conversation (`cid`), when the customer proved it (`auth_time`), `iat` and `exp`. It expires after
-`idle_s` without use: every accepted use returns a fresh one (header X-Customer-Token) that the caller
-keeps, and none is refreshed past `max_age_s` after the check itself.
+`idle_s` without use: every accepted use returns the token to keep (header X-Customer-Token), a fresh one
+once that would extend it by a tenth of `idle_s` (at most a minute), else the same one, and none is
+refreshed past `max_age_s` after the check itself. Returning the same token within the minute keeps the
+bot from storing a new token on every turn, at the price of lapsing up to that step early.
 """
 
 from __future__ import annotations
@@ -67,6 +69,15 @@ class TokenSigner:
             raise TokenInvalid("malformed claims")
         return CustomerClaims(claims["sub"], str(claims["cid"]), claims["auth_time"], int(claims["exp"]))
 
-    def refresh(self, claims: CustomerClaims) -> tuple[str, CustomerClaims]:
-        """A fresh token for another idle period, never beyond max_age_s after the identity check."""
-        return self.issue(claims.customer_id, claims.conversation_id, claims.auth_time)
+    @property
+    def refresh_step_s(self) -> int:
+        return max(1, min(60, self.idle_s // 10))
+
+    def kept_or_refreshed(self, token: str, claims: CustomerClaims, now: float | None = None) -> str:
+        """The token the caller keeps after this use: a fresh one for another idle period (never beyond
+        max_age_s after the identity check) once that extends it by refresh_step_s; else the same one."""
+        now_s = int(time.time() if now is None else now)
+        extended = min(now_s + self.idle_s, claims.auth_time + self.max_age_s)
+        if extended - claims.expires_at < self.refresh_step_s:
+            return token
+        return self.issue(claims.customer_id, claims.conversation_id, claims.auth_time, now=now_s)[0]

@@ -52,7 +52,8 @@ async def require_customer(request: Request, response: Response,
                      token: Annotated[str | None, Security(_customer_token_header)]) -> CustomerClaims:
     """The customer the token proves. A `customer_id` in the path or the query must be that customer
     (403 otherwise); routes that take one in the body check it with `same_customer`. Each accepted
-    use sends back a refreshed token, so verification lapses only after idle minutes."""
+    use sends back the token to keep (refreshed once a minute of use has passed), so verification
+    lapses only after idle minutes."""
     if not token:
         raise CustomerTokenRequired()
     signer: TokenSigner = request.app.state.token_signer
@@ -65,7 +66,7 @@ async def require_customer(request: Request, response: Response,
     for named in (request.path_params.get("customer_id"), request.query_params.get("customer_id")):
         if not same_customer(claims, named):
             raise CustomerTokenMismatch()
-    response.headers[customer_token.HEADER] = signer.refresh(claims)[0]
+    response.headers[customer_token.HEADER] = signer.kept_or_refreshed(token, claims)
     return claims
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -127,11 +126,15 @@ def test_identity_form_accepts_the_right_answer(actions_url):
 
 
 def test_verified_customer_token_is_refreshed_on_use(actions_url):
-    """Verification lapses after 30 idle minutes: each use stores the token the API refreshed."""
-    slots = verified_c0001()
-    time.sleep(1.1)  # tokens carry whole seconds: one refreshed in the second it was issued is the same token
+    """Verification lapses after 30 idle minutes: a use stores the token the API refreshed once it is
+    more than a minute old, and stores nothing (no event) while it is newer."""
+    two_minutes_old = services.customer_token("C0001", "action-test", idle_s=30 * 60 - 120)
+    slots = {**verified_c0001(), "customer_token": two_minutes_old}
     result = call(actions_url, "action_handle_request", "我的保单", "query_policy", slots)
-    assert slots_set(result)["customer_token"] not in (None, slots["customer_token"])
+    assert "HL20240001" in texts(result)
+    assert slots_set(result)["customer_token"] not in (None, two_minutes_old)
+    fresh = call(actions_url, "action_handle_request", "我的保单", "query_policy", verified_c0001())
+    assert "HL20240001" in texts(fresh) and "customer_token" not in slots_set(fresh)
 
 
 def test_app_token_is_exchanged_at_the_policy_api(actions_url):

@@ -133,6 +133,8 @@ class FakePolicyApi:
         self.premiums = copy.deepcopy(PREMIUMS)
         self.claims = copy.deepcopy(CLAIMS)
         self.down = False
+        # The real API sends the same token back until a refresh would extend it by a minute.
+        self.refreshes_tokens = True
         self.locked: set[str] = set()
         self.app_tokens: dict[str, str] = {}  # an app's signed-in token -> its customer
         self.knowledge_hits: list[dict[str, Any]] = []
@@ -244,7 +246,7 @@ class FakePolicyApi:
             raise Refusal(401, "customer_token_invalid", "Verify again.")
         if named is not None and named != owner:
             raise Refusal(403, "customer_token_mismatch", "Not this customer's token.")
-        answer["X-Customer-Token"] = self.sign_in(owner)
+        answer["X-Customer-Token"] = self.sign_in(owner) if self.refreshes_tokens else token
         return owner
 
     # --- policies and premiums ----------------------------------------------------------------------------
