@@ -1,4 +1,4 @@
-"""Claim progress pushed into the app chat (issue #20): the reminder worker triggers EXTERNAL_claim_update
+"""Claim progress pushed into the app chat: the reminder worker triggers EXTERNAL_claim_update
 with a claim event's id; this action says the policy API's message for it (the same text as the SMS) in the
 customer's language and draws the claim's timeline, exactly as stored (the same one "理赔进度" shows).
 

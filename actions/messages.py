@@ -145,7 +145,7 @@ _MESSAGES: dict[str, Entry] = {
         "en": "Policy {number} can't be renewed yet: renewal opens {days} days before the cover ends.",
     },
     "renewal_already_done": {"zh": "保单 {number} 已续保，无需重复办理。", "en": "Policy {number} is already renewed."},
-    # reminders (issue #5): delivered into the app chat by the scheduler
+    # reminders: delivered into the app chat by the scheduler
     "reminder_premium": {
         "zh": "温馨提醒：您的{product}（{number}）保费 {amount} 元将于 {date} 到期（还有 {days} 天）。现在缴费吗？",
         "en": "Reminder: the CNY {amount} premium of your {product} ({number}) is due on {date} (in {days} days). Pay now?",

@@ -1,4 +1,4 @@
-"""Reminders in the chat (issue #5): the scheduler triggers EXTERNAL_premium_reminder /
+"""Reminders in the chat: the scheduler triggers EXTERNAL_premium_reminder /
 EXTERNAL_renewal_reminder with the reminder's id; this action says it in the customer's language
 with buttons that lead into the usual requests (pay_premium, renewal, opt_out), and leaves the
 reminder's policy in slots so a plain "好的" / "pay now" / "续保" continues from it.

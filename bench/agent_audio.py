@@ -1,4 +1,4 @@
-"""agent_audio_mouth_to_ear_p50_ms: an agent taking a phone call in the console (issue #21), the time a sound
+"""agent_audio_mouth_to_ear_p50_ms: an agent taking a phone call in the console, the time a sound
 takes from the console's microphone to the caller's line and back to the console's speaker.
 
 Starts the real stack (policy API, action server, Rasa), the voice gateway and the hub; a fake carrier calls,

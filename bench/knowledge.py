@@ -1,4 +1,4 @@
-"""Knowledge search figures (issue 6): top-1 accuracy, unanswerable questions declined, latency.
+"""Knowledge search figures: top-1 accuracy, unanswerable questions declined, latency.
 
 Figures come from the test part of the evaluation sets (see knowledge/evaluate.py); the decline
 threshold is chosen on the dev part. Merged into bench/results.json.

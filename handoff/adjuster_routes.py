@@ -1,4 +1,4 @@
-"""The adjusters' console (issue #20): the queue of claims the review passed to a person, with what the OCR
+"""The adjusters' console: the queue of claims the review passed to a person, with what the OCR
 found, and the three decisions: approve an amount, reject for a listed reason, ask for more materials.
 
 Only adjusters and supervisors, signed in (cookie session); the Origin checks (handoff/web_security.py)

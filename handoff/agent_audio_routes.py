@@ -1,4 +1,4 @@
-"""A ticket for the agent who owns a phone call to join its audio from the console (issue #21).
+"""A ticket for the agent who owns a phone call to join its audio from the console.
 
 The console's audio goes straight to the voice gateway, not through the hub; the gateway cannot see console
 sessions, so the hub vouches: it checks the session and that this agent owns this voice conversation now, audits

@@ -24,7 +24,7 @@ USER_ENABLE = "user_enable"
 USER_RESET = "user_reset"
 VIEW_MATERIALS = "view_claim_materials"
 OPEN_MATERIAL = "open_claim_material"
-JOIN_CALL_AUDIO = "join_call_audio"  # an agent's console took a phone call's audio (issue #21)
+JOIN_CALL_AUDIO = "join_call_audio"  # an agent's console took a phone call's audio
 # A customer's own download (no console user): username and role "customer".
 EPOLICY_DOWNLOAD = "epolicy_download"
 CLAIM_VIEW = "claim_view"

@@ -1,4 +1,4 @@
-"""External events into a conversation (reminders, issue #5): the hub triggers the intent in Rasa
+"""External events into a conversation (reminders): the hub triggers the intent in Rasa
 and appends the bot's messages to the conversation's log, so the chat page shows them live, or on
 the next open when the customer is offline (the log is replayed on connect).
 

@@ -1,4 +1,4 @@
-"""Delivering claim progress (issue #20): the policy API queues a row per claim event and channel in
+"""Delivering claim progress: the policy API queues a row per claim event and channel in
 claim_notifications (its outbox, same transaction as the event); this sends them, like reminders: reserved
 (`sending`, committed) before sending, with an idempotency key the channel honours, so never twice, never lost.
 

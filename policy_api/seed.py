@@ -182,7 +182,7 @@ def seed_session(session: Session) -> list[str]:
                "急性肠胃炎门诊治疗 / Outpatient treatment for acute gastroenteritis",
                [("reported", now - timedelta(days=5), "客户报案 / Reported by customer"),
                 ("reviewing", now - timedelta(days=3), "材料已收齐 / Documents received")])
-    # In the adjusters' queue (issue #20), as the review leaves a claim whose invoice did not match.
+    # In the adjusters' queue, as the review leaves a claim whose invoice did not match.
     in_review.review_queue = "adjuster"
     in_review.review_findings = json.dumps({"kind": "medical_invoice", "amount": "3250.00", "amount_in_words": "3250.00",
                                             "invoice_date": (today - timedelta(days=7)).isoformat(),

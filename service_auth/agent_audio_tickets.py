@@ -1,4 +1,4 @@
-"""Tickets that let an agent's console join one phone call's audio (issue #21, a person on the line).
+"""Tickets that let an agent's console join one phone call's audio (a person on the line).
 
 The hub signs a ticket for the agent who owns a voice conversation (console session checked there); the voice
 gateway, a separate front door, checks it before it lets a browser hear or speak on the call. A ticket names one

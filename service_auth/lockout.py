@@ -1,4 +1,4 @@
-"""Failed attempts counted per identifier in Redis, and a lock once there are too many (issue 16).
+"""Failed attempts counted per identifier in Redis, and a lock once there are too many.
 
 Used by the policy API (identity checks per phone, policy number and customer) and the hub (console
 sign-in per user name and per address). The counting is the `limits` package's moving window on its

@@ -1,2 +1,2 @@
-"""Service figures (issue #5): conversations, resolution by the bot, handoffs, accept time, CSAT and
+"""Service figures: conversations, resolution by the bot, handoffs, accept time, CSAT and
 reminders per day and language, from Rasa's event broker, the hub's records and the reminders table."""

@@ -1,4 +1,4 @@
-"""The adjusters' queue and decisions (issue #20). Internal: the service key, and the adjuster's username in
+"""The adjusters' queue and decisions. Internal: the service key, and the adjuster's username in
 X-Adjuster, which the hub sets from the signed-in adjuster's (or supervisor's) console session; it is not a
 credential of its own, so only our services (which hold the key) can act, and each action records who did it.
 

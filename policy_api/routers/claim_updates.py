@@ -1,4 +1,4 @@
-"""Claim progress messages (issue #20) for the assistant: the reminder worker triggers EXTERNAL_claim_update
+"""Claim progress messages for the assistant: the reminder worker triggers EXTERNAL_claim_update
 with an event id in the customer's app chat; the action reads the message and the claim's timeline here,
 and shows them only if the claim is that conversation's customer's (actions/claim_updates.py)."""
 

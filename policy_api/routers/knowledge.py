@@ -1,4 +1,4 @@
-"""Knowledge answers: semantic FAQ and clause search (issue 6)."""
+"""Knowledge answers: semantic FAQ and clause search."""
 
 from fastapi import Request
 from sqlalchemy.exc import SQLAlchemyError

@@ -1,4 +1,4 @@
-"""Reminders (issue #5): a reminder's details for the assistant, opt-out from chat and from SMS
+"""Reminders: a reminder's details for the assistant, opt-out from chat and from SMS
 replies, and renewal payment links."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Real conversations in Mandarin over Rasa's REST channel: API + action server + trained model.
 
-Each test is one customer journey (issue #2, items 1–9) as 王芳 (C0001) would have it.
+Each test is one customer journey (items 1–9) as 王芳 (C0001) would have it.
 """
 
 from __future__ import annotations

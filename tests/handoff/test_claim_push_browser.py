@@ -1,4 +1,4 @@
-"""小额秒赔 and its progress, end to end in Debian's Chromium (issue #20): the customer, signed in by the app, sends
+"""小额秒赔 and its progress, end to end in Debian's Chromium: the customer, signed in by the app, sends
 a photo of her medical invoice from the chat page; the real OCR reads it, the claim is approved and paid through the
 simulated gateway (settling in seconds here), and each status (材料审核中 → 赔付中 → 到账) reaches her as a chat
 message (outreach → hub external event → real Rasa → action) and in the SMS outbox. A claim over the fast-track

@@ -1,4 +1,4 @@
-"""Attacks on a phone call's audio from the console (issue #21): the hub's ticket route (POST
+"""Attacks on a phone call's audio from the console: the hub's ticket route (POST
 /api/console/conversations/{cid}/audio-ticket, a real hub process) and the voice gateway's WS /agent-audio
 (its real route and ticket checks, in-process, with a stand-in call: loading Whisper adds nothing to who may
 connect; the browser test tests/voice/test_agent_call_browser.py drives the real call end to end).

@@ -1,4 +1,4 @@
-"""Attacks on the claim-material uploads (issue #20, "Bad input"), at the policy API and through the hub: a
+"""Attacks on the claim-material uploads ("Bad input"), at the policy API and through the hub: a
 declared 100-megapixel image, a zip bomb named .jpg, PDFs with scripts, automatic actions or attachments,
 types disguised by their names, a wrong claim number, someone else's claim or file, no proof of who is
 uploading. Each gets a clear zh/en error and leaves no row and no file. Real processes: the policy API

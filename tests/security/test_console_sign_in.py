@@ -1,4 +1,4 @@
-"""Attacks on the console sign-in (issue #16, item 10), against a real hub process and real Redis:
+"""Attacks on the console sign-in (item 10), against a real hub process and real Redis:
 guessing a password is throttled per user name and per address, and an unknown user name answers
 like a wrong password, in words and in time. The right password still signs in."""
 

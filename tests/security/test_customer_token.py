@@ -1,4 +1,4 @@
-"""Attacks on "verified" (issue #16): it used to be a slot anyone who could write a tracker could set, and
+"""Attacks on "verified": it used to be a slot anyone who could write a tracker could set, and
 the policy API served any customer to whoever held its one service key. Verified is now a customer
 token the policy API signs (policy_api/customer_token.py) and every personal-data route requires it,
 serving only its customer. Each attack is a real request to the real processes, refused with a clear

@@ -1,4 +1,4 @@
-"""Attacks with external events and opt-outs (issue #16): a reminder id of another customer sent into a
+"""Attacks with external events and opt-outs: a reminder id of another customer sent into a
 conversation (through the hub with its key, as a leaked key or a confused service would, or straight to
 Rasa's trigger_intent with Rasa's token), external events without the service's credential or into a
 chat that has no customer, and an opt-out from a chat that proved nobody. Each is refused, nothing of the

@@ -1,4 +1,4 @@
-"""Attacks on the hub's channel API (issue #16, item 5) against a real hub process: the routes our own
+"""Attacks on the hub's channel API (item 5) against a real hub process: the routes our own
 services call (handoffs, voice messages and events, status, reminders) without the hub's key, and with
 the key on a signed-in customer's `app-<customer>` conversation. Each is refused with a clear error;
 the legitimate calls still work."""

@@ -1,4 +1,4 @@
-"""Attacks on the hub's conversation ids (issue #16, item 6), against a real hub process: the chat
+"""Attacks on the hub's conversation ids (item 6), against a real hub process: the chat
 page took its id from the link (`/chat?c=`), whoever held an id got the whole replay and could go on
 after the victim verified, and socket.io took any `session_id`. Now the hub names each conversation
 and gives its resume secret only to the browser that started it (an HttpOnly, SameSite=Strict cookie)."""

@@ -1,4 +1,4 @@
-"""Attack on the hub (issue #16, item 5): a handoff posted with a `customer_id` of the caller's choosing
+"""Attack on the hub (item 5): a handoff posted with a `customer_id` of the caller's choosing
 used to show agents a "verified" customer nobody verified, and let them open her policies. The hub
 now names only the customer the conversation proved (a checked app token, or the bot's own
 verification read from Rasa with the hub's credentials); the claim is kept apart, labelled."""

@@ -1,4 +1,4 @@
-"""Attacks on identity verification (issue #16, item 9), tried as an outsider would against the real
+"""Attacks on identity verification (item 9), tried as an outsider would against the real
 processes: the session's Rasa and action server, and the policy API restarted on its port with the
 production counts (5 failures in 15 minutes) and a lock of seconds, so the test sees it lapse.
 

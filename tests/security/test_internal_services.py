@@ -1,4 +1,4 @@
-"""Attacks on the internal services (issue #16, first slice), each tried as an outsider would, against the
+"""Attacks on the internal services (first slice), each tried as an outsider would, against the
 session's real Rasa and action server: refused with a clear error, while our own services' calls still work.
 
 The outsider has everything the README and the code tell: the URLs, the routes, the payload shapes, the

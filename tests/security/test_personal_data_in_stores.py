@@ -1,4 +1,4 @@
-"""Personal data in what we store (issue #16, PIPL), tried as someone who can read the stores would:
+"""Personal data in what we store (PIPL), tried as someone who can read the stores would:
 an analyst with the events table (service_figures/ reads it), a supervisor reading old hub transcripts,
 a reader of Rasa's tracker API or of voice transcripts. After real conversations through the real
 stack (hub, Rasa, action server, policy API, voice gateway), none of them holds a raw phone or ID

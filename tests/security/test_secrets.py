@@ -1,4 +1,4 @@
-"""Attack 4 of issue #16: the defaults were public (dev-policy-api-key read any customer). Every service
+"""Published defaults: they were public (dev-policy-api-key read any customer). Every service
 refuses to start with a missing, published or short secret, in one line naming it, unless in demo mode;
 `make run`'s demo mode uses secrets generated per install. Real processes, started as `make run` does."""
 

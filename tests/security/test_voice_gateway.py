@@ -1,4 +1,4 @@
-"""Attacks on the voice gateway (issue #16, 7), each tried as an outsider would against a real gateway process
+"""Attacks on the voice gateway (7), each tried as an outsider would against a real gateway process
 (real Whisper, real TTS, the session's real Rasa): refused with a clear error, while the carrier (signing as
 Twilio does) and our own clients (with VOICE_API_KEY) still get through.
 

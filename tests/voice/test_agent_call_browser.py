@@ -1,4 +1,4 @@
-"""An agent takes a handed-off phone call by voice in the console (issue #21), end to end: a real call (the
+"""An agent takes a handed-off phone call by voice in the console, end to end: a real call (the
 fake carrier, real Rasa, real Whisper) is handed to the real hub; the agent, signed in to the console in Debian's
 Chromium with a fake microphone playing a gated 1 kHz tone, clicks "Take as a call"; the caller's side of the
 line then carries the tone, and the caller's 600 Hz tone reaches the console's speaker (the level the

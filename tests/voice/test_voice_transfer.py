@@ -2,26 +2,21 @@
 hears the hold prompt, the agent who accepts is announced and what the agent types is spoken to the
 caller; what the caller says meanwhile reaches the agent.
 
-Needs the hub (handoff/, issue 3) in the tree; skipped until it is merged. The hold prompts' wording
-is tested on its own in test_voice_units.py.
+The hold prompts' wording is tested on its own in test_voice_units.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-import importlib.util
 import time
 import uuid
 
 import httpx
-import pytest
 
 from tests import services
 from tests.voice.conftest import twilio_token, voice_service
 from voice.tools import testset
-
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("handoff") is None, reason="the handoff hub is not merged yet")
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -1,4 +1,4 @@
-"""Claim materials: the photos and PDFs customers send for a claim (issue 20), stored re-encoded under random
+"""Claim materials: the photos and PDFs customers send for a claim, stored re-encoded under random
 file names in MATERIALS_DIR; this table holds what each one is and how its review stands.
 
 Revision ID: 0002_uploads

@@ -1,4 +1,4 @@
-"""Claims that move (issue #20): approved amount, payout reference and review state on claims; the kind and
+"""Claims that move: approved amount, payout reference and review state on claims; the kind and
 actor of claim events; used invoice numbers (unique: never paid twice); the outbox of claim progress messages.
 
 Revision ID: 0005_claimflow
