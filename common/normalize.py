@@ -10,6 +10,8 @@ POLICY_PREFIXES = ("HL", "AU", "LF", "AC")  # medical, auto, term life, accident
 CLAIM_PREFIX = "CL"
 NUMBER_DIGITS = 8
 POLICY_PREFIX_PATTERN = "|".join(POLICY_PREFIXES)
+# Any of our numbers, as heard or read aloud: a policy or a claim.
+NUMBER_PREFIX_PATTERN = "|".join((*POLICY_PREFIXES, CLAIM_PREFIX))
 
 POLICY_NUMBER_RE = re.compile(rf"^(?:{POLICY_PREFIX_PATTERN})\d{{{NUMBER_DIGITS}}}$")
 CLAIM_NUMBER_RE = re.compile(rf"^{CLAIM_PREFIX}\d{{{NUMBER_DIGITS}}}$")

@@ -11,6 +11,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from common.normalize import NUMBER_PREFIX_PATTERN
 from voice.line.assistant import AssistantUnavailable
 from voice.line.handoff import transfer
 from voice.line.hold import hold_choice
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # voice.line.session imports this module
 
 logger = logging.getLogger("voice.line.session")  # a call's lines under one logger, whichever part of it logs
 
-_CONFIRM_NUMBER = re.compile(r"(?<![A-Za-z0-9])(?:(?:HL|AU|LF|AC|CL)\d{4,}|\d{6,})(?![0-9])")
+_CONFIRM_NUMBER = re.compile(rf"(?<![A-Za-z0-9])(?:(?:{NUMBER_PREFIX_PATTERN})\d{{4,}}|\d{{6,}})(?![0-9])")
 _YES = re.compile(r"^(?:是|是的|对|对的|没错|正确|确认|好|好的|嗯|yes|yeah|yep|correct|right|that's right|sure)\b|^(?:是|对|好)",
                   re.IGNORECASE)
 _NO = re.compile(r"^(?:不|不是|不对|错|错了|no|nope|wrong|not)\b|^(?:不|错)", re.IGNORECASE)

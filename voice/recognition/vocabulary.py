@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from common.normalize import NUMBER_PREFIX_PATTERN
 from common.parsing import CN_DIGITS
 from voice.recognition.heard_slips import heard_slips
 from voice.recognition.lexicon import mandarin_lexicon
@@ -139,7 +140,7 @@ def keypad_to_text(digits: str) -> str:
 
 # ---- reading numbers back --------------------------------------------------------------------
 
-_NUMBER_TO_READ = re.compile(r"(?<![A-Za-z0-9])(?:HL|AU|LF|AC|CL)?\d{4,}(?![0-9])|(?<![A-Za-z0-9])(?:HL|AU|LF|AC|CL)\d+")
+_NUMBER_TO_READ = re.compile(rf"(?<![A-Za-z0-9])(?:{NUMBER_PREFIX_PATTERN})?\d{{4,}}(?![0-9])|(?<![A-Za-z0-9])(?:{NUMBER_PREFIX_PATTERN})\d+")
 ZH_DIGIT_NAMES = "零幺二三四五六七八九"  # 幺 for 1, as Chinese phone lines read digits
 
 
