@@ -25,20 +25,18 @@ import numpy as np
 from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
-from starlette.websockets import WebSocketState
 
-from observability.context import bind
 from observability.metrics import instrument
 from observability.requests import RequestIdMiddleware
 from service_auth.rasa_auth import RasaAuth
 from voice import customer_routes
 from voice.line import agent_audio
-from voice.line import media_streams as ms
 from voice.line.assistant import Assistant, AssistantUnavailable
 from voice.line.codec import SAMPLE_RATE, to_whisper
 from voice.line.hub import make_hub
 from voice.line.prompts import spoken_options
-from voice.line.session import CallSession, Services
+from voice.line.session import Services
+from voice.line.stream import CarrierStream
 from voice.line.transcripts import TranscriptStore
 from voice.line.tts import SpeechSynthesizer
 from voice.metrics import call_figures
@@ -49,9 +47,6 @@ from voice.upload import MAX_UPLOAD_AUDIO_S, MAX_UPLOAD_BYTES, UploadRefused, ch
 
 logger = logging.getLogger(__name__)
 
-MAX_BAD_MESSAGES = 10  # malformed messages tolerated on one stream before it is closed
-START_TIMEOUT_S = 10.0  # a stream must say who it is (start) within this
-STREAM_IDLE_S = 15.0  # a carrier sends 50 media messages a second; this long without any means it is gone
 RETRY_AFTER_S = 30
 # Bilingual: an app may show it to the caller as it is.
 BUSY = "线路繁忙，请稍后再试 / all lines are busy, please try again later"
@@ -177,7 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return
         services.lines += 1
         try:
-            await _media_stream(websocket, services)
+            await CarrierStream(websocket, services).run()
         finally:
             services.lines -= 1
 
@@ -272,99 +267,3 @@ def _wav_bytes(pcm: np.ndarray) -> bytes:
         wav.setframerate(SAMPLE_RATE)
         wav.writeframes(pcm.astype(np.int16).tobytes())
     return out.getvalue()
-
-
-async def _media_stream(websocket: WebSocket, services: Services) -> None:
-    """One carrier stream, from accept to close; every exit path frees the call."""
-    await websocket.accept()
-    ended = asyncio.Event()
-    send_lock = asyncio.Lock()
-    session: CallSession | None = None
-    bad_messages = 0
-    close_code, close_reason = 1000, "call ended"
-    connected_at = time.monotonic()
-
-    async def send(text: str) -> None:
-        if ended.is_set() or websocket.client_state != WebSocketState.CONNECTED:
-            return
-        async with send_lock:
-            await websocket.send_text(text)
-
-    async def hangup() -> None:
-        ended.set()
-
-    ended_wait = asyncio.create_task(ended.wait())
-    try:
-        while not ended.is_set():
-            timeout = STREAM_IDLE_S if session else max(0.1, START_TIMEOUT_S - (time.monotonic() - connected_at))
-            receive = asyncio.create_task(websocket.receive())
-            done, _ = await asyncio.wait({receive, ended_wait}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-            if receive not in done:
-                receive.cancel()
-                with contextlib.suppress(BaseException):
-                    await receive
-                if not ended.is_set():  # the carrier went quiet: it is gone
-                    close_code, close_reason = 1008 if session is None else 1000, "no start" if session is None else "idle"
-                    if session:
-                        session.end_reason = "caller_gone"
-                break
-            message = receive.result()
-            if message["type"] == "websocket.disconnect":
-                if session:
-                    session.end_reason = "caller_gone" if session.end_reason == "stopped" else session.end_reason
-                ended.set()
-                break
-            try:
-                if message.get("text") is None:
-                    raise ms.ProtocolError("binary frame")
-                event, body = ms.parse(message["text"])
-                if event == "connected":
-                    continue
-                if event == "start":
-                    if session is not None:
-                        raise ms.ProtocolError("second start")
-                    start = ms.start_of(body)
-                    if call_sid_or_none(start.call_sid) is None:
-                        close_code, close_reason = 1008, "start without a valid callSid (CA + 32 hex digits)"
-                        break
-                    if any(active.start.call_sid == start.call_sid for active in services.active.values()):
-                        close_code, close_reason = 1008, "call already streaming"
-                        break
-                    # Our own id for the call: the carrier's callSid is only its reference, never the conversation.
-                    session = CallSession(services, start, send, hangup, new_call_id())
-                    services.active[session.call_id] = session
-                    services.calls_total += 1
-                    bind(conversation_id=session.call_id, call_sid=start.call_sid)  # on every log line of the call
-                    await session.begin()
-                elif session is None:
-                    raise ms.ProtocolError(f"{event} before start")
-                elif event == "media":
-                    await session.on_media(ms.media_payload(body))
-                elif event == "dtmf":
-                    await session.on_dtmf(ms.dtmf_digit(body))
-                elif event == "mark":
-                    session.on_mark(ms.mark_name(body))
-                elif event == "stop":
-                    session.end_reason = "caller_hung_up"
-                    break
-                else:
-                    raise ms.ProtocolError(f"unknown event {event[:32]!r}")
-            except ms.ProtocolError as exc:
-                bad_messages += 1
-                logger.warning("stream %s: bad message (%s)", session.call_id if session else "?", exc)
-                if bad_messages >= MAX_BAD_MESSAGES:
-                    close_code, close_reason = 1008, "too many malformed messages"
-                    break
-    except Exception:
-        logger.exception("stream failed")
-        close_code, close_reason = 1011, "internal error"
-    finally:
-        ended.set()
-        ended_wait.cancel()
-        if session is not None:
-            await session.close(session.end_reason)
-            services.active.pop(session.call_id, None)
-            services.end_reasons[session.end_reason] = services.end_reasons.get(session.end_reason, 0) + 1
-        if websocket.client_state == WebSocketState.CONNECTED:
-            with contextlib.suppress(Exception):
-                await websocket.close(close_code, close_reason)
