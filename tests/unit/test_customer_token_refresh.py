@@ -8,8 +8,12 @@ import pytest
 
 from policy_api.customer_token import TokenExpired, TokenSigner
 
-NOW = int(time.time())  # PyJWT checks iat and exp against the clock
 SIGNER = TokenSigner("s" * 32, idle_s=30 * 60, max_age_s=8 * 60 * 60)
+
+
+def now() -> int:
+    """PyJWT checks iat and exp against the clock, so each test works from the time it runs."""
+    return int(time.time())
 
 
 def used(signer: TokenSigner, issued_at: int, used_at: int, auth_time: int | None = None) -> tuple[str, str]:
@@ -20,30 +24,35 @@ def used(signer: TokenSigner, issued_at: int, used_at: int, auth_time: int | Non
 
 
 def test_a_token_used_again_within_the_minute_comes_back_unchanged():
-    token, kept = used(SIGNER, issued_at=NOW - 59, used_at=NOW)
+    at = now()
+    token, kept = used(SIGNER, issued_at=at - 59, used_at=at)
     assert kept == token
 
 
 def test_a_token_used_after_the_minute_comes_back_with_a_new_idle_period():
-    token, kept = used(SIGNER, issued_at=NOW - 61, used_at=NOW)
+    at = now()
+    token, kept = used(SIGNER, issued_at=at - 61, used_at=at)
     assert kept != token
-    assert SIGNER.check(kept).expires_at == NOW + 30 * 60
+    assert SIGNER.check(kept).expires_at == at + 30 * 60
 
 
 def test_no_refresh_reaches_past_the_maximum_age_after_the_check():
-    auth = NOW - 8 * 60 * 60 + 10 * 60  # verified almost 8 hours ago: 10 minutes left, whatever the use
-    token, kept = used(SIGNER, issued_at=NOW - 20 * 60, used_at=NOW, auth_time=auth)
+    at = now()
+    auth = at - 8 * 60 * 60 + 10 * 60  # verified almost 8 hours ago: 10 minutes left, whatever the use
+    token, kept = used(SIGNER, issued_at=at - 20 * 60, used_at=at, auth_time=auth)
     assert SIGNER.check(kept).expires_at == auth + 8 * 60 * 60
 
 
 def test_a_short_idle_period_refreshes_in_proportion():
     """An insurer that sets a 20-second idle period still gets tokens kept alive by use."""
+    at = now()
     short = TokenSigner("s" * 32, idle_s=20, max_age_s=3600)
-    token, kept = used(short, issued_at=NOW - 3, used_at=NOW)
+    token, kept = used(short, issued_at=at - 3, used_at=at)
     assert kept != token and short.refresh_step_s == 2
 
 
 def test_an_unused_token_still_lapses_after_the_idle_period():
-    token, _ = SIGNER.issue("C0001", "conv", now=NOW - 30 * 60 - 1)
+    at = now()
+    token, _ = SIGNER.issue("C0001", "conv", now=at - 30 * 60 - 1)
     with pytest.raises(TokenExpired):
         SIGNER.check(token)
