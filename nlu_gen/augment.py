@@ -23,6 +23,9 @@ SKIP = {OUTPUT, "out_of_scope_generated.yml"}
 SEED = 41
 LONG_PER_INTENT = 8
 TRADITIONAL_SHARE = 6  # one zh example in six, unannotated ones only
+# A two- or three-character phrase in traditional characters teaches the model nothing the table does not,
+# and is the kind of stock phrase any evaluation set also holds.
+TRADITIONAL_MIN_CHARS = 4
 WRAPPERS = {
     "zh": ("不好意思打扰了，我这边情况有点复杂，简单说就是{text}，你们看怎么处理比较好",
            "跟你说个事，前两天我跟家里人商量了半天，最后决定还是来问一下：{text}。等你回复",
@@ -67,7 +70,7 @@ def augment(language: str) -> dict[str, list[str]]:
             result.setdefault(intent, []).append(rng.choice(WRAPPERS[language]).format(text=text))
     if language == "zh":
         for intent, text in examples:
-            if ANNOTATION.search(text) or rng.randrange(TRADITIONAL_SHARE):
+            if ANNOTATION.search(text) or rng.randrange(TRADITIONAL_SHARE) or len(text) < TRADITIONAL_MIN_CHARS:
                 continue
             converted = text.translate(TO_TRADITIONAL)
             if converted != text:
