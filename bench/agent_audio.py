@@ -22,10 +22,7 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from bench.results import merge_results
-from tests import services
-from tests.handoff.clients import Agent
-from tests.voice.test_agent_call_browser import (
+from bench.agent_call import (
     AGENT_HZ,
     CallerThread,
     console_with_mic,
@@ -33,6 +30,9 @@ from tests.voice.test_agent_call_browser import (
     take_call_in_console,
     tone_wav,
 )
+from bench.results import merge_results
+from devstack import services
+from devstack.hub_clients import Agent
 from voice.line.codec import FRAME_MS, FRAME_SAMPLES
 from voice.tools import testset
 from voice.tools.carrier import SILENCE_FRAME

@@ -3,7 +3,7 @@
 The bare bot is the project `rasa init --no-prompt` makes (generated and trained in the Rasa venv,
 nothing downloaded); its model is kept under the venv cache by a hash of what `rasa init` writes and of
 Rasa's version, so only the first run trains it (a few minutes on 2 cores). Both bots run as `rasa run
---enable-api` with the REST channel and one TensorFlow thread (tests/services.RASA_ENV); ours with its
+--enable-api` with the REST channel and one TensorFlow thread (devstack/services.RASA_ENV); ours with its
 whole stack (action server, policy API, the masked event broker to RabbitMQ and the event record).
 Their greeting turns get the same 20-user load (bench/turns.measure), in alternating rounds: on this
 shared host a burst of load from elsewhere can halve one round, so the ratio is the median of the
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.results import merge_results
 from bench.turns import CONCURRENT_USERS, TURNS_PER_USER, measure, rest_turn
-from tests import services
+from devstack import services
 
 ROUNDS = 5
 RASA_PACKAGE = Path(services.RASA_PYTHON).parent.parent / "lib" / "python3.11" / "site-packages" / "rasa"

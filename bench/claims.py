@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench.results import merge_results
-from tests.materials_server import invoice_photo, materials_api, open_claim, upload, wait_for_status
+from devstack.materials import invoice_photo, materials_api, open_claim, upload, wait_for_status
 
 CLAIMS = 5  # sequential, each with its own invoice number (the same invoice is never paid twice)
 SETTLE_S = 5.0

@@ -23,8 +23,8 @@ import httpx
 
 from bench.results import merge_results
 from bench.turns import measure, rest_turn
+from devstack.launch import Install, launched
 from handoff.relay_once import METADATA_KEY, replies_in_tracker
-from tests.launch import Install, launched
 
 GREETING, GREETING_REPLY = "你好", "智能客服"
 SINGLE_USER_TURNS = 40

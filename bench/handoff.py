@@ -38,8 +38,8 @@ from bench.raw_http import RawConnection
 from bench.results import merge_results
 from bench.turns import percentile
 from desk_db.tables.hub import HandoffRecord
+from devstack import services
 from handoff.seed import DemoUser, seed
-from tests import services
 
 HANDOFFS = 200
 AGENTS = 20

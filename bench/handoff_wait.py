@@ -31,8 +31,8 @@ from websockets.asyncio.client import connect
 
 from bench.results import merge_results
 from bench.sim_agents import SimAgents
+from devstack import services
 from handoff.seed import DemoUser, seed
-from tests import services
 
 CUSTOMERS = int(os.environ.get("BENCH_WAIT_CUSTOMERS", "40"))
 AGENTS = 4

@@ -30,8 +30,8 @@ import httpx
 import yaml
 
 from bench.results import RESULTS, merge_results
+from devstack import services
 from nlu_gen.examples import read_examples
-from tests import services
 
 LANGUAGES = ("zh", "en")
 OUT_OF_SCOPE = "out_of_scope"

@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench import nlu
+from devstack import services
 from nlu_gen.examples import read_examples
-from tests import services
 
 DEV = services.ROOT / "tests" / "nlu" / "dev"
 THRESHOLDS = [round(0.45 + 0.05 * i, 2) for i in range(11)]  # 0.45 (the fallback's own) .. 0.95

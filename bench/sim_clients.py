@@ -19,7 +19,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from bench.sim_journeys import NO, THANKS, YES, Plan, answer_for
-from tests.e2e.helpers import app_token
+from devstack.tokens import app_token
 
 BOT_REPLY_TIMEOUT_S = 90
 QUIET_S = 0.5  # the hub appends one Rasa answer's replies back to back; this much quiet ends a turn

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import redis
 
+from devstack import services
 from handoff.seed import seed as seed_hub
-from tests import services
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

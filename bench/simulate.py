@@ -34,8 +34,8 @@ from bench.sim_agents import SimAgents
 from bench.sim_clients import Outcome, run_customer
 from bench.sim_journeys import JOURNEYS, REMINDER, Journey, Plan, plans
 from bench.sim_stack import SimStack, sim_stack
+from devstack import services
 from service_figures.text import render
-from tests import services
 
 OUT = services.ROOT / "bench" / "simulate.json"
 CUSTOMERS_OUT = services.ROOT / "test-artifacts" / "simulate-customers.json"  # each customer's outcome and transcript

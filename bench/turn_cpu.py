@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench.bare_rasa import both_bots
 from bench.turns import CONCURRENT_USERS, Turn, measure, rest_turn
-from tests.e2e.helpers import app_token
+from devstack.tokens import app_token
 
 TICKS = os.sysconf("SC_CLK_TCK")
 # Which of our child processes is which, by a word of its command line.

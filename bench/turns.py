@@ -20,9 +20,9 @@ from typing import Awaitable, Callable
 import httpx
 
 from bench.results import merge_results
-from tests import services
-from tests.e2e.helpers import app_token
-from tests.test_nlu_heldout import heldout_accuracy
+from devstack import services
+from devstack.nlu import heldout_accuracy
+from devstack.tokens import app_token
 
 SINGLE_USER_TURNS = 60
 CONCURRENT_USERS = 20
@@ -66,7 +66,7 @@ async def user(client: httpx.AsyncClient, turn: Turn, turns: int, latencies: lis
 
 
 async def measure(turn: Turn, users: int, turns_per_user: int, auth: httpx.Auth | None = None) -> dict[str, float]:
-    """auth: the credentials of the Rasa measured (default: the one tests.services starts)."""
+    """auth: the credentials of the Rasa measured (default: the one devstack.services starts)."""
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=users + 5)
     async with httpx.AsyncClient(timeout=60, limits=limits, auth=auth or services.rasa_auth("bench")) as client:

@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 
 from bench.results import merge_results
-from tests import services
-from tests.voice.conftest import VoiceService, twilio_token, voice_service
+from devstack import services
+from devstack.voice import VoiceService, twilio_token, voice_service
 from voice.recognition.edit_distance import edit_distance
 from voice.recognition.vocabulary import to_simplified
 from voice.tools import testset

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # so the recogniser tests in this process hear what the gateway hears.
 import voice  # noqa: E402, F401, I001
 from service_auth.intent_payloads import PAYLOAD_OFFERED  # noqa: E402
-from tests import services  # noqa: E402
+from devstack import services  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

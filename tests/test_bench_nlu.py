@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bench import nlu
-from tests import services
+from devstack import services
 
 FIXTURE = services.ROOT / "tests" / "fixtures" / "nlu_set"
 TRANSACTIONAL = frozenset({"query_policy", "pay_premium", "inform"})

@@ -18,9 +18,9 @@ from typing import Iterator
 import httpx
 import pytest
 
-from tests import services
-from tests.handoff.clients import Customer, HubRun
-from tests.launch import Launch
+from devstack import services
+from devstack.hub_clients import Customer, HubRun
+from devstack.launch import Launch
 
 ROOT = services.ROOT
 

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import yaml
 
+from devstack import services
 from nlu_gen.examples import read_examples
-from tests import services
 
 
 def gate_config() -> dict:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import random
 
+from devstack import services
 from nlu_gen import out_of_scope, variants
 from nlu_gen.domains import DOMAINS
 from nlu_gen.examples import read_examples, texts_of
-from tests import services
 
 NLU_TESTS = services.ROOT / "tests" / "nlu"
 

@@ -8,16 +8,15 @@ the dev split, the independent set) shares a sentence with the training data.
 
 from __future__ import annotations
 
-import collections
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
-from nlu_gen.examples import read_examples, texts_of
-from tests import services
+from devstack import services
+from devstack.nlu import NLU_TESTS, heldout, heldout_accuracy
+from nlu_gen.examples import texts_of
 
 # The target is 0.95 (docs/nlu.md), and `make bench` reports the figure against it (nlu_heldout_acc_*). This floor is lower
 # because the model is trained afresh on each machine and two trainings of the same data differ by more than
@@ -27,11 +26,6 @@ from tests import services
 MIN_ACCURACY = 0.92
 # Filled by the accuracy test, printed at the end of the run by tests/conftest.py.
 ACCURACY: dict[str, str] = {}
-NLU_TESTS = services.ROOT / "tests" / "nlu"
-
-
-def heldout(language: str) -> list[tuple[str, str]]:
-    return read_examples(NLU_TESTS / f"{language}_heldout.yml")
 
 
 def training_texts() -> set[str]:
@@ -65,21 +59,6 @@ def test_independent_set_is_not_in_training(language):
                                         NLU_TESTS / "dev_apart" / f"{language}.yml"])
     overlap = texts_of([path]) & ours
     assert not overlap, f"{len(overlap)} sentences of the independent set are ours"
-
-
-def intent_accuracy(rasa_url: str, examples: list[tuple[str, str]]) -> tuple[float, collections.Counter]:
-    """Intent accuracy of the running model on (text, intent) examples, and its (wanted, got) confusions."""
-    with httpx.Client(timeout=30, auth=services.rasa_auth()) as client, ThreadPoolExecutor(4) as pool:
-        predicted = list(pool.map(
-            lambda text: client.post(f"{rasa_url}/model/parse", json={"text": text}).json()["intent"]["name"],
-            [text for text, _ in examples]))
-    errors = collections.Counter((want, got) for (_, want), got in zip(examples, predicted, strict=True) if want != got)
-    return 1 - sum(errors.values()) / len(examples), errors
-
-
-def heldout_accuracy(rasa_url: str, language: str) -> tuple[float, collections.Counter]:
-    """Intent accuracy of the running model on the held-out set, and its (wanted, got) confusions."""
-    return intent_accuracy(rasa_url, heldout(language))
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

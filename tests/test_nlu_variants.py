@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from devstack import services
 from nlu_gen import variants
 from nlu_gen.examples import read_examples
-from tests import services
 from tests.test_nlu_heldout import ACCURACY
 
 MIN_ACCURACY = 0.80

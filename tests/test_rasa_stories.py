@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from tests import services
+from devstack import services
 
 
 def test_test_stories_have_no_prediction_errors(tmp_path):

@@ -11,11 +11,11 @@ import pydantic
 import pytest
 
 from desk_config.shared import REPO_ROOT
+from devstack import services
 from handoff.settings import Settings as HubSettings
 from outreach.settings import Settings as ReminderSettings
 from policy_api.settings import Settings as PolicyApiSettings
 from service_figures.settings import FigureSettings
-from tests import services
 from voice.settings import RecognitionSettings
 from voice.settings import Settings as VoiceSettings
 

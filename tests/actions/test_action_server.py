@@ -17,8 +17,8 @@ import httpx
 import pytest
 import yaml
 
-from tests import services
-from tests.e2e.helpers import app_token
+from devstack import services
+from devstack.tokens import app_token
 
 DOMAIN: dict[str, Any] = {}
 for part in sorted((services.ROOT / "bot" / "domain").glob("*.yml")):

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from tests import services
+from devstack import services
 from tests.actions.test_action_server import DOMAIN, texts
 
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from claims.findings import InvoiceFindings
 from desk_db.engine import make_engine
 from desk_db.tables.policy import Claim, ClaimEvent
+from devstack import services
 from policy_api.claim_review import review_invoice
 from policy_api.payments import SimulatedPayoutGateway
-from tests import services
 from tests.actions.test_action_server import DOMAIN
 
 

@@ -15,7 +15,7 @@ import httpx
 import pypdf
 import pytest
 
-from tests import services
+from devstack import services
 from tests.actions.test_action_server import call, slots_set, texts, verified_c0001
 from tests.security.standalone_hub import hub_without_bot
 

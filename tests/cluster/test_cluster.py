@@ -24,9 +24,9 @@ import pytest
 import redis.asyncio as aioredis
 import yaml
 
-from tests import services
-from tests.handoff.clients import Customer, HubRun
-from tests.launch import Install, launched
+from devstack import services
+from devstack.hub_clients import Customer, HubRun
+from devstack.launch import Install, launched
 
 # Three different questions, so each reply shows which message it answers.
 NUMBERED = (("你好", "智能客服"), ("你是真人吗", "机器人"), ("谢谢", "不客气"))

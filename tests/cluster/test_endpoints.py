@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests import services
+from devstack import services
 
 ENDPOINTS = services.ROOT / "bot" / "endpoints.docker.yml"
 ADDRESSES = {"ACTION_SERVER_URL": "http://actions.internal:5055", "ACTION_SERVER_SECRET": "s3cret-for-the-test",

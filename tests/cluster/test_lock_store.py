@@ -7,7 +7,7 @@ import json
 import subprocess
 import uuid
 
-from tests import services
+from devstack import services
 
 # Two lock stores (two replicas) issue tickets for one conversation from many threads at once, then finish them.
 RACE = """

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from tests import services
+from devstack import services
 
 COMPOSE_FILE = services.ROOT / "docker-compose.yml"
 ENV_EXAMPLE = services.ROOT / ".env.example"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from tests import services
+from devstack import services
 
 ROOT = services.ROOT
 ADDRESS = re.compile(r"_(URL|HOST)$")

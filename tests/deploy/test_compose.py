@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests import services
+from devstack import services
 from tests.deploy import compose, service_env
 
 ROOT = services.ROOT

@@ -14,7 +14,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from tests import services
+from devstack import services
 from tests.deploy import service_env
 
 ROOT = services.ROOT
@@ -141,7 +141,8 @@ def test_the_app_image_installs_only_the_runtime_pins() -> None:
 
 def test_the_build_context_leaves_out_local_state_and_tests() -> None:
     ignored = set((ROOT / ".dockerignore").read_text(encoding="utf-8").split())
-    assert {".git", ".venv", ".venv-rasa", "var", "models", "test-artifacts", "tests", "bench", ".env"} <= ignored
+    assert {".git", ".venv", ".venv-rasa", "var", "models", "test-artifacts", "tests", "bench", "devstack",
+            ".env"} <= ignored
     # What the Dockerfiles copy is not ignored.
     for dockerfile in DOCKER.glob("*.Dockerfile"):
         for package in _copied_packages(dockerfile):

@@ -14,7 +14,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests import services
+from devstack import services
 from tests.deploy import compose, service_env
 from tests.deploy.kustomize_lite import build
 

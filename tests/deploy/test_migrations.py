@@ -23,9 +23,9 @@ from desk_db.schema import include_name, target_metadata
 from desk_db.tables import voice as voice_tables
 from desk_db.tables.hub import HubBase, HubUser
 from desk_db.tables.policy import Base, Customer, KnowledgeEntry
+from devstack import services
 from hub_records.passwords import check_password
 from knowledge.kb import LANGUAGES, load_entries
-from tests import services
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,17 +1,10 @@
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
-import jwt
 
-from tests import services
-
-
-def app_token(customer_id: str, secret: str = services.JWT_SECRET, ttl_s: int = 600) -> str:
-    """A token as the insurer's app would sign it for a logged-in customer."""
-    return jwt.encode({"sub": customer_id, "exp": int(time.time()) + ttl_s}, secret, algorithm="HS256")
+from devstack import services
 
 
 def slot(stack: Any, chat: Any, name: str) -> Any:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.helpers import app_token, slot
+from devstack.tokens import app_token
+from tests.e2e.helpers import slot
 
 
 def test_empty_message_gets_a_clear_reply(chat):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.helpers import app_token, slot
+from devstack.tokens import app_token
+from tests.e2e.helpers import slot
 
 
 def test_identity_then_policy_list(chat):

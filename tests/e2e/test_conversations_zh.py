@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.helpers import app_token, slot, verify_by_phone
+from devstack.tokens import app_token
+from tests.e2e.helpers import slot, verify_by_phone
 
 
 def test_identity_then_policy_list(chat):

@@ -11,8 +11,8 @@ import httpx
 import pytest
 import yaml
 
+from devstack import services
 from nlu_gen.examples import read_examples
-from tests import services
 
 PER_LANGUAGE = 25
 

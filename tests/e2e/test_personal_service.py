@@ -9,8 +9,9 @@ import json
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests import services
-from tests.e2e.helpers import app_token, slot, verify_by_phone
+from devstack import services
+from devstack.tokens import app_token
+from tests.e2e.helpers import slot, verify_by_phone
 
 
 def _texts(replies: list[dict]) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests import services
+from devstack import services
 from tests.conftest import Chat
 from tests.event_record.tcp_proxy import TcpProxy
 

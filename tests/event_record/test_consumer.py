@@ -11,7 +11,7 @@ from pathlib import Path
 import pika
 import pytest
 
-from tests import services
+from devstack import services
 
 EVENTS = 300
 

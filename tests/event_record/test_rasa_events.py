@@ -8,9 +8,9 @@ import json
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests import services
+from devstack import services
+from devstack.tokens import app_token
 from tests.conftest import Chat
-from tests.e2e.helpers import app_token
 
 
 def stored(events_url: str, sender: str) -> list[dict]:

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, select
 
 from desk_db.engine import make_engine
+from devstack import services
 from event_record import store
 from privacy.rasa_events import events
-from tests import services
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

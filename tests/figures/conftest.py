@@ -14,7 +14,7 @@ import pytest
 from bench.sim_clients import Outcome
 from bench.sim_stack import SimStack, sim_stack
 from bench.simulate import simulate
-from tests.browser import browser  # noqa: F401  (a fixture: Chromium for the figures page's test)
+from devstack.browser import browser  # noqa: F401  (a fixture: Chromium for the figures page's test)
 
 CUSTOMERS = 30
 SEED = 11

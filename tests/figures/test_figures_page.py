@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser import SHOTS, sign_in
+from devstack.browser import SHOTS, sign_in
 
 
 def test_supervisor_sees_the_figures_against_the_targets(simulation, browser):

@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, text
 
 from desk_db.engine import make_engine, normalize_url
 from desk_db.tables.hub import HandoffRecord, HubBase
+from devstack import services
 from service_figures.report import compute
-from tests import services
 
 REMINDERS = """CREATE TABLE reminders (id SERIAL PRIMARY KEY, customer_id VARCHAR(16), kind VARCHAR(8), ref VARCHAR(40),
   step INTEGER, language VARCHAR(2), created_at TIMESTAMP, sent_at TIMESTAMP, acted_on_at TIMESTAMP)"""

@@ -11,11 +11,11 @@ from typing import Any, Callable, Iterator
 import pytest
 import redis
 
+from devstack import services
+from devstack.browser import browser  # noqa: F401  (a fixture: Chromium for the browser tests)
+from devstack.hub_clients import HubRun
 from handoff.seed import seed
-from tests import services
-from tests.browser import browser  # noqa: F401  (a fixture: Chromium for the browser tests)
 from tests.conftest import Stack
-from tests.handoff.clients import HubRun
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -9,8 +9,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests import services
-from tests.handoff.clients import Agent, Customer, new_cid
+from devstack import services
+from devstack.hub_clients import Agent, Customer, new_cid
 
 
 def test_bad_websocket_frames_are_refused_and_the_conversation_goes_on(hub):
@@ -71,7 +71,7 @@ def test_forged_or_missing_session_is_refused(hub):
 def test_agent_cannot_touch_a_conversation_that_is_not_theirs(hub):
     agent1, agent2 = Agent(hub, "agent1"), Agent(hub, "agent2", available=False)
     supervisor = Agent(hub, "supervisor", available=False)
-    from tests.e2e.helpers import app_token
+    from devstack.tokens import app_token
 
     customer = Customer(hub, token=app_token("C0001"))  # signed in by the app: the hub knows it is her
     try:
@@ -125,7 +125,7 @@ def test_malformed_handoff_requests_are_refused(hub):
 def test_app_conversation_opens_only_with_its_customers_token(hub):
     """`app-C0001` is guessable: without her app token nothing of it is shown and nothing can be sent.
     (Nothing is sent to the assistant here: other tests use her app conversation in Rasa.)"""
-    from tests.e2e.helpers import app_token
+    from devstack.tokens import app_token
 
     cid = "app-C0001"
     hub.handoff(cid)  # something in the log that a stranger must not see

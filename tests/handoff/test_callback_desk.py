@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 
+from devstack.services import drop_redis_prefix
 from handoff.callbacks import CallbackDesk, NewCallback
 from handoff.errors import HubError
 from handoff.keys import Keys
 from handoff.records import Records
 from handoff.service import User
 from tests.deploy.test_migrations import database
-from tests.services import drop_redis_prefix
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 AGENTS = [User("agent1", "李娜", "agent"), User("agent2", "王强", "agent")]

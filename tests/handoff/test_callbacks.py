@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests import services
-from tests.handoff.clients import Agent, Customer
+from devstack import services
+from devstack.hub_clients import Agent, Customer
 
 
 def test_a_verified_customer_is_called_back_on_her_number_on_record(stack, start_hub):

@@ -11,9 +11,9 @@ import httpx
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests import services
-from tests.browser import SHOTS, sign_in
-from tests.handoff.clients import new_cid
+from devstack import services
+from devstack.browser import SHOTS, sign_in
+from devstack.hub_clients import new_cid
 from tests.security.standalone_hub import hub_without_bot
 
 

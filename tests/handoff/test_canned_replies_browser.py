@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import SHOTS, sign_in
-from tests.handoff.clients import HubRun, new_cid
+from devstack.browser import SHOTS, sign_in
+from devstack.hub_clients import HubRun, new_cid
 from tests.security.standalone_hub import hub_without_bot
 
 

@@ -18,11 +18,11 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from desk_db.tables.reminders import SmsOutbox
-from tests.browser import SHOTS, approve_in_adjuster_console
+from devstack.browser import SHOTS, approve_in_adjuster_console
+from devstack.hub_clients import HubRun
+from devstack.materials import MaterialsApi, claim_status, invoice_photo, open_claim, upload, wait_for_status
+from devstack.tokens import app_token
 from tests.conftest import STACK_API_ENV, Stack
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import HubRun
-from tests.materials_server import MaterialsApi, claim_status, invoice_photo, open_claim, upload, wait_for_status
 from tests.outreach.conftest import open_db
 from tests.outreach.test_app_chat import run_once
 

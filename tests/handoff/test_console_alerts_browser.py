@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser import SHOTS, sign_in
-from tests.handoff.clients import HubRun, new_cid
+from devstack.browser import SHOTS, sign_in
+from devstack.hub_clients import HubRun, new_cid
 from tests.security.standalone_hub import hub_without_bot
 
 RESERVATION_S = 12  # long enough to look at an offer twice on a loaded host

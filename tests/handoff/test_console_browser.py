@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.browser import SHOTS, sign_in
+from devstack.browser import SHOTS, sign_in
 
 
 def test_full_handoff_in_the_browser(stack, hub, browser):
@@ -88,7 +88,7 @@ def test_full_handoff_in_the_browser(stack, hub, browser):
 
 def test_signed_in_customer_sees_greeting_and_policy_summary_card(stack, hub, browser):
     """The app opens the chat with its token: a personal greeting, then 保单整理 drawn as a table."""
-    from tests.e2e.helpers import app_token
+    from devstack.tokens import app_token
 
     page = browser.new_context(viewport={"width": 760, "height": 1000}).new_page()
     page.goto(f"{hub.url}/chat#token={app_token('C0001')}")

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Agent, Customer, HubRun
+from devstack.hub_clients import Agent, Customer, HubRun
+from devstack.tokens import app_token
 from tests.security.standalone_hub import hub_without_bot
 
 NOTE = "客户理赔材料已收齐，请跟进；电话 13800138000"

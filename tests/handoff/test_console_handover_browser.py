@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import SHOTS, sign_in
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import HubRun
+from devstack.browser import SHOTS, sign_in
+from devstack.hub_clients import HubRun
+from devstack.tokens import app_token
 from tests.security.standalone_hub import hub_without_bot
 
 

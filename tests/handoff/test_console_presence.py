@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.handoff.clients import Agent, HubRun
+from devstack.hub_clients import Agent, HubRun
 from tests.security.standalone_hub import hub_without_bot
 
 GRACE_S = 2.0

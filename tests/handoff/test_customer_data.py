@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 from desk_db.engine import make_engine
 from desk_db.tables.hub import HandoffRecord
 from desk_db.tables.reminders import Reminder, ReminderDelivery, SmsOutbox
+from devstack import services
+from devstack.hub_clients import Agent, Customer, HubRun, app_chat_hello
+from devstack.tokens import app_token
 from privacy import rasa_events
-from tests import services
 from tests.conftest import Chat
-from tests.e2e.helpers import app_token, verify_by_phone
-from tests.handoff.clients import Agent, Customer, HubRun, app_chat_hello
+from tests.e2e.helpers import verify_by_phone
 from tests.handoff.conftest import start_hub  # noqa: F401  (fixture: a real hub per test)
 from tests.voice.conftest import voice_service
 from voice.line.transcripts import TranscriptStore

@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdf
 from playwright.sync_api import Browser
 
-from tests.browser import SHOTS, browser  # noqa: F401  (fixture)
+from devstack.browser import SHOTS, browser  # noqa: F401  (fixture)
 from tests.security.test_epolicy_download import Desk, desk, downloaded  # noqa: F401  (fixture)
 
 

@@ -9,8 +9,8 @@ import time
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests import services
-from tests.handoff.clients import Agent, Customer
+from devstack import services
+from devstack.hub_clients import Agent, Customer
 
 
 def rasa_paused(stack, cid: str) -> bool:
@@ -171,7 +171,7 @@ def test_signed_in_app_customer_is_known_to_the_bot_and_the_token_stays_private(
     """The app opens the chat with its token: the bot greets her by name with what is due, without an
     identity check (the actions checked her token), and the token is stored nowhere: not in the
     transcript, not in Rasa's tracker (bot/app_token.py)."""
-    from tests.e2e.helpers import app_token
+    from devstack.tokens import app_token
 
     token = app_token("C0001")
     customer = Customer(hub)

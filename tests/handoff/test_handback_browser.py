@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser import SHOTS, sign_in
-from tests.handoff.clients import Customer, HubRun
+from devstack.browser import SHOTS, sign_in
+from devstack.hub_clients import Customer, HubRun
 from tests.security.standalone_hub import hub_without_bot
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from tests.handoff.clients import Agent, Customer, HubRun
+from devstack.hub_clients import Agent, Customer, HubRun
 from tests.security.standalone_hub import REDIS_URL, hub_without_bot
 
 

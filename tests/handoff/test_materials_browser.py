@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from devstack.browser import SHOTS, sign_in
+from devstack.hub_clients import HubRun
+from devstack.materials import MaterialsApi, materials_api
+from devstack.tokens import app_token
 from tests import material_samples as samples
-from tests.browser import SHOTS, sign_in
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import HubRun
-from tests.materials_server import MaterialsApi, materials_api
 from tests.security.standalone_hub import hub_without_bot
 
 

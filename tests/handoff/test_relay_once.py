@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import redis
 
-from tests import services
-from tests.handoff.clients import Customer, HubRun
+from devstack import services
+from devstack.hub_clients import Customer, HubRun
 from tests.handoff.conftest import REDIS_URL
 
 

@@ -9,8 +9,8 @@ import time
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests import services
-from tests.handoff.clients import Agent, Customer, new_cid
+from devstack import services
+from devstack.hub_clients import Agent, Customer, new_cid
 
 
 def test_reservation_times_out_and_is_offered_to_the_next_agent(start_hub):

@@ -8,7 +8,7 @@ import uuid
 
 from websockets.sync.client import connect
 
-from tests.handoff.clients import Agent, recv_event
+from devstack.hub_clients import Agent, recv_event
 
 
 def test_rasa_webchat_protocol_reaches_bot_and_agent(stack, hub):

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests import services
-from tests.handoff.clients import HubRun
+from devstack import services
+from devstack.hub_clients import HubRun
 from tests.security.standalone_hub import hub_without_bot
 
 PASSWORD = "Lantern-harbour-7-river"

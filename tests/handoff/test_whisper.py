@@ -15,7 +15,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from tests.handoff.clients import Agent, Customer, HubRun
+from devstack.hub_clients import Agent, Customer, HubRun
 from tests.security.standalone_hub import REDIS_URL, hub_without_bot
 
 SECRET = "悄悄话：先别承诺赔付金额 whisper-7f3a"

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import SHOTS, close_with_wrapup, sign_in
-from tests.handoff.clients import HubRun
+from devstack.browser import SHOTS, close_with_wrapup, sign_in
+from devstack.hub_clients import HubRun
 from tests.security.standalone_hub import hub_without_bot
 
 WHISPER = "先别承诺赔付金额，等理赔组确认"

@@ -7,8 +7,8 @@ import time
 
 import httpx
 
-from tests import services
-from tests.handoff.clients import Customer
+from devstack import services
+from devstack.hub_clients import Customer
 
 MESSAGES = ["你好", "查一下我的保单", "谢谢"]
 

@@ -13,9 +13,9 @@ from typing import Any, Callable
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests import services
+from devstack import services
+from devstack.hub_clients import Customer, HubRun
 from tests.conftest import Stack
-from tests.handoff.clients import Customer, HubRun
 from voice.tools import testset
 from voice.tools.carrier import one_utterance_call
 

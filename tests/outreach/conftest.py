@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from desk_db.engine import ensure_schema, make_engine, make_session_factory
 from desk_db.tables.policy import Customer, Policy, Premium
 from desk_db.tables.reminders import Reminder, ReminderDelivery, SmsOutbox
+from devstack import services
 from outreach.app_channel import HubAppChannel
 from outreach.deliver import Channels
 from outreach.runner import run_pass
 from outreach.settings import Settings
 from outreach.sms import OutboxSmsGateway
-from tests import services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Far from the real date on purpose: only the pass's `now` matters.

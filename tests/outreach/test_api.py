@@ -13,12 +13,12 @@ import pytest
 from common.clock import utcnow
 from desk_db.tables.policy import Premium
 from desk_db.tables.reminders import OptOut, Reminder, ReminderDelivery
+from devstack import services
 from outreach.app_channel import HubAppChannel
 from outreach.deliver import Channels
 from outreach.runner import run_pass
 from outreach.settings import Settings
 from outreach.sms import OutboxSmsGateway
-from tests import services
 from tests.outreach.conftest import NO_HUB, Db, open_db
 
 

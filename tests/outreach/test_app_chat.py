@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from desk_db.tables.reminders import OptOut
-from tests import services
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Customer
+from devstack import services
+from devstack.hub_clients import Customer
+from devstack.tokens import app_token
 from tests.outreach.conftest import open_db
 
 CID = "app-C0001"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import services
+from devstack import services
 from tests.outreach.conftest import NO_HUB, Db, open_db
 
 CUSTOMERS = 4

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from tests import services
+from devstack import services
 from tests.outreach.conftest import BASE, NO_HUB, Db, local
 
 DUE = BASE + timedelta(days=20)

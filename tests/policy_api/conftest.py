@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from desk_db.engine import make_engine
 from desk_db.tables.policy import Customer, Policy
+from devstack import services
 from policy_api.seed import seed
-from tests import services
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from claims.findings import InvoiceFindings
 from desk_db.engine import make_engine, make_session_factory
 from desk_db.tables.policy import Claim, ClaimEvent, ClaimNotification, Policy
+from devstack import services
 from policy_api.claim_flow import AmountRefused, DuplicateInvoice, TransitionRefused, approve_and_pay, move
 from policy_api.claim_review import review_invoice
 from policy_api.payments import SimulatedPayoutGateway
 from policy_api.payout_worker import confirm_payouts
 from policy_api.seed import seed
-from tests import services
 
 PAYOUTS = SimulatedPayoutGateway(settle_s=30)
 NOW = datetime.now(UTC)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.materials_server import (
+from devstack.materials import (
     MaterialsApi,
     claim_status,
     invoice_photo,

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from desk_db.engine import make_engine
 from desk_db.tables.policy import ClaimEvent
+from devstack import services
 from policy_api.seed import seed
-from tests import services
 
 FAST = {"CLAIM_PAYOUT_SETTLE_S": "1", "CLAIM_PAYOUT_POLL_S": "0.5"}
 

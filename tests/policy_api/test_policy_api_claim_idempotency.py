@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import httpx
 from policy_api_testkit import error_code
 
-from tests import services
+from devstack import services
 
 
 def _claim(**overrides: object) -> dict:

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from policy_api_testkit import error_code
 
+from devstack import services
 from policy_api.knowledge_store import main as import_knowledge
-from tests import services
 
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 

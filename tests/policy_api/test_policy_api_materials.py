@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 from policy_api_testkit import error_code
 
+from devstack.materials import MaterialsApi, materials_api, upload
 from tests import material_samples as samples
-from tests.materials_server import MaterialsApi, materials_api, upload
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -24,8 +24,8 @@ from desk_db.tables import voice as voice_tables
 from desk_db.tables.hub import Callback, HandoffRecord, HubBase, Note, TranscriptLine
 from desk_db.tables.policy import Claim, ClaimMaterial, Policy
 from desk_db.tables.reminders import OptOut, Reminder, ReminderDelivery, SmsOutbox
+from devstack import services
 from privacy import rasa_events
-from tests import services
 
 NOW = dt.datetime.now(dt.UTC)
 OLD = NOW - dt.timedelta(days=200)

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devstack.hub_clients import HubRun
+from devstack.services import LOG_DIR, drop_redis_prefix, free_port
 from handoff.seed import seed
-from tests.handoff.clients import HubRun
-from tests.services import LOG_DIR, drop_redis_prefix, free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing answers
@@ -36,7 +36,7 @@ def hub_without_bot(workdir: Path, **env: str) -> Iterator[HubRun]:
 
 
 def hub_log(run: HubRun) -> str:
-    """What the hub process wrote (tests/services.py keeps each service's output)."""
+    """What the hub process wrote (devstack/services.py keeps each service's output)."""
     return (LOG_DIR / f"hub_{run.prefix}_{run.port}.log").read_text(errors="replace")
 
 

@@ -13,10 +13,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from devstack import services
+from devstack.browser import approve_in_adjuster_console
+from devstack.hub_clients import HubRun
 from policy_api.seed import seed
-from tests import services
-from tests.browser import approve_in_adjuster_console
-from tests.handoff.clients import HubRun
 from tests.security.standalone_hub import console_session, error_code, hub_without_bot
 
 CHROMIUM = "/usr/bin/chromium"

@@ -20,8 +20,8 @@ from fastapi import FastAPI
 from starlette.testclient import TestClient, WebSocketDenialResponse
 from starlette.websockets import WebSocketDisconnect
 
+from devstack.hub_clients import Agent, new_cid
 from service_auth.agent_audio_tickets import TicketSigner
-from tests.handoff.clients import Agent, new_cid
 from tests.security.standalone_hub import console_session, error_code, hub_without_bot
 from voice.line import agent_audio
 

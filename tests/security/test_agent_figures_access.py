@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests import services
+from devstack import services
 from tests.security.standalone_hub import console_session, error_code, hub  # noqa: F401  (a fixture)
 
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from tests.e2e.helpers import app_token
+from devstack.tokens import app_token
 from tests.security.standalone_hub import hub, hub_log  # noqa: F401  (fixture: a hub of this module's own)
 
 CHROMIUM = "/usr/bin/chromium"

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests import services
-from tests.handoff.clients import Customer, HubRun, new_cid
+from devstack import services
+from devstack.hub_clients import Customer, HubRun, new_cid
 from tests.security.standalone_hub import console_session, error_code, hub_without_bot
 
 EVIL = "https://evil.example"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.handoff.clients import HubRun
+from devstack.hub_clients import HubRun
 from tests.security.standalone_hub import console_session, error_code, hub_without_bot
 
 EVIL = "https://evil.example"

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from devstack.hub_clients import Agent, Customer
+from devstack.materials import MaterialsApi, materials_api, upload
+from devstack.tokens import app_token
 from tests import material_samples as samples
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Agent, Customer
-from tests.materials_server import MaterialsApi, materials_api, upload
 from tests.security.standalone_hub import hub_without_bot
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -13,7 +13,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from tests.handoff.clients import HubRun
+from devstack.hub_clients import HubRun
 from tests.security.standalone_hub import hub_without_bot
 
 EVIL = "https://evil.example"

@@ -13,8 +13,8 @@ import httpx
 import pytest
 import redis
 
+from devstack import services
 from handoff.seed import seed
-from tests import services
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 WRONG = {"error": {"code": "bad_credentials", "message": "Wrong username or password."}}

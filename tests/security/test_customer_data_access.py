@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests import services
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Agent, HubRun, app_chat_hello
+from devstack import services
+from devstack.hub_clients import Agent, HubRun, app_chat_hello
+from devstack.tokens import app_token
 from tests.handoff.conftest import start_hub  # noqa: F401  (fixture: a real hub per test)
 
 CUSTOMER = "C0002"

@@ -19,10 +19,10 @@ import httpx
 import jwt
 import pytest
 
+from devstack import services
+from devstack.tokens import app_token
 from policy_api.customer_token import AUDIENCE, ISSUER
-from tests import services
 from tests.actions.test_action_server import DOMAIN
-from tests.e2e.helpers import app_token
 
 KEY = {"X-API-Key": services.API_KEY}
 THEIR_DATA = ("HL20240001", "AU20240002", "CL20250001", "王芳", "138****8000")

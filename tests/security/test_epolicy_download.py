@@ -28,10 +28,10 @@ import pypdfium2
 import pytest
 import zxingcpp
 
+from devstack import services
 from policy_api.epolicy_pdf import EpolicyFacts, render
 from policy_api.seed import seed
 from service_auth.epolicy_links import LinkSigner
-from tests import services
 from tests.security.standalone_hub import hub_without_bot
 
 SECRET = secrets.token_urlsafe(32)

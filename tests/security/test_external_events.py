@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from desk_db.tables.policy import Premium
 from desk_db.tables.reminders import OptOut, Reminder
-from tests import services
+from devstack import services
+from devstack.hub_clients import Customer
+from devstack.tokens import app_token
 from tests.conftest import Chat
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Customer
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
 from tests.outreach.conftest import open_db
 

@@ -20,10 +20,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.handoff.clients import Agent, Customer, HubRun, recv_event
+from devstack.hub_clients import Agent, Customer, HubRun, recv_event
+from devstack.services import LOG_DIR
 from tests.security.fuzz_frames import ONE_MB, FuzzSocket, malformed
 from tests.security.standalone_hub import NOWHERE, hub, hub_log  # noqa: F401  (fixture: a hub of this module's own)
-from tests.services import LOG_DIR
 from tests.voice.conftest import VoiceService, twilio_token, voice_service
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261205"))

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from desk_db.engine import make_engine
 from desk_db.tables.hub import HandoffRecord, TranscriptLine
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Agent, Customer, HubRun, new_cid
+from devstack.hub_clients import Agent, Customer, HubRun, new_cid
+from devstack.tokens import app_token
 from tests.security.standalone_hub import console_session, error_code, hub_without_bot
 
 EVIL = "https://evil.example"

@@ -10,9 +10,9 @@ import subprocess
 import httpx
 import pytest
 
-from tests import services
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Customer, new_cid
+from devstack import services
+from devstack.hub_clients import Customer, new_cid
+from devstack.tokens import app_token
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
 from tests.security.test_secrets import clean_env
 

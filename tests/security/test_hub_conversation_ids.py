@@ -14,8 +14,8 @@ from playwright.sync_api import expect, sync_playwright
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Customer, recv_event
+from devstack.hub_clients import Customer, recv_event
+from devstack.tokens import app_token
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
 
 CHROMIUM = "/usr/bin/chromium"

@@ -5,8 +5,8 @@ verification read from Rasa with the hub's credentials); the claim is kept apart
 
 from __future__ import annotations
 
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Agent, Customer
+from devstack.hub_clients import Agent, Customer
+from devstack.tokens import app_token
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests import services
+from devstack import services
 from tests.conftest import Chat
 
 LOCK_S = 40

@@ -17,9 +17,9 @@ import httpx
 import jwt
 import pytest
 
+from devstack import services
 from service_auth.rasa_auth import mint_token
 from service_auth.signing import SIGNATURE_HEADER, sign
-from tests import services
 from tests.actions.test_action_server import DOMAIN
 
 FORGED_VERIFICATION = [
@@ -158,7 +158,7 @@ def test_verified_customer_still_gets_her_policies_through_rasa(chat):
 
 @pytest.mark.parametrize("endpoints", ["endpoints.yml", "endpoints.docker.yml"])
 def test_rasa_sends_the_action_secret_from_the_projects_own_endpoints(endpoints):
-    """tests/services rewrites endpoints.yml for each run; this reads the shipped files as Rasa does
+    """devstack/services.py rewrites endpoints.yml for each run; this reads the shipped files as Rasa does
     (a quoted "${VAR}" is sent literally, and every action call would be refused)."""
     script = ("import sys; from rasa.utils.endpoints import read_endpoint_config; "
               "print(read_endpoint_config(sys.argv[1], 'action_endpoint').headers['X-Desk-Action-Secret'])")

@@ -8,9 +8,9 @@ from typing import Any, Callable
 import httpx
 import pytest
 
-from tests import services
+from devstack import services
+from devstack.hub_clients import HubRun
 from tests.conftest import Stack
-from tests.handoff.clients import HubRun
 from tests.operations.conftest import start_hub, voice, voice_testset  # noqa: F401  (real hub and gateway)
 
 

@@ -19,10 +19,10 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests import services
+from devstack import services
+from devstack.hub_clients import Agent, Customer
+from devstack.tokens import app_token
 from tests.conftest import Chat
-from tests.e2e.helpers import app_token
-from tests.handoff.clients import Agent, Customer
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
 from tests.voice.conftest import VoiceService, twilio_token, voice_service
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devstack import services
 from service_auth import demo
-from tests import services
 
 GOOD = "g" * 8 + "0123456789abcdefghijklmnopqrstuvwxyz"  # long enough, no published value
 ALL_GOOD = {name: GOOD for name in demo.DEMO_SECRETS}

@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 
+from devstack import services
+from devstack.hub_clients import Customer
 from service_auth.intent_payloads import PAYLOAD_OFFERED
-from tests import services
 from tests.conftest import Chat
-from tests.handoff.clients import Customer
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
 
 REMINDER = '/EXTERNAL_premium_reminder{"reminder_id":"1"}'

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from devstack.hub_clients import Agent, Customer, HubRun
 from handoff.typing_indicator import EVERY_S
-from tests.handoff.clients import Agent, Customer, HubRun
 from tests.security.standalone_hub import hub_without_bot
 
 

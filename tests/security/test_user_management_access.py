@@ -13,7 +13,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.handoff.clients import HubRun
+from devstack.hub_clients import HubRun
 from tests.security.standalone_hub import console_session, error_code, hub_log, hub_without_bot
 
 EVIL = "https://evil.example"

@@ -23,7 +23,7 @@ import pytest
 import websockets
 from twilio.request_validator import RequestValidator
 
-from tests import services
+from devstack import services
 from tests.security.test_secrets import clean_env
 from tests.voice.conftest import VoiceService, twilio_token, voice_service
 from voice.line.codec import ulaw_decode

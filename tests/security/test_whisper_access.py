@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.handoff.clients import Agent, Customer, HubRun, new_cid
+from devstack.hub_clients import Agent, Customer, HubRun, new_cid
 from tests.security.standalone_hub import console_session, error_code, hub_without_bot
 
 EVIL = "https://evil.example"

@@ -96,3 +96,45 @@ def test_voice_layers_point_one_way() -> None:
             wrong += [f"{relative}:{node.lineno} -> {m}" for m in modules
                       if any(m == banned or m.startswith(banned + ".") for banned in VOICE_LAYERS[layer])]
     assert not wrong, wrong
+
+
+# The tests are imported by nothing but the tests: not by product code, nor by the bench, the scripts or the
+# development stack (devstack/) they share. devstack is a library of its own: it names a service only in a
+# `python -m <module>` command line, never in an import. Neither it nor the bench is in an image, so product
+# code imports neither. An import_module("...") of a constant name counts as an import.
+DEV_TREES = ("bench", "scripts", "devstack")
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """(line, module) for every absolute import in a file, and every import_module/__import__ of a constant."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str) \
+                and getattr(node.func, "attr", getattr(node.func, "id", None)) in ("import_module", "__import__"):
+            found.append((node.lineno, node.args[0].value))
+    return found
+
+
+def imports_of(trees: list[str], banned: set[str]) -> list[str]:
+    return [f"{path.relative_to(ROOT).as_posix()}:{line} -> {module}"
+            for tree in trees for path in sorted((ROOT / tree).rglob("*.py"))
+            for line, module in imported_modules(path) if module.split(".")[0] in banned]
+
+
+def test_nothing_but_the_tests_imports_the_tests() -> None:
+    wrong = imports_of(sorted(packages()) + list(DEV_TREES), {"tests"})
+    assert not wrong, f"move what they share with the tests into devstack/: {wrong}"
+
+
+def test_devstack_imports_no_service() -> None:
+    wrong = imports_of(["devstack"], SERVICES)
+    assert not wrong, f"start a service with `python -m <module>`, talk to it over its contract: {wrong}"
+
+
+def test_product_code_imports_neither_devstack_nor_the_bench() -> None:
+    assert not imports_of(sorted(packages()), {"devstack", "bench"})

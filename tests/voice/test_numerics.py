@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.services import APP_PYTHON, ROOT
+from devstack.services import APP_PYTHON, ROOT
 from voice.native_config import PINNED, numpy_pinned
 
 native = os.environ.get("VOICE_NUMERICS") == "native"

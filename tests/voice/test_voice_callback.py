@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from tests import services
+from devstack import services
 from tests.security.standalone_hub import console_session, hub_without_bot
 from voice.line.hub import HttpHub, NoHub, ticket_of
 

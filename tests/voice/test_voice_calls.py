@@ -18,7 +18,7 @@ import httpx
 import numpy as np
 import pytest
 
-from tests import services
+from devstack import services
 from voice.line.codec import ulaw_decode
 from voice.tools import testset
 from voice.tools.carrier import one_utterance_call

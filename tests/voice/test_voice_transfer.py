@@ -14,7 +14,7 @@ import uuid
 
 import httpx
 
-from tests import services
+from devstack import services
 from tests.voice.conftest import twilio_token, voice_service
 from voice.tools import testset
 
@@ -24,7 +24,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 def test_a_call_handed_to_a_person_is_queued_announced_and_bridged(stack, tmp_path):
     # Imported here: both exist only once the hub is merged (and ruff must sort them either way).
     seed = importlib.import_module("handoff.seed").seed
-    clients = importlib.import_module("tests.handoff.clients")
+    clients = importlib.import_module("devstack.hub_clients")
     Agent, HubRun = clients.Agent, clients.HubRun  # noqa: N806
 
     prefix = f"test-voice-hub-{uuid.uuid4().hex[:8]}"

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from claims.testset.draw import Truth, medical_receipt, photograph
 from desk_db.engine import make_engine
 from desk_db.tables.policy import ClaimMaterial
-from policy_api.seed import seed
-from tests import services
+from devstack import services
+from devstack.services import seed  # `python -m policy_api.seed`
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests import services
+from devstack import services
 
 SHOTS = services.ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"

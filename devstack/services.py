@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Iterator
 
 import httpx
+import jwt
 import yaml
 
-from policy_api.customer_token import TokenSigner
+from service_auth import hs256
 from service_auth.env_secrets import DEMO_MODE_VAR
 from service_auth.rasa_auth import RasaAuth
 from service_auth.signing import ACTION_SECRET_HEADER
@@ -53,9 +54,15 @@ def rasa_auth(username: str = "tests") -> RasaAuth:
     return RasaAuth(RASA_SECRETS["RASA_JWT_SECRET"], RASA_SECRETS["RASA_CHANNEL_SECRET"], username)
 
 
-def customer_token(customer_id: str, conversation_id: str = "tests", **signer: int) -> str:
-    """A customer token as the test run's policy API signs it (signer: idle_s / max_age_s)."""
-    return TokenSigner(CUSTOMER_TOKEN_SECRET, **signer).issue(customer_id, conversation_id)[0]
+def customer_token(customer_id: str, conversation_id: str = "tests", idle_s: int = 30 * 60,
+                   max_age_s: int = 8 * 60 * 60) -> str:
+    """A customer token as the test run's policy API signs it, just after an identity check: the claims its
+    TokenSigner writes (policy_api/customer_token.py), written here because devstack imports no service;
+    tests/unit/test_devstack_tokens.py checks that the API's signer accepts them."""
+    now = int(time.time())
+    payload = {"iss": "policy-api", "aud": "policy-api:customer", "sub": customer_id, "cid": conversation_id,
+               "auth_time": now, "iat": now, "exp": min(now + idle_s, now + max_age_s)}
+    return jwt.encode(payload, CUSTOMER_TOKEN_SECRET, algorithm=hs256.ALGORITHM)
 
 
 def customer_headers(customer_id: str, api_key: str = API_KEY) -> dict[str, str]:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from devstack import services
 from service_auth.rasa_auth import RasaAuth
-from tests import services
 
 SUPERVISORCTL = str(services.ROOT / ".venv" / "bin" / "supervisorctl")
 
