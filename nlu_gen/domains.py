@@ -280,6 +280,10 @@ HARD_NEGATIVES = {
         "退休金什么时候到账",
         "社保断缴了怎么办",
         "社保断了三个月能补缴吗",
+        # Other companies' "会员/续费/缴费" and statements that only sound like an answer.
+        "爱奇艺会员多少钱一个月", "腾讯视频自动续费怎么关", "帮我续一下域名", "图书馆的书怎么续借", "水费在哪个app上交",
+        "新农合在哪里交", "个人养老金账户怎么开", "路上堵车堵得厉害", "我家狗最近不爱吃饭", "孩子数学老是考不好",
+        "网费到期了怎么续", "停车费可以用微信交吗",
         "医保怎么补缴",
         "社保卡丢了怎么补办",
         "物业费怎么交",
@@ -358,6 +362,12 @@ HARD_NEGATIVES = {
         "when is the building management fee due",
         "how do i get my deposit back from my landlord",
         "how do i claim child benefit",
+        # Other services' "premium", "renew", "pay", and statements that only sound like an answer.
+        "is spotify premium worth it", "how much does linkedin premium cost", "cancel my amazon prime",
+        "renew my library books", "renew my domain name", "renew my gym pass for another month",
+        "where do i pay my water bill", "pay my child's school fees online", "how do i pay a speeding fine",
+        "traffic is terrible today", "my dog keeps barking at night", "my son is struggling at school",
+        "my account number for the electric company", "my order number is 88231 where is it",
         "how do i claim expenses from my employer",
         "my amazon package is late, can i get compensation",
         "how do i cancel my gym membership",
