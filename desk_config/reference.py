@@ -48,6 +48,13 @@ SETTINGS: list[tuple[str, str]] = [
 
 # Variables read outside the settings classes, each for a reason: (variable, who reads it, what it does).
 READ_ELSEWHERE: list[tuple[str, str, str]] = [
+    ("CI", "devstack/services.py", "Set by CI: a PostgreSQL the tests cannot reach fails them instead of skipping."),
+    ("RASA_START_TIMEOUT_S", "devstack/services.py",
+     "Seconds the tests' and bench's Rasa may take to load its model (default 420)."),
+    ("ACTION_SERVER_START_TIMEOUT_S", "devstack/services.py",
+     "Seconds the tests' and bench's action server may take to start (default 300)."),
+    ("POLICY_TEST_PG_DSN", "devstack/services.py",
+     "Admin connection the tests create their throw-away PostgreSQL databases with (default: the local server)."),
     ("VENV_CACHE", "scripts/ensure_venv.sh, scripts/prerequisites.sh, bench/bare_rasa.py",
      "Folder of the cached virtualenvs and the bench's bare `rasa init` model (default ~/.cache/insurance-desk)."),
     ("VOICE_NUMERICS", "voice/native_config.py, when the voice package is imported",
