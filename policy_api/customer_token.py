@@ -55,7 +55,7 @@ class TokenSigner:
               now: float | None = None) -> tuple[str, CustomerClaims]:
         now_s = int(time.time() if now is None else now)
         auth = now_s if auth_time is None else auth_time
-        expires = min(now_s + self.idle_s, auth + self.max_age_s)
+        expires = self._expiry(now_s, auth)
         payload = {"iss": ISSUER, "aud": AUDIENCE, "sub": customer_id, "cid": conversation_id,
                    "auth_time": auth, "iat": now_s, "exp": expires}
         token = jwt.encode(payload, self.secret, algorithm=ALGORITHM)
@@ -69,6 +69,10 @@ class TokenSigner:
             raise TokenInvalid("malformed claims")
         return CustomerClaims(claims["sub"], str(claims["cid"]), claims["auth_time"], int(claims["exp"]))
 
+    def _expiry(self, now_s: int, auth_time: int) -> int:
+        """An idle period from now, never beyond max_age_s after the identity check."""
+        return min(now_s + self.idle_s, auth_time + self.max_age_s)
+
     @property
     def refresh_step_s(self) -> int:
         return max(1, min(60, self.idle_s // 10))
@@ -77,7 +81,6 @@ class TokenSigner:
         """The token the caller keeps after this use: a fresh one for another idle period (never beyond
         max_age_s after the identity check) once that extends it by refresh_step_s; else the same one."""
         now_s = int(time.time() if now is None else now)
-        extended = min(now_s + self.idle_s, claims.auth_time + self.max_age_s)
-        if extended - claims.expires_at < self.refresh_step_s:
+        if self._expiry(now_s, claims.auth_time) - claims.expires_at < self.refresh_step_s:
             return token
         return self.issue(claims.customer_id, claims.conversation_id, claims.auth_time, now=now_s)[0]
