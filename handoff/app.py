@@ -14,25 +14,25 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from common.body_limit import BodySizeLimitMiddleware
-from handoff import (
-    adjuster_routes,
-    agent_audio_routes,
-    api_routes,
-    callback_routes,
-    canned_routes,
-    chat_routes,
-    chat_sessions,
-    console_routes,
-    customer_routes,
-    epolicy_routes,
-    external_routes,
-    figures_routes,
-    handover_routes,
-    history_routes,
-    materials_routes,
-    socketio_routes,
-    user_routes,
-    whisper_routes,
+from handoff import chat_sessions
+from handoff.api import (
+    adjuster,
+    agent_audio,
+    callbacks,
+    canned,
+    channel,
+    chat,
+    console,
+    customers,
+    epolicy,
+    external,
+    figures,
+    handover,
+    history,
+    materials,
+    socket_io,
+    users,
+    whisper,
 )
 from handoff.errors import install_error_handlers
 from handoff.metrics import hub_figures
@@ -94,24 +94,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost: every answer gets the security headers, even a 413 or a refusal.
     app.add_middleware(WebSecurityMiddleware, allowed_origins=settings.allowed_origins,
                        connect_sources=[settings.voice_audio_url])
-    app.include_router(api_routes.router)
-    app.include_router(external_routes.router)
-    app.include_router(chat_routes.router)
-    app.include_router(console_routes.router)
-    app.include_router(canned_routes.router)
-    app.include_router(callback_routes.router)
-    app.include_router(user_routes.router)
-    app.include_router(customer_routes.router)
-    app.include_router(epolicy_routes.router)
-    app.include_router(socketio_routes.router)
-    app.include_router(figures_routes.router)
-    app.include_router(whisper_routes.router)
-    app.include_router(materials_routes.router)
-    app.include_router(history_routes.router)
-    app.include_router(handover_routes.router)
-    app.include_router(adjuster_routes.router)
-    app.include_router(agent_audio_routes.router)
-    app.mount("/static", StaticFiles(directory=chat_routes.STATIC), name="static")
+    app.include_router(channel.router)
+    app.include_router(external.router)
+    app.include_router(chat.router)
+    app.include_router(console.router)
+    app.include_router(canned.router)
+    app.include_router(callbacks.router)
+    app.include_router(users.router)
+    app.include_router(customers.router)
+    app.include_router(epolicy.router)
+    app.include_router(socket_io.router)
+    app.include_router(figures.router)
+    app.include_router(whisper.router)
+    app.include_router(materials.router)
+    app.include_router(history.router)
+    app.include_router(handover.router)
+    app.include_router(adjuster.router)
+    app.include_router(agent_audio.router)
+    app.mount("/static", StaticFiles(directory=chat.STATIC), name="static")
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, Any]:

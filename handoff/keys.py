@@ -42,7 +42,7 @@ class Keys:
         return f"{self.prefix}:cust:{customer_id}:convs"
 
     def epolicy_link(self, link_id: str) -> str:
-        """Set once when an e-policy download link is opened (handoff/epolicy_routes.py)."""
+        """Set once when an e-policy download link is opened (handoff/api/epolicy.py)."""
         return f"{self.prefix}:epolicy:{link_id}"
 
     def verify_failures(self, address_key: str) -> str:

@@ -15,6 +15,6 @@ Masking, one component for every service:
 One customer's conversation data across the stores: finding it, exporting it, erasing it, and
 deleting what is older than the retention period (`python -m retention`). Each store's own
 module knows its tables (hub_records/customer_data.py, voice_records/customer_data.py,
-reminder_records/customer_data.py, privacy/rasa_events.py); the hub's routes (handoff/customer_routes.py)
+reminder_records/customer_data.py, privacy/rasa_events.py); the hub's routes (handoff/api/customers.py)
 reach the policy API and the voice gateway over their keyed HTTP routes.
 """

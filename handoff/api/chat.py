@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
 from handoff import callback_requests, chat_sessions, customer_choices, customer_identity, typing_indicator
-from handoff.api_routes import CID_RE, HubDep
+from handoff.api.deps import CID_RE, HubDep
 from handoff.app_customers import APP_PREFIX, is_app_conversation, token_customer, token_opens
 from handoff.errors import HubError
 from handoff.service import Hub

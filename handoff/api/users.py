@@ -15,9 +15,8 @@ from pydantic import BaseModel, Field
 
 from desk_db.tables.hub import HubUser
 from handoff import audit
-from handoff.api_routes import HubDep
+from handoff.api.deps import HubDep, SupervisorDep
 from handoff.availability import change_state
-from handoff.console_routes import SupervisorDep
 from handoff.errors import HubError
 from handoff.service import Hub, User
 from hub_records import accounts

@@ -7,19 +7,16 @@ it, and signs a one-use ticket for that call (service_auth.agent_audio_tickets) 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from handoff import audit
-from handoff.api_routes import HubDep, check_cid
-from handoff.auth import current_user
+from handoff.api.deps import HubDep, UserDep, check_cid
 from handoff.errors import HubError
-from handoff.service import User
 from service_auth.agent_audio_tickets import AGENT_AUDIO_TTL_S, TicketSigner
 
 router = APIRouter()
-UserDep = Annotated[User, Depends(current_user)]
 
 
 @router.post("/api/console/conversations/{cid}/audio-ticket")

@@ -6,16 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from handoff import history
-from handoff.api_routes import HubDep, check_cid
-from handoff.auth import current_user
+from handoff.api.deps import HubDep, UserDep, check_cid
 from handoff.errors import HubError
-from handoff.service import User
 
 router = APIRouter()
-UserDep = Annotated[User, Depends(current_user)]
 Text32 = Annotated[str | None, Query(max_length=32)]
 
 

@@ -23,8 +23,8 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from handoff import audit
-from handoff.api_routes import HubDep
-from handoff.chat_routes import STATIC
+from handoff.api.chat import STATIC
+from handoff.api.deps import HubDep
 from handoff.errors import HubError
 from handoff.policy_context import error_code
 from service_auth.epolicy_links import EpolicyGrant, LinkExpired, LinkInvalid, LinkSigner

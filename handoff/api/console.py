@@ -6,27 +6,25 @@ import asyncio
 import contextlib
 import json
 import time
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
 from handoff import agent_conversations, agent_offers, availability, conversation_views, typing_indicator, wrapup
-from handoff.api_routes import CID_RE, HubDep, check_cid
-from handoff.auth import COOKIE, current_user, sign_in_throttle, supervisor, websocket_user
+from handoff.api.chat import STATIC, Socket
+from handoff.api.deps import CID_RE, HubDep, SupervisorDep, UserDep, check_cid
+from handoff.auth import COOKIE, sign_in_throttle, websocket_user
 from handoff.availability import change_state
 from handoff.callbacks import CHANNEL as CALLBACKS_CHANNEL
-from handoff.chat_routes import STATIC, Socket
 from handoff.errors import HubError
 from handoff.records import _pct
 from handoff.service import Hub, User
 from handoff.web_security import over_tls
 
 router = APIRouter()
-UserDep = Annotated[User, Depends(current_user)]
-SupervisorDep = Annotated[User, Depends(supervisor)]
 
 
 @router.get("/console", include_in_schema=False)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from handoff import offered
-from handoff.api_routes import HubDep, channel_key, check_cid
+from handoff.api.deps import HubDep, channel_key, check_cid
 from handoff.app_customers import is_app_conversation
 from handoff.errors import HubError
 

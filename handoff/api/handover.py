@@ -1,5 +1,5 @@
 """The console's hand-over actions besides hand back: transfer to a colleague or the queue, and the wrap-up
-labels offered at close (the close itself is console_routes', which takes the wrap-up)."""
+labels offered at close (the close itself is api/console.py's, which takes the wrap-up)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, model_validator
 
 from handoff import transfer, wrapup
-from handoff.api_routes import HubDep, check_cid
-from handoff.auth import current_user, supervisor
+from handoff.api.deps import HubDep, UserDep, check_cid
+from handoff.auth import supervisor
 from handoff.service import User
 
 router = APIRouter()
-UserDep = Annotated[User, Depends(current_user)]
 # What a queue transfer may ask for besides a language: the topics agents are given (handoff/users.py).
 Skill = Literal["general", "claims", "complaints", "clauses", "identity"]
 

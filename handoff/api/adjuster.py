@@ -16,9 +16,9 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from handoff import audit
-from handoff.api_routes import HubDep
+from handoff.api.chat import STATIC
+from handoff.api.deps import HubDep
 from handoff.auth import current_user
-from handoff.chat_routes import STATIC
 from handoff.errors import HubError
 from handoff.service import Hub, User
 

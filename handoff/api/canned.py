@@ -10,8 +10,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, field_validator
 
 from handoff import audit, canned
-from handoff.api_routes import HubDep
-from handoff.console_routes import SupervisorDep, UserDep
+from handoff.api.deps import HubDep, SupervisorDep, UserDep
 
 router = APIRouter(prefix="/api/console/canned")
 Language = Literal["zh", "en"]

@@ -12,8 +12,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from handoff import callbacks
-from handoff.api_routes import HubDep
-from handoff.console_routes import UserDep
+from handoff.api.deps import HubDep, UserDep
 
 router = APIRouter(prefix="/api/console/callbacks")
 CallbackId = Annotated[str, Path(pattern=r"^cb-[0-9a-f]{20}$")]

@@ -15,15 +15,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from handoff import audit
-from handoff.api_routes import HubDep
-from handoff.auth import supervisor
+from handoff.api.deps import HubDep, SupervisorDep
 from handoff.customer_data import CustomerData, export_document
 from handoff.errors import HubError
-from handoff.service import User
 from service_figures.settings import FigureSettings
 
 router = APIRouter()
-SupervisorDep = Annotated[User, Depends(supervisor)]
 CUSTOMER_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 

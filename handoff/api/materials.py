@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from handoff import audit, chat_sessions
-from handoff.api_routes import HubDep, check_cid
+from handoff.api.deps import HubDep, check_cid
 from handoff.app_customers import APP_PREFIX, token_customer
 from handoff.auth import current_user
 from handoff.errors import HubError

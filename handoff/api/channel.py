@@ -2,46 +2,21 @@
 that are not the chat page (the voice gateway). See docs/handoff_api.md.
 
 Only our own services call it, with HANDOFF_API_KEY (a required secret). Even they cannot open an
-`app-<customer>` conversation here: those belong to the customer's app token (chat_routes.py)."""
+`app-<customer>` conversation here: those belong to the customer's app token (api/chat.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import hmac
-import re
 import time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from handoff import customer_choices, queue_requests
+from handoff.api.deps import CID_PATTERN, HubDep, channel_key, check_cid
 from handoff.app_customers import is_app_conversation
 from handoff.errors import HubError
-from handoff.service import Hub
-
-CID_PATTERN = r"^[A-Za-z0-9_.:-]{8,64}$"
-CID_RE = re.compile(CID_PATTERN)
-
-
-async def get_hub(request: Request) -> Hub:  # async: no threadpool hop per request
-    return request.app.state.hub
-
-
-HubDep = Annotated[Hub, Depends(get_hub)]
-
-
-async def channel_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
-    expected = request.app.state.hub.settings.api_key
-    # No key configured refuses everyone (`python -m handoff` does not start without one anyway).
-    if not (expected and x_api_key and hmac.compare_digest(x_api_key.encode(), expected.encode())):
-        raise HubError(401, "unauthorized", "Missing or invalid X-API-Key header.")
-
-
-def check_cid(cid: str) -> str:
-    if not CID_RE.fullmatch(cid):
-        raise HubError(422, "invalid_conversation_id", "Conversation ids are 8-64 characters [A-Za-z0-9_.:-].")
-    return cid
 
 
 def check_channel_cid(cid: str) -> str:

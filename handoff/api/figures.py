@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 
 from handoff import agent_figures
+from handoff.api.chat import STATIC
 from handoff.auth import supervisor
-from handoff.chat_routes import STATIC
 from service_figures.reader import FiguresReader
 from service_figures.settings import FigureSettings
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from handoff import whisper
-from handoff.api_routes import HubDep, check_cid
+from handoff.api.deps import HubDep, check_cid
 from handoff.auth import current_user, supervisor
 from handoff.errors import HubError
 from handoff.service import User
