@@ -13,10 +13,11 @@ from typing import Any
 import httpx
 import redis.asyncio as aioredis
 
-from handoff import bot_unavailable, offered, relay_once
+from handoff import bot_unavailable, relay_once
 from handoff.rasa import RasaClient
 from handoff.settings import Settings
-from handoff.state import State
+from handoff.store import offered
+from handoff.store.state import State
 from observability.context import bind
 
 log = logging.getLogger("handoff")

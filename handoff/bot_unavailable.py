@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from handoff import queue_requests
 from handoff.errors import HubError
-from handoff.state import State
+from handoff.store.state import State
 from handoff.texts import t
 
 if TYPE_CHECKING:  # handoff.service imports this module (through the bot relay)

@@ -30,8 +30,8 @@ from common.clock import as_utc
 from desk_db.tables.hub import Callback
 from handoff import audit
 from handoff.errors import HubError
-from handoff.keys import Keys
 from handoff.records import Records, ts
+from handoff.store.keys import Keys
 from privacy.fields import mask_phone
 from privacy.numbers import mask_text
 

@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator
 
 import redis.asyncio as aioredis
 
-from handoff.keys import Keys
+from handoff.store.keys import Keys
 
 log = logging.getLogger("handoff.events")
 QUEUE_LIMIT = 2000

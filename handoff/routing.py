@@ -20,7 +20,7 @@ import uuid
 from handoff import agent_offers, queue_requests
 from handoff.records import ts
 from handoff.service import Hub
-from handoff.state import AgentLoad
+from handoff.store.state import AgentLoad
 
 log = logging.getLogger("handoff.routing")
 

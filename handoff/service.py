@@ -29,7 +29,7 @@ from handoff.policy_context import PolicyContext
 from handoff.rasa import RasaClient
 from handoff.records import Records
 from handoff.settings import Settings
-from handoff.state import AgentLoad, AppendResult, State
+from handoff.store.state import AgentLoad, AppendResult, State
 from handoff.texts import t
 from service_auth.rasa_auth import RasaAuth
 

@@ -23,7 +23,7 @@ from desk_db.tables.hub import HandoffRecord
 from handoff.errors import HubError
 from handoff.records import ts
 from handoff.service import Hub, User
-from handoff.state import State
+from handoff.store.state import State
 from privacy.numbers import mask_text
 
 # ARGV: prefix, cid, user ('' = a supervisor: any owner), new rid, now, escalate_at, target user or ''

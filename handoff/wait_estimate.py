@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
-from handoff.keys import Keys
-from handoff.state import AgentLoad
+from handoff.store.keys import Keys
+from handoff.store.state import AgentLoad
 
 WINDOW_S = 1800  # samples older than this are not "recent"
 SAMPLES = 50  # the latest this many at most, so a busy hour does not drown the last minutes

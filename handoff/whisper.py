@@ -1,6 +1,6 @@
 """Whispers: a supervisor's note to the agent of a live conversation, which the customer never sees.
 
-A whisper never enters the conversation's log (handoff/lua.py APPEND), so it is in none of what the
+A whisper never enters the conversation's log (handoff/store/lua.py APPEND), so it is in none of what the
 customer gets: not her chat or socket.io frames (those follow the `conv:<cid>` channel), not her
 transcript or history (saved from the log), not Rasa (fed from the log's bot queue). It is kept in a
 list of its own beside the log, for as long as the conversation, and sent on the agent's own channel

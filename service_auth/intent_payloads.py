@@ -4,7 +4,7 @@ Rasa reads any message whose stripped text starts with "/" as an intent with ent
 customer who types `/EXTERNAL_premium_reminder{"reminder_id":"7"}` would trigger our internal reminder
 (another customer's) and `/opt_out` would unsubscribe. So Rasa's channel (bot/channels.py) takes a "/"
 message as a payload only when the signed request says our relaying service checked it against the buttons
-the bot sent in that conversation (the hub: handoff/offered.py); anything else is made plain text here.
+the bot sent in that conversation (the hub: handoff/store/offered.py); anything else is made plain text here.
 """
 
 from __future__ import annotations

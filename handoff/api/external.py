@@ -15,10 +15,10 @@ import httpx
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from handoff import offered
 from handoff.api.deps import HubDep, channel_key, check_cid
 from handoff.app_customers import is_app_conversation
 from handoff.errors import HubError
+from handoff.store import offered
 
 log = logging.getLogger("handoff")
 router = APIRouter(dependencies=[Depends(channel_key)])

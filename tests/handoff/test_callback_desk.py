@@ -14,9 +14,9 @@ import redis.asyncio as aioredis
 from devstack.services import drop_redis_prefix
 from handoff.callbacks import CallbackDesk, NewCallback
 from handoff.errors import HubError
-from handoff.keys import Keys
 from handoff.records import Records
 from handoff.service import User
+from handoff.store.keys import Keys
 from tests.deploy.test_migrations import database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

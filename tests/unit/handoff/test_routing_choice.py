@@ -5,7 +5,7 @@ since their last assignment."""
 from __future__ import annotations
 
 from handoff.routing import rank, topics_for
-from handoff.state import AgentLoad
+from handoff.store.state import AgentLoad
 
 
 def agent(name: str, topics: list[str], busy: int = 0, last_assigned: float = 0.0) -> AgentLoad:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from handoff.state import AgentLoad
+from handoff.store.state import AgentLoad
 from handoff.texts import wait_words
 from handoff.wait_estimate import Capacity, capacity_of, estimate_wait_s
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from handoff.keys import Keys
+from handoff.store.keys import Keys
 from service_auth.intent_payloads import PAYLOAD_OFFERED, is_intent_payload
 
 MAX_PAYLOAD_CHARS = 500  # a payload longer than this is nothing our domain sends

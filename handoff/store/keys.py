@@ -21,7 +21,7 @@ class Keys:
         return f"{self.prefix}:c:{cid}:botq"
 
     def offered(self, cid: str) -> str:
-        """The intent payloads of the buttons the bot sent in this conversation (handoff/offered.py)."""
+        """The intent payloads of the buttons the bot sent in this conversation (handoff/store/offered.py)."""
         return f"{self.prefix}:c:{cid}:offered"
 
     def relay(self, cid: str, seq: int) -> str:

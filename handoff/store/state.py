@@ -1,5 +1,5 @@
 """The live state in Redis: conversations and their transcripts, requests, agents. Changes of
-ownership go through the Lua scripts in handoff/lua.py; this module reads and wraps them."""
+ownership go through the Lua scripts in handoff/store/lua.py; this module reads and wraps them."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from handoff import lua
-from handoff.keys import Keys
 from handoff.settings import Settings
+from handoff.store import lua
+from handoff.store.keys import Keys
 
 
 @dataclass
