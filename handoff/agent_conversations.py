@@ -26,13 +26,13 @@ async def release(hub: Hub, cid: str, user: User, outcome: str, bot_answers: boo
     """Hand back to the bot (outcome handed_back) or close (closed; the customer is asked for CSAT).
     bot_answers: on hand back, the bot answers the customer's messages the agent left unanswered."""
     result = await hub.state.release(cid, "" if user.is_supervisor else user.username, outcome, bot_answers)
-    if result[0] == "not_found":
+    if result.status == "not_found":
         raise HubError(404, "conversation_not_found", "No such conversation.")
-    if result[0] == "not_yours":
+    if result.status == "not_yours":
         raise HubError(403, "not_your_conversation", "This conversation is not assigned to you.")
-    if result[0] != "ok":
+    if result.status != "ok":
         raise HubError(409, "not_with_agent", "No agent owns this conversation.")
-    rid, agent = result[1], result[2]
+    rid, agent = result.rid, result.agent
     accepted = await hub.redis.hget(hub.keys.request(rid), "accepted")
     if accepted:  # how long a conversation holds a slot: how fast the queue moves
         await hub.wait_samples.handled(rid, time.time() - float(accepted))

@@ -37,17 +37,17 @@ async def offers_for(hub: Hub, user: User) -> list[dict[str, Any]]:
 async def accept(hub: Hub, rid: str, user: User, mode: str = "offer") -> dict[str, Any]:
     offered_at = await _offered_at(hub, rid, user.username) if mode == "offer" else None
     result = await hub.state.accept(rid, user.username, user.display_name, mode)
-    status = result[0]
+    status = result.status
     if status == "not_found":
         raise HubError(404, "request_not_found", "No such handoff request.")
     if status == "already_taken":
-        raise HubError(409, "already_taken", f"Another agent ({result[2] or '?'}) already took this conversation.")
+        raise HubError(409, "already_taken", f"Another agent ({result.taken_by or '?'}) already took this conversation.")
     if status == "not_offered":
         raise HubError(409, "not_offered", "This request is not (or no longer) offered to you.")
     if status == "already_yours":
         raise HubError(409, "already_yours", "You already own this conversation.")
-    cid, previous, created = result[1], result[2], float(result[3])
-    for agent in result[4:]:
+    cid, previous, created = result.cid, result.previous, result.created
+    for agent in result.withdrawn:
         await hub.bus.publish(f"user:{agent}", {"type": "offer_withdrawn", "request_id": rid, "why": "taken"})
     if previous:
         await hub.bus.publish(f"user:{previous}", {"type": "conversation_taken", "conversation_id": cid,

@@ -24,9 +24,9 @@ async def choose_callback(hub: Hub, cid: str, rid: str, language: str | None, ch
         raise HubError(409, "no_callback_number", "No number to call back: the caller id is withheld.")
     await hub.state.append(cid, choice_entry)
     result = await hub.state.release(cid, "", "cancelled")
-    if result[0] != "ok":
+    if result.status != "ok":
         raise HubError(409, "not_waiting", "This conversation is not waiting for an agent.")
-    for agent in result[3:]:
+    for agent in result.withdrawn:
         await hub.bus.publish(f"user:{agent}", {"type": "offer_withdrawn", "request_id": rid, "why": "cancelled"})
     hub.records.update_request(rid, customer_choice="callback", outcome="callback", closed_at=ts(time.time()))
     if found is None:

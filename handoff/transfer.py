@@ -23,55 +23,7 @@ from desk_db.tables.hub import HandoffRecord
 from handoff.errors import HubError
 from handoff.records import ts
 from handoff.service import Hub, User
-from handoff.store.state import State
 from privacy.numbers import mask_text
-
-# ARGV: prefix, cid, user ('' = a supervisor: any owner), new rid, now, escalate_at, target user or ''
-# (the queue), target's display name, then field/value pairs for the new request.
-# Returns {status, old rid, previous agent}; status ok | not_found | not_with_agent | not_yours |
-# same_agent | target_unavailable | target_full.
-TRANSFER = """
-local p, cid, user, rid, now, esc_at, target, tname = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
-local conv = p .. ':c:' .. cid
-local old = redis.call('HGET', conv, 'request_id')
-if not old then return {'not_found'} end
-if redis.call('HGET', conv, 'owner') ~= 'agent' then return {'not_with_agent', old} end
-local agent = redis.call('HGET', conv, 'agent') or ''
-if user ~= '' and agent ~= user then return {'not_yours', old} end
-if target ~= '' then
-  if target == agent then return {'same_agent', old} end
-  local a = p .. ':a:' .. target
-  if redis.call('HGET', a, 'state') ~= 'available' or redis.call('HGET', a, 'disabled') == '1' then
-    return {'target_unavailable', old}
-  end
-  local busy = redis.call('SCARD', a .. ':convs') + redis.call('SCARD', a .. ':offers')
-  if busy >= tonumber(redis.call('HGET', a, 'capacity') or '1') then return {'target_full', old} end
-end
-redis.call('HSET', p .. ':r:' .. old, 'state', 'transferred', 'closed', now)
-redis.call('EXPIRE', p .. ':r:' .. old, 604800)
-redis.call('SREM', p .. ':a:' .. agent .. ':convs', cid)
-redis.call('HSET', p .. ':a:' .. agent, 'last_assigned', now)
-local req = p .. ':r:' .. rid
-redis.call('HSET', req, 'rid', rid, 'cid', cid, 'created', now, 'state', 'waiting', 'escalated', '0')
-for i = 9, #ARGV, 2 do redis.call('HSET', req, ARGV[i], ARGV[i + 1]) end
-redis.call('HINCRBY', conv, 'epoch', 1)
-if target == '' then
-  redis.call('HSET', conv, 'owner', 'queued', 'request_id', rid)
-  redis.call('HDEL', conv, 'agent', 'agent_name')
-  redis.call('ZADD', p .. ':pending', now, rid)
-  redis.call('ZADD', p .. ':queue', now, rid)
-  redis.call('ZADD', p .. ':timers', esc_at, 'escalate|' .. rid)
-  -- whoever passed it on is asked last (the router's round starts with those not yet tried)
-  if agent ~= '' then redis.call('SADD', req .. ':tried', agent) end
-else
-  redis.call('HSET', req, 'state', 'assigned', 'agent', target, 'agent_name', tname, 'accepted', now)
-  redis.call('HSET', conv, 'owner', 'agent', 'agent', target, 'agent_name', tname, 'request_id', rid)
-  redis.call('SADD', p .. ':a:' .. target .. ':convs', cid)
-  redis.call('HSET', p .. ':a:' .. target, 'last_assigned', now)
-end
-redis.call('SADD', p .. ':live', cid)
-return {'ok', old, agent}
-"""
 
 REFUSALS = {
     "not_found": (404, "conversation_not_found", "No such conversation."),
@@ -110,11 +62,11 @@ async def transfer(hub: Hub, cid: str, user: User, note: str, target: str | None
                    "skill": skill or "", "transfer_from": conv["request_id"], "transfer_by": user.display_name,
                    "transfer_note": note})
     rid, now = "r-" + uuid.uuid4().hex[:16], time.time()
-    result = await _run(hub.state, cid, "" if user.is_supervisor else user.username, rid, now,
-                        now + hub.settings.escalate_s, target or "", target_name, fields)
-    if result[0] != "ok":
-        raise HubError(*REFUSALS.get(result[0], REFUSALS["not_with_agent"]))
-    old_rid, previous = result[1], result[2]
+    result = await hub.state.transfer(cid, "" if user.is_supervisor else user.username, rid, now,
+                                      now + hub.settings.escalate_s, target or "", target_name, fields)
+    if result.status != "ok":
+        raise HubError(*REFUSALS.get(result.status, REFUSALS["not_with_agent"]))
+    old_rid, previous = result.old_rid, result.previous
     hub.records.update_request(old_rid, outcome="transferred", closed_at=ts(now))
     req = {"rid": rid, "cid": cid, "created": f"{now:.3f}", "state": "assigned" if target else "waiting",
            "escalated": "0", **fields}
@@ -152,12 +104,3 @@ def _mark_transfer(rid: str, old_rid: str, target: str | None, now: float) -> An
         session.execute(update(HandoffRecord).where(HandoffRecord.request_id == rid).values(**values))
     return job
 
-
-async def _run(state: State, cid: str, user: str, rid: str, now: float, escalate_at: float, target: str,
-               target_name: str, fields: dict[str, str]) -> list[str]:
-    pairs: list[str] = []
-    for name, value in fields.items():
-        pairs += [name, value]
-    script = state.redis.register_script(TRANSFER)
-    return await script(args=[state.p, cid, user, rid, f"{now:.3f}", f"{escalate_at:.3f}", target, target_name,
-                              *pairs])

@@ -1,5 +1,6 @@
 """The live state in Redis: conversations and their transcripts, requests, agents. Changes of
-ownership go through the Lua scripts in handoff/store/lua.py; this module reads and wraps them."""
+ownership go through the Lua scripts in handoff/store/lua.py; this module reads and wraps them, and reads
+each script's answer by name into a typed result."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import redis.asyncio as aioredis
 
@@ -16,11 +17,45 @@ from handoff.store import lua
 from handoff.store.keys import Keys
 
 
-@dataclass
-class AppendResult:
+class AppendResult(NamedTuple):
     status: str  # ok | dup | refused
     seq: int
     owner: str
+
+
+class CreatedRequest(NamedTuple):
+    created: bool  # False: the conversation's open request (rid) is returned instead
+    rid: str
+    now: float
+    position: int  # in the queue; 0 when an agent already has it
+
+
+class Accepted(NamedTuple):
+    status: str  # ok | not_found | already_yours | already_taken | not_offered
+    cid: str = ""
+    previous: str = ""  # the agent a supervisor's takeover took the conversation from, or ""
+    created: float = 0.0  # when the request was made
+    withdrawn: tuple[str, ...] = ()  # the other agents it was offered to
+    taken_by: str = ""  # already_taken: the display name of the agent who has it
+
+
+class Released(NamedTuple):
+    status: str  # ok | not_found | not_waiting | not_with_agent | not_yours
+    rid: str = ""
+    agent: str = ""  # the agent who had it, or ""
+    withdrawn: tuple[str, ...] = ()  # the agents it was offered to
+
+
+class Transferred(NamedTuple):
+    status: str  # ok | not_found | not_with_agent | not_yours | same_agent | target_unavailable | target_full
+    old_rid: str = ""
+    previous: str = ""  # the agent who had it, or ""
+
+
+def _named(raw: str) -> dict[str, Any]:
+    """A script's JSON answer: Lua's empty table is `{}` and a missing hash field `false`."""
+    return {name: (tuple(value or ()) if name == "withdrawn" else "" if value is False else value)
+            for name, value in json.loads(raw).items()}
 
 
 @dataclass
@@ -54,14 +89,15 @@ class State:
         self._accept = redis.register_script(lua.ACCEPT)
         self._release = redis.register_script(lua.RELEASE)
         self._escalate = redis.register_script(lua.ESCALATE)
+        self._transfer = redis.register_script(lua.TRANSFER)
 
     # --- conversations --------------------------------------------------------------------------------
     async def append(self, cid: str, entry: dict[str, Any], client_msg_id: str | None = None,
                      requirement: str = "", language: str | None = None) -> AppendResult:
-        status, seq, owner = await self._append(args=[
+        answer = _named(await self._append(args=[
             self.p, cid, json.dumps(entry, ensure_ascii=False), client_msg_id or "", requirement,
-            f"{time.time():.3f}", self.settings.conversation_ttl_s, language or ""])
-        return AppendResult(status, int(seq), owner)
+            f"{time.time():.3f}", self.settings.conversation_ttl_s, language or ""]))
+        return AppendResult(answer["status"], int(answer["seq"]), answer["owner"])
 
     async def ensure_conversation(self, cid: str, channel: str) -> None:
         key = self.keys.conv(cid)
@@ -82,15 +118,15 @@ class State:
         return [json.loads(item) for item in raw]
 
     # --- requests ----------------------------------------------------------------------------------
-    async def create_request(self, cid: str, fields: dict[str, str]) -> tuple[bool, str, float, int]:
+    async def create_request(self, cid: str, fields: dict[str, str]) -> CreatedRequest:
         rid = "r-" + uuid.uuid4().hex[:16]
         now = time.time()
         pairs: list[Any] = []
         for name, value in fields.items():
             pairs += [name, value]
-        status, rid_out, position = await self._create(args=[
-            self.p, rid, cid, f"{now:.3f}", f"{now + self.settings.escalate_s:.3f}", fields["language"], *pairs])
-        return status == "created", rid_out, now, int(position)
+        answer = _named(await self._create(args=[
+            self.p, rid, cid, f"{now:.3f}", f"{now + self.settings.escalate_s:.3f}", fields["language"], *pairs]))
+        return CreatedRequest(answer["status"] == "created", answer["rid"], now, int(answer["position"]))
 
     async def request(self, rid: str) -> dict[str, str]:
         return await self.redis.hgetall(self.keys.request(rid))
@@ -109,12 +145,22 @@ class State:
     async def withdraw(self, rid: str, username: str, offer_id: str = "") -> bool:
         return bool(await self._withdraw(args=[self.p, rid, username, offer_id]))
 
-    async def accept(self, rid: str, username: str, display_name: str, mode: str) -> list[str]:
-        return await self._accept(args=[self.p, rid, username, display_name, f"{time.time():.3f}", mode])
+    async def accept(self, rid: str, username: str, display_name: str, mode: str) -> Accepted:
+        answer = _named(await self._accept(args=[self.p, rid, username, display_name, f"{time.time():.3f}", mode]))
+        return Accepted(**{**answer, "created": float(answer.get("created") or 0)})
 
-    async def release(self, cid: str, username: str, outcome: str, bot_answers: bool = False) -> list[str]:
-        return await self._release(args=[self.p, cid, username, outcome, f"{time.time():.3f}",
-                                         "1" if bot_answers else ""])
+    async def release(self, cid: str, username: str, outcome: str, bot_answers: bool = False) -> Released:
+        return Released(**_named(await self._release(args=[self.p, cid, username, outcome, f"{time.time():.3f}",
+                                                           "1" if bot_answers else ""])))
+
+    async def transfer(self, cid: str, user: str, rid: str, now: float, escalate_at: float, target: str,
+                       target_name: str, fields: dict[str, str]) -> Transferred:
+        """End the conversation's request and start rid for it, assigned to target or ("") queued."""
+        pairs: list[str] = []
+        for name, value in fields.items():
+            pairs += [name, value]
+        return Transferred(**_named(await self._transfer(args=[
+            self.p, cid, user, rid, f"{now:.3f}", f"{escalate_at:.3f}", target, target_name, *pairs])))
 
     async def escalate(self, rid: str) -> bool:
         return bool(await self._escalate(args=[self.p, rid]))
