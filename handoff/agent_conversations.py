@@ -33,17 +33,17 @@ async def release(hub: Hub, cid: str, user: User, outcome: str, bot_answers: boo
     if result.status != "ok":
         raise HubError(409, "not_with_agent", "No agent owns this conversation.")
     rid, agent = result.rid, result.agent
-    accepted = await hub.redis.hget(hub.keys.request(rid), "accepted")
+    accepted = await hub.state.request_field(rid, "accepted")
     if accepted:  # how long a conversation holds a slot: how fast the queue moves
         await hub.wait_samples.handled(rid, time.time() - float(accepted))
     await hub.rasa.resume(cid)
-    language = await hub.redis.hget(hub.keys.conv(cid), "language")
+    language = await hub.state.conversation_field(cid, "language")
     if outcome == "handed_back":
         await hub.say(cid, "handed_back", language)
         hub.bot_relay.kick_bot(cid)
     else:
         await hub.say(cid, "closed", language)
-        await hub.redis.hset(hub.keys.conv(cid), "csat_rid", rid)
+        await hub.state.set_conversation_field(cid, "csat_rid", rid)
         buttons = [{"title": str(n), "payload": f"csat:{n}"} for n in range(1, 6)]
         await hub.say(cid, "csat_request", language, buttons=buttons)
     hub.records.update_request(rid, outcome=outcome, closed_at=ts(time.time()))

@@ -29,7 +29,7 @@ async def offers_for(hub: Hub, user: User) -> list[dict[str, Any]]:
         offer_id = (await hub.state.offer_ids(rid)).get(user.username)
         if not req or req.get("state") != "waiting" or not offer_id:
             continue
-        deadline = await hub.redis.zscore(hub.keys.timers, f"offer|{rid}|{user.username}|{offer_id}")
+        deadline = await hub.state.offer_deadline(rid, user.username, offer_id)
         out.append(offer_event(req, deadline or 0))
     return out
 
@@ -61,7 +61,7 @@ async def accept(hub: Hub, rid: str, user: User, mode: str = "offer") -> dict[st
             await hub.wait_samples.reacted(rid, now - offered_at)
         hub.records.update_request(rid, accepted_at=ts(now), accept_ms=accept_ms, agent=user.username)
     await hub.rasa.pause(cid)
-    language = await hub.redis.hget(hub.keys.conv(cid), "language")
+    language = await hub.state.conversation_field(cid, "language")
     await hub.say(cid, "agent_joined", language, name=user.display_name, agent_name=user.display_name)
     await hub.bus.publish(f"user:{user.username}", {"type": "assigned", "conversation_id": cid, "request_id": rid})
     await hub.publish_status(cid)
@@ -72,7 +72,7 @@ async def accept(hub: Hub, rid: str, user: User, mode: str = "offer") -> dict[st
 async def _offered_at(hub: Hub, rid: str, username: str) -> float | None:
     """When this user's offer of the request was made: its timer's deadline less the reservation."""
     offer_id = (await hub.state.offer_ids(rid)).get(username)
-    deadline = await hub.redis.zscore(hub.keys.timers, f"offer|{rid}|{username}|{offer_id}") if offer_id else None
+    deadline = await hub.state.offer_deadline(rid, username, offer_id) if offer_id else None
     return None if deadline is None else float(deadline) - hub.settings.reservation_s
 
 

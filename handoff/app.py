@@ -115,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, Any]:
-        await app.state.hub.redis.ping()
+        await app.state.hub.state.ping()
         return {"status": "ok", "worker": os.getpid()}  # which hub worker answered (HANDOFF_WORKERS)
 
     @app.get("/", include_in_schema=False)

@@ -71,7 +71,7 @@ async def user_for_token(hub: Hub, token: str | None) -> User | None:
     username = await hub.state.session_user(token)
     if not username:
         return None
-    info = await hub.redis.hgetall(hub.keys.agent(username))
+    info = await hub.state.agent(username)
     if not info:
         record = await hub.records.user(username)
         if record is None:

@@ -31,24 +31,20 @@ async def change_state(hub: Hub, user: User, state: str) -> None:
 
 
 async def console_opened(hub: Hub, user: User) -> None:
-    key = hub.keys.consoles(user.username)
-    async with hub.redis.pipeline(transaction=True) as pipe:
-        pipe.incr(key)
-        pipe.expire(key, COUNT_TTL_S)
-        await pipe.execute()
+    await hub.state.console_opened(user.username, COUNT_TTL_S)
 
 
 async def console_closed(hub: Hub, user: User) -> None:
     """Count the socket out; when it was the user's last, check again after the grace period (in the hub's
     background, so a closing socket does not wait for it)."""
-    left = await hub.redis.decr(hub.keys.consoles(user.username))
+    left = await hub.state.console_closed(user.username)
     if left <= 0 and not user.is_supervisor:
         hub.in_background(_away_unless_back(hub, user))
 
 
 async def _away_unless_back(hub: Hub, user: User) -> None:
     await asyncio.sleep(hub.settings.console_grace_s)
-    if int(await hub.redis.get(hub.keys.consoles(user.username)) or 0) > 0:
+    if await hub.state.consoles(user.username) > 0:
         return  # back (a reload), on this hub process or another
     loads = await hub.state.agent_loads([user.username])
     if loads and loads[0].state == "available":

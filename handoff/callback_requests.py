@@ -31,7 +31,7 @@ async def choose_callback(hub: Hub, cid: str, rid: str, language: str | None, ch
     hub.records.update_request(rid, customer_choice="callback", outcome="callback", closed_at=ts(time.time()))
     if found is None:
         # Nobody proved who this is and no caller id came: ask for a number to call (callback_number).
-        await hub.redis.hset(hub.keys.conv(cid), "callback_ask", f"{rid}|{time.time():.0f}")
+        await hub.state.set_conversation_field(cid, "callback_ask", f"{rid}|{time.time():.0f}")
         await hub.say(cid, "callback_ask_number", language, custom={"type": "callback_number"})
     else:
         await _new_callback(hub, cid, rid, req, *found)
@@ -54,15 +54,14 @@ async def _callback_number(hub: Hub, cid: str, req: dict[str, str],
 async def callback_number(hub: Hub, cid: str, text: str) -> None:
     """The number an unidentified customer typed when asked for one: a contact number, kept as
     `unverified`; accepted once, and only after the hub asked."""
-    key = hub.keys.conv(cid)
-    rid, _, asked_at = (await hub.redis.hget(key, "callback_ask") or "").partition("|")
+    rid, _, asked_at = (await hub.state.conversation_field(cid, "callback_ask") or "").partition("|")
     # An answer comes while the customer is still there: a question left open for hours is not one.
     if not rid or time.time() - float(asked_at or 0) > hub.settings.callback_deadline_s:
         raise HubError(409, "no_callback_pending", "No callback is waiting for a number.")
     number = callbacks.mobile_number(text)
     if number is None:
         raise HubError(422, "invalid_phone", "请输入 11 位手机号码。Enter an 11-digit mobile number.")
-    if not await hub.redis.hdel(key, "callback_ask"):  # a second tab sent one at the same moment
+    if not await hub.state.take_conversation_field(cid, "callback_ask"):  # a second tab sent one at the same moment
         raise HubError(409, "no_callback_pending", "No callback is waiting for a number.")
     await hub.state.append(cid, {"sender": "customer", "kind": "callback_number", "text": mask_phone(number)})
     await _new_callback(hub, cid, rid, await hub.state.request(rid), number, "unverified", None)

@@ -55,10 +55,9 @@ async def customer_context(hub: Hub, customer_id: str, cid: str | None, user: Us
     if req.get("customer_id") != customer_id:
         raise HubError(403, "not_your_customer", "This customer is not in your conversation.")
     await hub.records.audit(user.username, user.role, customer_id, cid)
-    key = hub.keys.conv(cid)
     # The token the console last had refreshed keeps her data open while agents work on; else the
     # conversation's own proof.
-    stored = await hub.redis.hget(key, "customer_token")
+    stored = await hub.state.conversation_field(cid, "customer_token")
     data = await hub.policy.customer(customer_id, stored) if stored else None
     if data is None or str(data.get("error", "")).startswith("customer_token"):
         token = await customer_identity.customer_token(hub, cid)
@@ -66,5 +65,5 @@ async def customer_context(hub: Hub, customer_id: str, cid: str | None, user: Us
                 else {"available": False, "error": "customer_token_expired"})
     refreshed = data.pop("customer_token", None)
     if refreshed:
-        await hub.redis.hset(key, "customer_token", refreshed)
+        await hub.state.set_conversation_field(cid, "customer_token", refreshed)
     return data

@@ -32,10 +32,9 @@ async def customer_choice(hub: Hub, cid: str, choice: str, caller: str | None = 
 
 
 async def csat(hub: Hub, cid: str, score: int) -> None:
-    key = hub.keys.conv(cid)
-    rid = await hub.redis.hget(key, "csat_rid")
-    if not rid or not await hub.redis.hdel(key, "csat_rid"):
+    rid = await hub.state.conversation_field(cid, "csat_rid")
+    if not rid or not await hub.state.take_conversation_field(cid, "csat_rid"):
         raise HubError(409, "no_rating_pending", "There is no chat to rate.")
     await hub.state.append(cid, {"sender": "customer", "kind": "csat", "text": "★" * score, "score": score})
     hub.records.update_request(rid, csat=score)
-    await hub.say(cid, "csat_thanks", await hub.redis.hget(key, "language"))
+    await hub.say(cid, "csat_thanks", await hub.state.conversation_field(cid, "language"))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +75,7 @@ class CustomerData:
         self.events.dispose()
 
     async def conversations(self, customer_id: str) -> list[str]:
-        found = {f"app-{customer_id}"} | await self.hub.redis.smembers(self.hub.keys.customer_conversations(customer_id))
+        found = {f"app-{customer_id}"} | await self.hub.state.customer_conversations(customer_id)
         found |= await self.hub.records.now(lambda s: hub_data.conversations_of(s, customer_id))
         found |= await asyncio.to_thread(rasa_events.conversations_of, self.events, customer_id)
         return sorted(found)
@@ -113,7 +112,7 @@ class CustomerData:
         if not conv:
             return None
         # Supervisors' whispers about her conversation are hers to see too (handoff/whisper.py).
-        whispers = [json.loads(raw) for raw in await self.hub.redis.lrange(self.hub.keys.whispers(cid), 0, -1)]
+        whispers = await self.hub.state.whispers(cid)
         return {"conversation_id": cid, "state": {k: v for k, v in conv.items() if k not in SECRET_FIELDS},
                 "messages": await self.hub.state.log_after(cid, 0), "whispers": whispers}
 
@@ -131,33 +130,15 @@ class CustomerData:
         out.counts["claims"] = {"kept": (await self._policy("GET", customer_id, "claim-records")).get("kept", {})}
         out.counts["rasa_tracker"] = {"conversations": await self._forget_trackers(cids)}
         rids = await self.hub.records.now(lambda s: hub_data.request_ids(s, cids))
-        out.counts["hub_live"] = {"keys": await self._erase_live(cids, rids)}
+        out.counts["hub_live"] = {"keys": await self.hub.state.erase_conversations(cids, rids)}
         # The full numbers of the customer's open callbacks: not called, and not kept either.
         callback_ids = await self.hub.records.now(lambda s: hub_data.callback_ids(s, cids))
         if callback_ids:
-            out.counts["hub_live"]["keys"] += await self.hub.redis.delete(
-                *(self.hub.keys.callback_number(i) for i in sorted(callback_ids)))
-        await self.hub.redis.delete(self.hub.keys.customer_conversations(customer_id))
+            out.counts["hub_live"]["keys"] += await self.hub.state.forget_callback_numbers(sorted(callback_ids))
+        await self.hub.state.forget_customer_conversations(customer_id)
         out.counts["rasa_events"] = {"events": await asyncio.to_thread(rasa_events.erase, self.events, cids)}
         out.counts["hub"] = await self.hub.records.now(lambda s: hub_data.erase(s, cids))
         return out
-
-    async def _erase_live(self, cids: list[str], rids: set[str]) -> int:
-        """The conversations' keys and their handoff requests' (the record's, and the latest one's)."""
-        keys = self.hub.keys
-        latest = {rid for rid in [await self.hub.redis.hget(keys.conv(cid), "request_id") for cid in cids] if rid}
-        names: list[str] = []
-        for rid in rids | latest:
-            names += [keys.request(rid), keys.offers(rid), keys.tried(rid)]
-        for cid in cids:
-            names += [keys.conv(cid), keys.log(cid), keys.msg_ids(cid), keys.bot_queue(cid), keys.offered(cid),
-                      keys.bot_lock(cid), keys.whispers(cid)]
-        async with self.hub.redis.pipeline(transaction=True) as pipe:
-            pipe.delete(*names)
-            pipe.srem(keys.bot_pending, *cids)
-            pipe.srem(keys.live, *cids)
-            deleted, *_ = await pipe.execute()
-        return int(deleted)
 
     async def _forget_trackers(self, cids: list[str]) -> int:
         """Replace each conversation's tracker with no events (Rasa has no delete); the tracker store,

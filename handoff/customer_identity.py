@@ -13,25 +13,20 @@ async def set_app_token(hub: Hub, cid: str, token: str, customer_id: str) -> Non
     """The insurer's app signed the customer in (the caller checked the token): it goes to Rasa with
     each message (never into the transcript), and the hub remembers whose it is, so a handoff
     names the customer the token proved, not one a caller claims."""
-    index = hub.keys.customer_conversations(customer_id)
-    async with hub.redis.pipeline(transaction=True) as pipe:
-        pipe.hset(hub.keys.conv(cid), mapping={"app_token": token, "app_customer": customer_id})
-        pipe.sadd(index, cid)
-        pipe.expire(index, hub.settings.conversation_ttl_s)  # as long as the conversations it names
-        await pipe.execute()
+    await hub.state.link_app_customer(cid, token, customer_id)
 
 
 async def verified_customer(hub: Hub, cid: str) -> str | None:
     """Who this conversation proved to be: the customer of a checked app token, else what the bot
     verified (its tracker's `verified`/`customer_id`, read with the hub's Rasa credentials)."""
-    customer = await hub.redis.hget(hub.keys.conv(cid), "app_customer")
+    customer = await hub.state.conversation_field(cid, "app_customer")
     return customer or await hub.rasa.verified_customer(cid)
 
 
 async def customer_token(hub: Hub, cid: str) -> str | None:
     """The policy API's token for this conversation's customer: for an app chat, its checked app token
     exchanged afresh; else the one the bot holds since she verified (None once it is gone)."""
-    app_token = await hub.redis.hget(hub.keys.conv(cid), "app_token")
+    app_token = await hub.state.conversation_field(cid, "app_token")
     if app_token:
         return await hub.policy.exchange_app_token(app_token, cid)
     found = await hub.rasa.verification(cid)

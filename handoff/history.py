@@ -66,7 +66,7 @@ async def customers_of(hub: Hub, user: User) -> set[str]:
             for cid in await hub.state.agent_conversations(user.username)]
     rids += await hub.state.agent_offers(user.username)
     for rid in filter(None, rids):
-        customer = await hub.redis.hget(hub.keys.request(rid), "customer_id")
+        customer = await hub.state.request_field(rid, "customer_id")
         if customer:
             past.add(customer)
     return past
@@ -75,7 +75,7 @@ async def customers_of(hub: Hub, user: User) -> set[str]:
 async def of_conversation(hub: Hub, cid: str, user: User) -> dict[str, Any]:
     """The past conversations of the customer this live conversation proved to be."""
     conv = await hub.can_see(cid, user)
-    customer_id = await hub.redis.hget(hub.keys.request(conv["request_id"]), "customer_id")
+    customer_id = await hub.state.request_field(conv["request_id"], "customer_id")
     if not customer_id:
         return {"customer_id": None, "conversations": []}
     await audit.record(hub.records, user, VIEW_HISTORY, customer_id, cid)

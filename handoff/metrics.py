@@ -14,7 +14,7 @@ from observability.metrics import gauge
 
 async def hub_figures(request: Request) -> Iterable[Metric]:
     hub = request.app.state.hub
-    waiting = await hub.redis.zrange(hub.keys.queue, 0, -1, withscores=True)
+    waiting = await hub.state.queue_since()
     loads = await hub.state.agent_loads()
     now = time.time()
     figures = [

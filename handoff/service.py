@@ -24,12 +24,13 @@ from common.language import detect as detect_language
 from handoff import callbacks, wait_estimate
 from handoff.bot_relay import BotRelay
 from handoff.errors import HubError
-from handoff.events import EventBus
 from handoff.policy_context import PolicyContext
 from handoff.rasa import RasaClient
 from handoff.records import Records
 from handoff.settings import Settings
+from handoff.store.events import EventBus
 from handoff.store.state import AgentLoad, AppendResult, State
+from handoff.store.wait_samples import WaitSamples
 from handoff.texts import t
 from service_auth.rasa_auth import RasaAuth
 
@@ -68,7 +69,7 @@ class Hub:
         self.bot_relay = BotRelay(settings, redis, self.state, self.rasa)
         self._tasks: set[asyncio.Task] = set()
         self.router: Any = None  # handoff.routing.Router, set by the app
-        self.wait_samples = wait_estimate.WaitSamples(redis, self.keys)
+        self.wait_samples = WaitSamples(redis, self.keys)
         self._estimate_cache: tuple[float, list[AgentLoad] | None, list[float], list[float]] = (0.0, None, [], [])
         self.chat_key = b""  # the chat resume key, loaded from Redis by the app (handoff/chat_sessions.py)
 
@@ -111,7 +112,7 @@ class Hub:
         if owner == "queued" and out["request_id"]:
             out["position"] = await self.state.position(out["request_id"])
             out["estimated_wait_s"] = await self.estimate_wait(out["position"] or 1, conv.get("language"))
-            out["escalated"] = (await self.redis.hget(self.keys.request(out["request_id"]), "escalated")) == "1"
+            out["escalated"] = (await self.state.request_field(out["request_id"], "escalated")) == "1"
         elif owner == "agent":
             out["agent_name"] = conv.get("agent_name")
         return out
@@ -133,11 +134,10 @@ class Hub:
 
     # --- conversations ------------------------------------------------------------------------------
     async def persist_transcript(self, cid: str) -> None:
-        key = self.keys.conv(cid)
-        done = int(await self.redis.hget(key, "persisted_seq") or 0)
+        done = await self.state.persisted_seq(cid)
         entries = await self.state.log_after(cid, done)
         if entries:
-            await self.redis.hset(key, "persisted_seq", entries[-1]["seq"])
+            await self.state.set_conversation_field(cid, "persisted_seq", entries[-1]["seq"])
             self.records.save_transcript(cid, entries)
 
     def check_access(self, conv: dict[str, str], user: User, offered: bool = False) -> None:

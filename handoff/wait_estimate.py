@@ -16,16 +16,10 @@ Nobody available: there is no honest number (None); the customer is told no agen
 from __future__ import annotations
 
 import statistics
-import time
 from dataclasses import dataclass
 
-import redis.asyncio as aioredis
-
-from handoff.store.keys import Keys
 from handoff.store.state import AgentLoad
 
-WINDOW_S = 1800  # samples older than this are not "recent"
-SAMPLES = 50  # the latest this many at most, so a busy hour does not drown the last minutes
 DEFAULT_REACTION_S = 8.0  # before any accept was seen: most agents take an offer within the 10 s shown
 
 
@@ -70,34 +64,3 @@ def estimate_wait_s(position: int, capacity: Capacity, reaction_s: list[float], 
     # offer), so one frees every (handle + reaction) / slots seconds; this request needs `ahead` of them.
     return reaction + ahead * (handle + reaction) / capacity.slots
 
-
-class WaitSamples:
-    """The recent reaction and handling times, in Redis (shared by every hub worker)."""
-
-    def __init__(self, redis: aioredis.Redis, keys: Keys) -> None:
-        self.redis = redis
-        self.keys = keys
-
-    async def _add(self, key: str, rid: str, seconds: float) -> None:
-        now = time.time()
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(key, {f"{rid}|{seconds:.3f}": now})
-            pipe.zremrangebyscore(key, 0, now - WINDOW_S)
-            pipe.zremrangebyrank(key, 0, -SAMPLES - 1)
-            await pipe.execute()
-
-    async def _recent(self, key: str) -> list[float]:
-        members = await self.redis.zrangebyscore(key, time.time() - WINDOW_S, "+inf")
-        return [float(m.rsplit("|", 1)[1]) for m in members[-SAMPLES:]]
-
-    async def reacted(self, rid: str, seconds: float) -> None:
-        await self._add(self.keys.wait_reactions, rid, max(0.0, seconds))
-
-    async def handled(self, rid: str, seconds: float) -> None:
-        await self._add(self.keys.wait_handles, rid, max(0.0, seconds))
-
-    async def reactions(self) -> list[float]:
-        return await self._recent(self.keys.wait_reactions)
-
-    async def handles(self) -> list[float]:
-        return await self._recent(self.keys.wait_handles)

@@ -10,7 +10,6 @@ list of its own beside the log, for as long as the conversation, and sent on the
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 
@@ -35,12 +34,7 @@ async def whisper(hub: Hub, cid: str, supervisor: User, text: str) -> dict[str, 
     masked = await asyncio.to_thread(mask_text, text)
     note = {"type": "whisper", "conversation_id": cid, "author": supervisor.display_name,
             "author_username": supervisor.username, "to": agent, "text": masked, "at": round(time.time(), 3)}
-    key = hub.keys.whispers(cid)
-    async with hub.redis.pipeline(transaction=True) as pipe:
-        pipe.rpush(key, json.dumps(note, ensure_ascii=False))
-        pipe.ltrim(key, -KEPT, -1)
-        pipe.expire(key, hub.settings.conversation_ttl_s)
-        await pipe.execute()
+    await hub.state.add_whisper(cid, note, KEPT)
     await hub.bus.publish(f"user:{agent}", note)
     await hub.bus.publish("sup", note)
     return note
@@ -49,4 +43,4 @@ async def whisper(hub: Hub, cid: str, supervisor: User, text: str) -> dict[str, 
 async def whispers(hub: Hub, cid: str, user: User) -> list[dict[str, Any]]:
     """The conversation's whispers, for its agent or a supervisor."""
     hub.check_access(await hub.state.conversation(cid), user)
-    return [json.loads(raw) for raw in await hub.redis.lrange(hub.keys.whispers(cid), 0, -1)]
+    return await hub.state.whispers(cid)

@@ -245,7 +245,7 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any],
             raise HubError(422, "invalid_token", "The app token is invalid or expired.")
         if is_app_conversation(cid) and customer != cid[len(APP_PREFIX):].upper():
             raise HubError(403, "not_your_conversation", "This token is for another customer.")
-        signed_in = await hub.redis.hget(hub.keys.conv(cid), "app_customer")
+        signed_in = await hub.state.conversation_field(cid, "app_customer")
         if signed_in and signed_in != customer:
             raise HubError(403, "not_your_conversation", "Another customer is signed in to this conversation.")
         await customer_identity.set_app_token(hub, cid, frame["token"], customer)

@@ -63,7 +63,7 @@ async def _customer(hub: Hub, cid: str, app_token: str | None) -> tuple[str, str
     with the request, else the one the page's `auth` frame left on the conversation (checked then), else the
     bot's verification read from Rasa with the hub's credentials."""
     if not app_token:
-        conv = await hub.redis.hmget(hub.keys.conv(cid), ["app_token", "app_customer"])
+        conv = await hub.state.conversation_fields(cid, "app_token", "app_customer")
         app_token = conv[0] if conv[0] and conv[1] else None
     if app_token:
         token = await hub.policy.exchange_app_token(app_token, cid)

@@ -117,6 +117,76 @@ class State:
         raw = await self.redis.lrange(self.keys.log(cid), max(0, after), -1)
         return [json.loads(item) for item in raw]
 
+    async def conversation_field(self, cid: str, name: str) -> str | None:
+        return await self.redis.hget(self.keys.conv(cid), name)
+
+    async def conversation_fields(self, cid: str, *names: str) -> list[str | None]:
+        return await self.redis.hmget(self.keys.conv(cid), list(names))
+
+    async def set_conversation_field(self, cid: str, name: str, value: str | int) -> None:
+        await self.redis.hset(self.keys.conv(cid), name, value)
+
+    async def take_conversation_field(self, cid: str, name: str) -> bool:
+        """Remove the field: True for the one caller that removed it (of two at the same moment)."""
+        return bool(await self.redis.hdel(self.keys.conv(cid), name))
+
+    async def persisted_seq(self, cid: str) -> int:
+        """The last log entry saved to the database (handoff/service.py persist_transcript)."""
+        return int(await self.conversation_field(cid, "persisted_seq") or 0)
+
+    async def ping(self) -> None:
+        await self.redis.ping()
+
+    async def link_app_customer(self, cid: str, token: str, customer_id: str) -> None:
+        """The app customer this conversation's checked token names, and her index of conversations."""
+        index = self.keys.customer_conversations(customer_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.keys.conv(cid), mapping={"app_token": token, "app_customer": customer_id})
+            pipe.sadd(index, cid)
+            pipe.expire(index, self.settings.conversation_ttl_s)  # as long as the conversations it names
+            await pipe.execute()
+
+    async def add_whisper(self, cid: str, note: dict[str, Any], kept: int) -> None:
+        """Keep a supervisor's whisper beside (never in) the conversation's log: the latest `kept`."""
+        key = self.keys.whispers(cid)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, json.dumps(note, ensure_ascii=False))
+            pipe.ltrim(key, -kept, -1)
+            pipe.expire(key, self.settings.conversation_ttl_s)
+            await pipe.execute()
+
+    async def whispers(self, cid: str) -> list[dict[str, Any]]:
+        return [json.loads(raw) for raw in await self.redis.lrange(self.keys.whispers(cid), 0, -1)]
+
+    async def customer_conversations(self, customer_id: str) -> set[str]:
+        """The conversations an app customer signed in to."""
+        return await self.redis.smembers(self.keys.customer_conversations(customer_id))
+
+    async def forget_customer_conversations(self, customer_id: str) -> None:
+        await self.redis.delete(self.keys.customer_conversations(customer_id))
+
+    async def forget_callback_numbers(self, callback_ids: list[str]) -> int:
+        """The full numbers of these callbacks (handoff/callbacks.py); how many were still kept."""
+        return await self.redis.delete(*(self.keys.callback_number(i) for i in callback_ids))
+
+    async def erase_conversations(self, cids: list[str], rids: set[str]) -> int:
+        """Erasure: the conversations' keys and their handoff requests' (rids, and each conversation's latest);
+        how many keys were deleted (handoff/customer_data.py)."""
+        keys = self.keys
+        latest = {rid for rid in [await self.redis.hget(keys.conv(cid), "request_id") for cid in cids] if rid}
+        names: list[str] = []
+        for rid in rids | latest:
+            names += [keys.request(rid), keys.offers(rid), keys.tried(rid)]
+        for cid in cids:
+            names += [keys.conv(cid), keys.log(cid), keys.msg_ids(cid), keys.bot_queue(cid), keys.offered(cid),
+                      keys.bot_lock(cid), keys.whispers(cid)]
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(*names)
+            pipe.srem(keys.bot_pending, *cids)
+            pipe.srem(keys.live, *cids)
+            deleted, *_ = await pipe.execute()
+        return int(deleted)
+
     # --- requests ----------------------------------------------------------------------------------
     async def create_request(self, cid: str, fields: dict[str, str]) -> CreatedRequest:
         rid = "r-" + uuid.uuid4().hex[:16]
@@ -130,6 +200,17 @@ class State:
 
     async def request(self, rid: str) -> dict[str, str]:
         return await self.redis.hgetall(self.keys.request(rid))
+
+    async def request_field(self, rid: str, name: str) -> str | None:
+        return await self.redis.hget(self.keys.request(rid), name)
+
+    async def queue_since(self) -> list[tuple[str, float]]:
+        """The waiting requests with the time each joined the queue, first first."""
+        return await self.redis.zrange(self.keys.queue, 0, -1, withscores=True)
+
+    async def offer_deadline(self, rid: str, username: str, offer_id: str) -> float | None:
+        """When the offer of rid to username runs out (its timer), or None if it is gone."""
+        return await self.redis.zscore(self.keys.timers, f"offer|{rid}|{username}|{offer_id}")
 
     async def position(self, rid: str) -> int | None:
         rank = await self.redis.zrank(self.keys.queue, rid)
@@ -178,6 +259,9 @@ class State:
             pipe.sadd(self.keys.agents, user.username)
             await pipe.execute()
 
+    async def agent(self, username: str) -> dict[str, str]:
+        return await self.redis.hgetall(self.keys.agent(username))
+
     async def set_agent_state(self, username: str, state: str) -> None:
         await self.redis.hset(self.keys.agent(username), "state", state)
 
@@ -217,6 +301,20 @@ class State:
 
     async def live_conversations(self) -> list[str]:
         return sorted(await self.redis.smembers(self.keys.live))
+
+    async def console_opened(self, username: str, ttl_s: int) -> None:
+        key = self.keys.consoles(username)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, ttl_s)
+            await pipe.execute()
+
+    async def console_closed(self, username: str) -> int:
+        """Count one console socket out; how many the user still has open (over every hub process)."""
+        return await self.redis.decr(self.keys.consoles(username))
+
+    async def consoles(self, username: str) -> int:
+        return int(await self.redis.get(self.keys.consoles(username)) or 0)
 
     # --- sessions ----------------------------------------------------------------------------------
     async def new_session(self, username: str) -> str:
