@@ -7,39 +7,15 @@ that goes to Rasa in the message's metadata), and Rasa's answer is kept under th
 shown: taken again, the message is not sent to Rasa a second time, its kept answer is appended with one
 id per reply, which the log's append script skips when it is there. A claim without an answer means
 the worker died during the Rasa turn: Rasa's tracker then tells whether the message with that relay id
-got there (its answer is the bot's events after it) or not (it is sent now).
+got there (its answer is the bot's events after it) or not (it is sent now). The claim and the kept
+answer are Redis keys: handoff/store/bot_queue.py.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-from dataclasses import dataclass
 from typing import Any
 
-import redis.asyncio as aioredis
-
-PENDING = "pending:"
 METADATA_KEY = "hub_relay"  # the relay id in the metadata of the message Rasa gets
-
-
-@dataclass
-class Claim:
-    relay_id: str  # sent to Rasa with the message (or sent with it before this worker)
-    fresh: bool  # this worker sends the message to Rasa now
-    replies: list[dict[str, Any]] | None = None  # the answer kept from an earlier relay, if any
-
-
-async def claim(redis: aioredis.Redis, key: str, ttl_s: int) -> Claim:
-    relay_id = secrets.token_hex(12)
-    if await redis.set(key, PENDING + relay_id, nx=True, ex=ttl_s):
-        return Claim(relay_id, fresh=True)
-    kept = await redis.get(key)
-    if kept is None:  # expired in between: nobody holds it now
-        return Claim(relay_id, fresh=bool(await redis.set(key, PENDING + relay_id, nx=True, ex=ttl_s)))
-    if kept.startswith(PENDING):
-        return Claim(kept[len(PENDING):], fresh=False)
-    return Claim("", fresh=False, replies=json.loads(kept))
 
 
 def replies_in_tracker(events: list[dict[str, Any]], relay_id: str) -> list[dict[str, Any]] | None:
@@ -57,15 +33,6 @@ def replies_in_tracker(events: list[dict[str, Any]], relay_id: str) -> list[dict
                                     **{k: data[k] for k in ("buttons", "custom", "image") if data.get(k)}})
             return replies
     return None
-
-
-async def keep_answer(redis: aioredis.Redis, key: str, replies: list[dict[str, Any]], ttl_s: int) -> None:
-    await redis.set(key, json.dumps(replies, ensure_ascii=False), ex=ttl_s)
-
-
-async def release(redis: aioredis.Redis, key: str) -> None:
-    """Rasa did not answer: a later relay of this message may try again."""
-    await redis.delete(key)
 
 
 def reply_id(seq: int, index: int) -> str:

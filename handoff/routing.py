@@ -20,6 +20,7 @@ import uuid
 from handoff import agent_offers, queue_requests
 from handoff.records import ts
 from handoff.service import Hub
+from handoff.store.placement import Placement
 from handoff.store.state import AgentLoad
 
 log = logging.getLogger("handoff.routing")
@@ -49,8 +50,7 @@ class Router:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self.state = hub.state
-        self.redis = hub.redis
-        self.keys = hub.keys
+        self.placement = Placement(hub.state)
         self._task: asyncio.Task | None = None
         self._positions: dict[str, tuple[int, int | None]] = {}  # request -> (position, wait bucket) last told
         self._agents: list[AgentLoad] = []  # free agents as of the last look, for placing new requests at once
@@ -100,7 +100,7 @@ class Router:
                 pass
 
     async def fire_due_timers(self) -> None:
-        due = await self.redis.zrangebyscore(self.keys.timers, "-inf", time.time(), start=0, num=200)
+        due = await self.placement.due_timers(time.time())
         for member in due:
             kind, _, rest = member.partition("|")
             if kind == "escalate":
@@ -111,22 +111,20 @@ class Router:
                     await self.hub.bus.publish(f"user:{username}",
                                                {"type": "offer_withdrawn", "request_id": rid, "why": "timeout"})
                     self.hub.wake.set()
-            await self.redis.zrem(self.keys.timers, member)
+            await self.placement.drop_timer(member)
 
     async def push_positions(self) -> None:
         """Tell each waiting customer their new place in the queue (one ZRANGE for the whole queue)."""
         rids = await self.state.queue()
         missing = [rid for rid in rids if rid not in self._cids]
         if missing:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for rid in missing:
-                    pipe.hmget(self.keys.request(rid), "cid", "language")
-                for rid, (cid, language) in zip(missing, await pipe.execute(), strict=True):
-                    if cid:
-                        self._cids[rid] = cid
-                        self._languages[rid] = language
+            found = await self.placement.conversations_and_languages(missing)
+            for rid, (cid, language) in zip(missing, found, strict=True):
+                if cid:
+                    self._cids[rid] = cid
+                    self._languages[rid] = language
         positions = {rid: n for n, rid in enumerate(rids, 1)}
-        escalated = await self.redis.smembers(self.keys.escalated) if positions else set()
+        escalated = await self.placement.escalated() if positions else set()
         told: dict[str, tuple[int, int | None]] = {}
         for rid, position in positions.items():
             # Told again when the place or the wait as the customer reads it changed (minutes, or
@@ -173,10 +171,7 @@ class Router:
         self._agents_at = time.monotonic()
 
     async def dispatch(self) -> None:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zrange(self.keys.pending, 0, -1)
-            pipe.smembers(self.keys.escalated)
-            pending, escalated = await pipe.execute()
+        pending, escalated = await self.placement.to_place()
         rids = pending + sorted(escalated - set(pending))
         if not rids:
             return
@@ -184,14 +179,7 @@ class Router:
         agents = self._agents
         if not any(a.free for a in agents):
             return
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for rid in rids:
-                pipe.hgetall(self.keys.request(rid))
-                pipe.hkeys(self.keys.offers(rid))
-                pipe.smembers(self.keys.tried(rid))
-            raw = await pipe.execute()
-        for i, rid in enumerate(rids):
-            req, offered, tried = raw[3 * i], set(raw[3 * i + 1]), raw[3 * i + 2]
+        for rid, (req, offered, tried) in zip(rids, await self.placement.offer_rounds(rids), strict=True):
             if req.get("state") != "waiting":
                 continue
             await self._offer(rid, req, offered, tried, agents)
@@ -211,7 +199,7 @@ class Router:
         if not escalated:
             fresh = [a for a in candidates if a.username not in tried]
             if not fresh and tried:
-                await self.redis.delete(self.keys.tried(rid))  # everyone was asked: start the round again
+                await self.placement.new_round(rid)  # everyone was asked: start the round again
                 fresh = candidates
             candidates = fresh
         if not candidates:

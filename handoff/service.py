@@ -66,7 +66,7 @@ class Hub:
         self.callbacks = callbacks.CallbackDesk(records, redis, self.keys, settings.callback_deadline_s,
                                                 settings.callback_number_ttl_s)
         self.wake = asyncio.Event()  # the router dispatches soon after this is set
-        self.bot_relay = BotRelay(settings, redis, self.state, self.rasa)
+        self.bot_relay = BotRelay(settings, self.state, self.rasa)
         self._tasks: set[asyncio.Task] = set()
         self.router: Any = None  # handoff.routing.Router, set by the app
         self.wait_samples = WaitSamples(redis, self.keys)
