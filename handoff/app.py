@@ -8,13 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import redis.asyncio as aioredis
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from common.body_limit import BodySizeLimitMiddleware
-from handoff import chat_sessions
 from handoff.api import (
     adjuster,
     agent_audio,
@@ -40,6 +38,7 @@ from handoff.records import Records
 from handoff.routing import Router
 from handoff.service import Hub
 from handoff.settings import Settings
+from handoff.store import connection
 from handoff.web_security import WebSecurityMiddleware
 from observability import logs
 from observability.metrics import instrument
@@ -55,15 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # A blocking pool: under a burst, callers wait for a free connection instead of failing.
-        pool = aioredis.BlockingConnectionPool.from_url(settings.redis_url, decode_responses=True, max_connections=64,
-                                                        timeout=20, health_check_interval=30)
-        redis = aioredis.Redis(connection_pool=pool)
-        await redis.ping()
+        redis = await connection.connect(settings)
         records = Records(settings.database_url)
         records.start()
-        hub = Hub(settings, redis, records)
-        hub.chat_key = await chat_sessions.load_key(redis, hub.keys.chat_key)
+        hub = Hub(settings, connection.Stores.over(redis, settings), records)
+        hub.chat_key = await hub.marks.chat_key()
         await hub.bus.start()
         router = Router(hub)
         hub.router = router
@@ -83,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await hub.bus.stop()
             await hub.close()
             await records.stop()
-            await redis.aclose()
+            await connection.close(redis)
 
     app = FastAPI(title="Handoff hub", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)

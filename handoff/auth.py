@@ -16,6 +16,7 @@ from fastapi import Request, WebSocket
 from handoff.errors import HubError
 from handoff.service import Hub, User
 from handoff.settings import Settings
+from handoff.store.connection import sign_in_lockout
 from hub_records.passwords import check_password, hash_password
 from service_auth.lockout import Identifier, Lockout, LockoutPolicy, LockoutUnavailable
 
@@ -32,7 +33,7 @@ class SignInThrottle:
 
         def lockout(kind: str, max_failures: int) -> Lockout:
             policy = LockoutPolicy(max_failures, settings.login_window_s, settings.login_lock_s)
-            return Lockout(settings.redis_url, f"{settings.prefix}:signin-{kind}", policy, secret)
+            return sign_in_lockout(settings, kind, policy, secret)
 
         self._by_name = lockout("name", settings.login_max_failures)
         self._by_address = lockout("address", settings.login_max_failures_per_address)

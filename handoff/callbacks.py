@@ -21,7 +21,6 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import redis.asyncio as aioredis
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -31,7 +30,7 @@ from desk_db.tables.hub import Callback
 from handoff import audit
 from handoff.errors import HubError
 from handoff.records import Records, ts
-from handoff.store.keys import Keys
+from handoff.store.marks import Marks
 from privacy.fields import mask_phone
 from privacy.numbers import mask_text
 
@@ -88,11 +87,9 @@ def _view(row: Callback, now: dt.datetime) -> dict[str, Any]:
 
 
 class CallbackDesk:
-    def __init__(self, records: Records, redis: aioredis.Redis, keys: Keys, deadline_s: float,
-                 number_ttl_s: int) -> None:
+    def __init__(self, records: Records, marks: Marks, deadline_s: float, number_ttl_s: int) -> None:
         self.records = records
-        self.redis = redis
-        self.keys = keys
+        self.marks = marks
         self.deadline_s = deadline_s
         self.number_ttl_s = number_ttl_s
 
@@ -100,7 +97,7 @@ class CallbackDesk:
         callback_id = "cb-" + uuid.uuid4().hex[:20]
         now = time.time()
         # The number first: a row in the worklist always has a number to call while it is open.
-        await self.redis.set(self.keys.callback_number(callback_id), new.number, ex=self.number_ttl_s)
+        await self.marks.keep_callback_number(callback_id, new.number, self.number_ttl_s)
         row = Callback(callback_id=callback_id, conversation_id=new.conversation_id, request_id=new.request_id,
                        channel=new.channel, language=new.language, reason=new.reason[:32],
                        customer_id=new.customer_id, phone_masked=mask_phone(new.number), phone_source=new.source,
@@ -160,7 +157,7 @@ class CallbackDesk:
                 raise HubError(409, "callback_closed", "This callback is already closed.")
             raise HubError(403, "not_your_callback", "Claim this callback before closing it.")
         # Called: the full number has done its job and is not kept.
-        await self.redis.delete(self.keys.callback_number(callback_id))
+        await self.marks.forget_callback_number(callback_id)
         return _view(await self._row(callback_id), dt.datetime.now(dt.UTC))
 
     async def _row(self, callback_id: str) -> Callback:
@@ -173,5 +170,5 @@ class CallbackDesk:
         # On record before it is shown: a failed answer still leaves the look in the audit.
         await audit.record(self.records, user, SHOW_NUMBER, row.customer_id, row.conversation_id,
                            subject=row.callback_id)
-        number = await self.redis.get(self.keys.callback_number(row.callback_id))
+        number = await self.marks.callback_number(row.callback_id)
         return {"phone": number, "phone_available": number is not None}

@@ -4,7 +4,7 @@ The chat page (and a socket.io widget) gets a random conversation id and a resum
 HttpOnly, SameSite=Strict cookie; replaying and continuing a conversation need that cookie. A link
 (`/chat?c=...`) therefore cannot plant an id on a victim or take over one: whoever has only the id
 has nothing. The secret is an HMAC of the id under a random key the hub keeps in Redis (made once
-per Redis, shared by every hub worker), so no per-conversation secret needs storing.
+per Redis, shared by every hub worker: handoff/store/marks.py), so no per-conversation secret needs storing.
 """
 
 from __future__ import annotations
@@ -14,17 +14,9 @@ import hashlib
 import hmac
 import secrets
 
-import redis.asyncio as aioredis
-
 COOKIE = "hub_chat"
 WEB_PREFIX = "web-"
 SOCKETIO_PREFIX = "sio-"
-
-
-async def load_key(redis: aioredis.Redis, name: str) -> bytes:
-    """The install's chat key: created on the first start (SET NX), the same for every worker after."""
-    await redis.set(name, secrets.token_urlsafe(32), nx=True)
-    return (await redis.get(name)).encode()
 
 
 def _secret(key: bytes, cid: str) -> str:

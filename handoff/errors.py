@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from handoff.store.connection import StoreError
 
 
 class HubError(Exception):
@@ -24,8 +25,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def hub_error(_: Request, exc: HubError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=exc.headers)
 
-    @app.exception_handler(RedisError)
-    async def redis_down(_: Request, exc: RedisError) -> JSONResponse:
+    @app.exception_handler(StoreError)
+    async def redis_down(_: Request, exc: StoreError) -> JSONResponse:
         # The live state is unreachable: say so; nothing was half-done (each change is one script).
         return JSONResponse(error_body("hub_unavailable", "The hub's live store is unavailable; try again shortly."),
                             status_code=503)

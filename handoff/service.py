@@ -18,8 +18,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from common.language import detect as detect_language
 from handoff import callbacks, wait_estimate
 from handoff.bot_relay import BotRelay
@@ -28,9 +26,8 @@ from handoff.policy_context import PolicyContext
 from handoff.rasa import RasaClient
 from handoff.records import Records
 from handoff.settings import Settings
-from handoff.store.events import EventBus
-from handoff.store.state import AgentLoad, AppendResult, State
-from handoff.store.wait_samples import WaitSamples
+from handoff.store.connection import Stores
+from handoff.store.state import AgentLoad, AppendResult
 from handoff.texts import t
 from service_auth.rasa_auth import RasaAuth
 
@@ -53,23 +50,22 @@ class User:
 
 
 class Hub:
-    def __init__(self, settings: Settings, redis: aioredis.Redis, records: Records) -> None:
+    def __init__(self, settings: Settings, stores: Stores, records: Records) -> None:
         self.settings = settings
-        self.redis = redis
-        self.state = State(redis, settings)
-        self.keys = self.state.keys
-        self.bus = EventBus(redis, self.keys)
+        self.state = stores.state
+        self.bus = stores.bus
         self.records = records
         rasa_auth = RasaAuth(settings.rasa_jwt_secret, settings.rasa_channel_secret, "hub")
         self.rasa = RasaClient(settings.rasa_url, rasa_auth)
         self.policy = PolicyContext(settings.policy_api_url, settings.policy_api_key)
-        self.callbacks = callbacks.CallbackDesk(records, redis, self.keys, settings.callback_deadline_s,
+        self.marks = stores.marks
+        self.callbacks = callbacks.CallbackDesk(records, self.marks, settings.callback_deadline_s,
                                                 settings.callback_number_ttl_s)
         self.wake = asyncio.Event()  # the router dispatches soon after this is set
         self.bot_relay = BotRelay(settings, self.state, self.rasa)
         self._tasks: set[asyncio.Task] = set()
         self.router: Any = None  # handoff.routing.Router, set by the app
-        self.wait_samples = WaitSamples(redis, self.keys)
+        self.wait_samples = stores.wait_samples
         self._estimate_cache: tuple[float, list[AgentLoad] | None, list[float], list[float]] = (0.0, None, [], [])
         self.chat_key = b""  # the chat resume key, loaded from Redis by the app (handoff/chat_sessions.py)
 

@@ -19,7 +19,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from redis.exceptions import RedisError
 
 from handoff import callback_requests, chat_sessions, customer_choices, customer_identity, typing_indicator
 from handoff.api.deps import CID_RE, HubDep
@@ -27,6 +26,7 @@ from handoff.app_customers import APP_PREFIX, is_app_conversation, token_custome
 from handoff.errors import HubError
 from handoff.service import Hub
 from handoff.settings import ROOT
+from handoff.store.connection import StoreError
 from handoff.web_security import over_tls
 from observability.context import bind
 
@@ -199,7 +199,7 @@ async def _read(hub: Hub, cid: str, socket: Socket) -> None:
             await _handle(hub, cid, socket, frame, gate)
         except HubError as exc:
             await socket.error(exc.code, exc.message, frame.get("client_msg_id"))
-        except RedisError:
+        except StoreError:
             # Not stored and not acknowledged: the page keeps the message and resends it.
             await socket.error("hub_unavailable", "The hub cannot store messages right now; retrying.")
 

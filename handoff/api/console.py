@@ -11,7 +11,6 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from redis.exceptions import RedisError
 
 from handoff import agent_conversations, agent_offers, availability, conversation_views, typing_indicator, wrapup
 from handoff.api.chat import STATIC, Socket
@@ -22,6 +21,7 @@ from handoff.callbacks import CHANNEL as CALLBACKS_CHANNEL
 from handoff.errors import HubError
 from handoff.records import _pct
 from handoff.service import Hub, User
+from handoff.store.connection import StoreError
 from handoff.web_security import over_tls
 
 router = APIRouter()
@@ -244,7 +244,7 @@ async def _console_socket(websocket: WebSocket) -> None:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-            with contextlib.suppress(RedisError):  # Redis gone: the count's TTL ends it instead
+            with contextlib.suppress(StoreError):  # Redis gone: the count's TTL ends it instead
                 await availability.console_closed(hub, user)
 
 

@@ -60,7 +60,7 @@ def _page(kind: str) -> HTMLResponse:
 async def _claim(hub: HubDep, grant: EpolicyGrant) -> bool:
     """The link's one use, across every hub worker: SET NX until the link would have expired anyway."""
     ttl = max(1, grant.expires_at - int(time.time())) + 60
-    return bool(await hub.redis.set(hub.keys.epolicy_link(grant.link_id), "1", nx=True, ex=ttl))
+    return await hub.marks.use_epolicy_link(grant.link_id, ttl)
 
 
 @router.get("/epolicy/{link}", include_in_schema=False)
@@ -82,7 +82,7 @@ async def download(link: str, hub: HubDep) -> Response:
         response = None
     if response is None or response.status_code >= 500:
         # Nothing was printed: the customer may try the same link again.
-        await hub.redis.delete(hub.keys.epolicy_link(grant.link_id))
+        await hub.marks.free_epolicy_link(grant.link_id)
         return _page("down")
     if response.status_code == 410:
         return _page("expired" if error_code(response) == "epolicy_link_expired" else "used")
@@ -117,8 +117,8 @@ def _address_key(request: Request, hub: HubDep) -> str:
 
 @router.post("/verify/epolicy")
 async def verify(body: VerifyRequest, request: Request, hub: HubDep) -> JSONResponse:
-    failures = hub.keys.verify_failures(_address_key(request, hub))
-    if int(await hub.redis.get(failures) or 0) >= hub.settings.verify_max_failures:
+    address_key = _address_key(request, hub)
+    if await hub.marks.verify_failures(address_key) >= hub.settings.verify_max_failures:
         raise HubError(429, "too_many_attempts", "验真失败次数过多，请稍后再试。Too many failed checks; try again later.")
     try:
         response = await hub.policy.client.post("/v1/documents/verify", json=body.model_dump(exclude_none=True))
@@ -132,6 +132,5 @@ async def verify(body: VerifyRequest, request: Request, hub: HubDep) -> JSONResp
                                                   "again shortly.")
     result = response.json()
     if not result.get("genuine"):
-        async with hub.redis.pipeline(transaction=True) as pipe:
-            await pipe.incr(failures).expire(failures, hub.settings.verify_window_s).execute()
+        await hub.marks.count_verify_failure(address_key, hub.settings.verify_window_s)
     return JSONResponse(result, headers={"Cache-Control": "no-store"})

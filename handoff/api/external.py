@@ -18,7 +18,6 @@ from pydantic import BaseModel, Field
 from handoff.api.deps import HubDep, channel_key, check_cid
 from handoff.app_customers import is_app_conversation
 from handoff.errors import HubError
-from handoff.store import offered
 
 log = logging.getLogger("handoff")
 router = APIRouter(dependencies=[Depends(channel_key)])
@@ -48,9 +47,9 @@ async def _trigger(hub: Any, cid: str, body: ExternalIn) -> list[dict[str, Any]]
 async def external_event(cid: str, body: ExternalIn, hub: HubDep) -> dict[str, Any]:
     if not is_app_conversation(check_cid(cid)):
         raise HubError(403, "not_app_conversation", "External events go only into a customer's app conversation.")
-    done_key = f"{hub.keys.conv(cid)}:ext:{body.idempotency_key}" if body.idempotency_key else None
-    if done_key and not await hub.redis.set(done_key, "pending", nx=True, ex=IN_PROGRESS_TTL_S):
-        if await hub.redis.get(done_key) == "done":
+    once = body.idempotency_key
+    if once and not await hub.marks.start_external(cid, once, IN_PROGRESS_TTL_S):
+        if await hub.marks.external_delivered(cid, once):
             return {"conversation_id": cid, "duplicate": True, "seqs": []}
         raise HubError(409, "in_progress", "This event is being delivered; try again later.")
     try:
@@ -67,13 +66,13 @@ async def external_event(cid: str, body: ExternalIn, hub: HubDep) -> dict[str, A
             for name in ("buttons", "custom", "image"):
                 if message.get(name):
                     entry[name] = message[name]
-            await offered.remember(hub.redis, hub.keys, cid, message.get("buttons"), hub.settings.conversation_ttl_s)
+            await hub.state.remember_buttons(cid, message.get("buttons"))
             result = await hub.state.append(cid, entry, requirement=f"bot:{conv.get('epoch', '0')}")
             seqs.append(result.seq)
     except BaseException:
-        if done_key:
-            await hub.redis.delete(done_key)
+        if once:
+            await hub.marks.drop_external(cid, once)
         raise
-    if done_key:
-        await hub.redis.set(done_key, "done", ex=hub.settings.conversation_ttl_s)
+    if once:
+        await hub.marks.finish_external(cid, once, hub.settings.conversation_ttl_s)
     return {"conversation_id": cid, "duplicate": False, "seqs": seqs}

@@ -41,6 +41,10 @@ class Keys:
         """The conversations an app customer signed in to (her export and erasure find them here)."""
         return f"{self.prefix}:cust:{customer_id}:convs"
 
+    def external_event(self, cid: str, idempotency_key: str) -> str:
+        """An external event's delivery into the conversation: pending, then done (handoff/api/external.py)."""
+        return f"{self.prefix}:c:{cid}:ext:{idempotency_key}"
+
     def epolicy_link(self, link_id: str) -> str:
         """Set once when an e-policy download link is opened (handoff/api/epolicy.py)."""
         return f"{self.prefix}:epolicy:{link_id}"
@@ -105,6 +109,10 @@ class Keys:
     def chat_key(self) -> str:
         """The install's key for chat resume secrets (handoff/chat_sessions.py)."""
         return f"{self.prefix}:chatkey"
+
+    def sign_in(self, kind: str) -> str:
+        """The prefix of the console sign-in lockout's counters, by name or by address (handoff/auth.py)."""
+        return f"{self.prefix}:signin-{kind}"
 
     def session(self, token: str) -> str:
         return f"{self.prefix}:s:{token}"

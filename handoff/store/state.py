@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import redis.asyncio as aioredis
 
 from handoff.settings import Settings
-from handoff.store import lua
+from handoff.store import lua, offered
 from handoff.store.keys import Keys
 
 
@@ -186,6 +186,10 @@ class State:
             pipe.srem(keys.live, *cids)
             deleted, *_ = await pipe.execute()
         return int(deleted)
+
+    async def remember_buttons(self, cid: str, buttons: Any) -> None:
+        """The intent payloads a bot message offered, for as long as the conversation lives (offered.py)."""
+        await offered.remember(self.redis, self.keys, cid, buttons, self.settings.conversation_ttl_s)
 
     # --- requests ----------------------------------------------------------------------------------
     async def create_request(self, cid: str, fields: dict[str, str]) -> CreatedRequest:

@@ -17,6 +17,7 @@ from handoff.errors import HubError
 from handoff.records import Records
 from handoff.service import User
 from handoff.store.keys import Keys
+from handoff.store.marks import Marks
 from tests.deploy.test_migrations import database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -28,7 +29,7 @@ async def _race(url: str, prefix: str) -> None:
     workers = [Records(url), Records(url)]
     for records in workers:
         records.start()
-    desks = [CallbackDesk(records, redis, Keys(prefix), 1800, 600) for records in workers]
+    desks = [CallbackDesk(records, Marks(redis, Keys(prefix)), 1800, 600) for records in workers]
     try:
         made = [await desks[0].create(NewCallback(f"c-{n}", f"r-{n}", "chat", "zh", "request", None,
                                                   f"1391234{n:04d}", "unverified")) for n in range(6)]
