@@ -67,7 +67,7 @@ class Hub:
         self.router: Any = None  # handoff.routing.Router, set by the app
         self.wait_samples = stores.wait_samples
         self._estimate_cache: tuple[float, list[AgentLoad] | None, list[float], list[float]] = (0.0, None, [], [])
-        self.chat_key = b""  # the chat resume key, loaded from Redis by the app (handoff/chat_sessions.py)
+        self.chat_key = b""  # the chat resume key, loaded from Redis by the app (handoff/store/marks.py; used by handoff/chat_sessions.py)
 
     def in_background(self, coroutine: Any) -> None:
         """Run without making the caller wait (kept referenced until done)."""
