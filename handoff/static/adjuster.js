@@ -1,4 +1,4 @@
-// The adjusters' console (issue #20): the claims the automatic review passed to a person, with the OCR
+// The adjusters' console: the claims the automatic review passed to a person, with the OCR
 // findings and the failed checks, and the three decisions. The policy API checks every decision.
 Object.assign(I18N.zh, {
   adjuster_console: "理赔审核", claims_queue: "待审核理赔", claim: "案件", findings: "发票识别结果", problems: "未通过的检查",

@@ -269,7 +269,7 @@ async function loadSuggestions() {
   }
 }
 
-// Claim documents (issue 20): the files the customer sent for each of her claims, beside the conversation.
+// Claim documents: the files the customer sent for each of her claims, beside the conversation.
 // Each list and each file opened is audited by the hub; images load from the hub's console route.
 async function showClaimMaterials(cid, claims) {
   const box = document.getElementById("claim-materials");

@@ -1,4 +1,4 @@
-// Taking a handed-off phone call by voice in the agent console (issue #21): the browser's microphone and
+// Taking a handed-off phone call by voice in the agent console: the browser's microphone and
 // speaker join the call through the voice gateway (WS, 8 kHz mu-law both ways), with mute and hang-up. The
 // hub issues a one-use ticket for the call this agent owns; the gateway checks it. Typing stays the fallback.
 // Reads `current` (agent.js's open conversation); agent.js itself is not changed.

@@ -1,4 +1,4 @@
-// The console's side of a phone call, in the audio thread (issue #21). The AudioContext runs at 8 kHz, as the
+// The console's side of a phone call, in the audio thread. The AudioContext runs at 8 kHz, as the
 // line does, so the browser resamples the microphone and the speaker for us; here we only cut the microphone
 // into 20 ms G.711 mu-law frames and play the caller's mu-law frames from a small buffer.
 const FRAME = 160;
