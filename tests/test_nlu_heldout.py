@@ -32,10 +32,15 @@ def training_texts() -> set[str]:
     return texts_of(sorted((services.ROOT / "nlu_data").rglob("*.yml")))
 
 
+def written_apart(language: str) -> list[Path]:
+    """The development sets written apart from the training data (tests/nlu/dev_apart*/)."""
+    return sorted(NLU_TESTS.glob(f"dev_apart*/{language}.yml"))
+
+
 def evaluation_sets(language: str) -> list[Path]:
     """Every set we measure on, that training must not see; the independent set once it is there."""
     paths = [NLU_TESTS / f"{language}_heldout.yml", NLU_TESTS / f"{language}_variants.yml",
-             *sorted((NLU_TESTS / "dev").glob(f"{language}_*.yml")), NLU_TESTS / "dev_apart" / f"{language}.yml"]
+             *sorted((NLU_TESTS / "dev").glob(f"{language}_*.yml")), *written_apart(language)]
     return [path for path in paths if path.exists()]
 
 
@@ -56,7 +61,7 @@ def test_independent_set_is_not_in_training(language):
     if not path.exists():
         pytest.skip(f"{path} not written yet")
     ours = training_texts() | texts_of([*sorted((NLU_TESTS / "dev").glob(f"{language}_*.yml")),
-                                        NLU_TESTS / "dev_apart" / f"{language}.yml"])
+                                        *written_apart(language)])
     overlap = texts_of([path]) & ours
     assert not overlap, f"{len(overlap)} sentences of the independent set are ours"
 
