@@ -20,6 +20,7 @@ Only APIs that spaCy 3.4 (Rasa's venv) and 3.8 (the app venv) share are used.
 """
 
 # No `from __future__ import annotations`: spaCy validates the factory's annotations at run time.
+import re
 import string
 import threading
 import unicodedata
@@ -162,10 +163,19 @@ def _render(label: str, text: str) -> str:
     return "*" * (len(kept) - 4) + kept[-4:]  # ID numbers and cards: the last 4, as on a receipt
 
 
+# What every pattern needs, as one regular expression over the folded text: eleven digits with only
+# separators between them (the shortest phone; IDs and cards are longer), or a run of exactly
+# EPOLICY_CODE_LENGTH Latin letters and digits, with a digit, that no other letter or digit touches (a code).
+# A looser test than the matcher's, never a stricter one: text without such a run (most chat lines, and the
+# dates, amounts and policy numbers of a policy lookup's reply) cannot hold a personal number and skips spaCy.
+_CANDIDATE = re.compile(r"\d(?:[\s.\-–—]*\d){10}"
+                        rf"|(?<![A-Za-z0-9])(?=[A-Za-z]*\d)[A-Za-z0-9]{{{EPOLICY_CODE_LENGTH}}}(?![A-Za-z0-9])")
+
+
 def find(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of each personal number in `text` (offsets into `text` itself)."""
     folded = fold(text)
-    if not any(char.isdigit() for char in folded):  # every pattern needs a digit; most chat lines have none
+    if not _CANDIDATE.search(folded):
         return []
     nlp = pipeline()
     with _LOCK:

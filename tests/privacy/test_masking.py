@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from privacy.fields import mask_id_number, mask_name, mask_phone
-from privacy.numbers import mask_text
+from privacy.numbers import _CANDIDATE, fold, mask_text, pipeline
 from privacy.records import scrub
 
 FULL_WIDTH = str.maketrans("0123456789 -+xX", "０１２３４５６７８９　－＋ｘＸ")
@@ -118,6 +118,24 @@ def test_text_without_personal_numbers_is_unchanged(parts: list[tuple[str, str]]
     text = "".join(word + (" " if word[-1].isascii() and word[-1].isalpha() else "") + piece
                    for word, piece in parts)
     assert mask_text(text) == text
+
+
+# Characters every pattern is made of, and their neighbours: digits in three widths and in Chinese,
+# the code alphabet in both cases, separators, Chinese words and punctuation.
+# Digit groups and code halves make whole numbers and codes likely, not just possible.
+PIECES = st.sampled_from(["13800138000", "138 0013 8000", *"0123456789", *"０１２３", *"一三八零", *"HXKMQhxkmq", "138", "0013", "8000", "6222",
+                          "HX7K", "2M9Q", "hx7k", "2m9q", "HL", " ", "  ", "-", ".", "—", "\u3000", "\n", "手机",
+                          "验证码", "保单", "card ", "，", "：", "x", "X"])
+
+
+@PROPERTY
+@given(parts=st.lists(PIECES, max_size=40))
+def test_the_quick_check_never_skips_a_text_the_matcher_would_mask(parts: list[str]) -> None:
+    """find() runs spaCy only on text the quick check lets through: wherever the matcher finds a
+    personal number, the quick check must have said yes."""
+    folded = fold("".join(parts))
+    if not _CANDIDATE.search(folded):
+        assert not pipeline()(folded).ents, folded
 
 
 @pytest.mark.parametrize("text, expected", [
