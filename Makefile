@@ -52,9 +52,10 @@ run: train seed
 cluster: train
 	scripts/run.sh cluster
 
-# The actions' unit tests need rasa_sdk, so they run in the Rasa venv (the app venv's run leaves their folder out,
-# tests/unit/conftest.py); --confcutdir keeps that run to tests/unit's own fixtures.
-UNIT_ACTIONS := $(RASA_VENV)/bin/python -m pytest --confcutdir=tests/unit tests/unit/actions
+# The actions' unit tests need rasa_sdk and those of our Rasa patches need Rasa, so they run in the Rasa venv (the
+# app venv's run leaves their folders out, tests/unit/conftest.py); --confcutdir keeps that run to tests/unit's own
+# fixtures.
+UNIT_ACTIONS := $(RASA_VENV)/bin/python -m pytest --confcutdir=tests/unit tests/unit/actions tests/unit/bot
 
 test: train
 	$(APP_VENV)/bin/ruff check .
