@@ -1,14 +1,16 @@
-"""An agent's work in a conversation they hold: replies to the customer, notes for colleagues, and the
-end of it, handed back to the bot or closed (the customer is then asked to rate the chat)."""
+"""An agent's work in a conversation they hold: replies to the customer, the audio of a phone call, notes for
+colleagues, and the end of it, handed back to the bot or closed (the customer is then asked to rate the chat)."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
+from handoff import audit
 from handoff.errors import HubError
 from handoff.records import ts
 from handoff.service import Hub, User
+from service_auth.agent_audio_tickets import TicketSigner
 
 
 async def agent_reply(hub: Hub, cid: str, user: User, text: str, client_msg_id: str | None = None) -> int:
@@ -53,6 +55,19 @@ async def release(hub: Hub, cid: str, user: User, outcome: str, bot_answers: boo
                                                  "outcome": outcome})
     await hub.publish_status(cid)
     hub.wake.set()
+
+
+async def join_call_audio(hub: Hub, cid: str, user: User) -> str:
+    """A one-use ticket for the agent to join the phone call's audio at the voice gateway (audited), if the
+    call is theirs now: not whoever once had it, nor a supervisor watching; a person on the line is one agent."""
+    conv = await hub.state.conversation(cid)
+    if conv.get("owner") != "agent" or conv.get("agent") != user.username or not conv.get("request_id"):
+        raise HubError(403, "not_your_call", "这通电话不在您名下。This call is not yours.")
+    req = await hub.state.request(conv["request_id"])
+    if req.get("channel") != "voice":
+        raise HubError(409, "not_a_call", "此会话不是电话。This conversation is not a phone call.")
+    await audit.record(hub.records, user, audit.JOIN_CALL_AUDIO, req.get("customer_id"), cid)
+    return TicketSigner(hub.settings.agent_audio_secret).issue(cid, user.username)
 
 
 async def add_note(hub: Hub, cid: str, user: User, text: str) -> dict[str, Any]:

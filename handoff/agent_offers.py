@@ -1,5 +1,5 @@
 """Offers of waiting requests to agents (the router makes them, handoff/routing.py), and an agent taking
-one, taking a conversation over, or declining an offer."""
+one, a supervisor taking a conversation over, or an agent declining an offer."""
 
 from __future__ import annotations
 
@@ -67,6 +67,14 @@ async def accept(hub: Hub, rid: str, user: User, mode: str = "offer") -> dict[st
     await hub.publish_status(cid)
     hub.wake.set()
     return {"conversation_id": cid, "request_id": rid}
+
+
+async def takeover(hub: Hub, cid: str, user: User) -> dict[str, Any]:
+    """A supervisor takes a conversation from the queue or from its agent."""
+    conv = await hub.state.conversation(cid)
+    if not conv.get("request_id") or conv.get("owner") == "bot":
+        raise HubError(409, "not_with_agent", "Only queued or agent-owned conversations can be taken over.")
+    return await accept(hub, conv["request_id"], user, "takeover")
 
 
 async def _offered_at(hub: Hub, rid: str, username: str) -> float | None:

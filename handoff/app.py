@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from common.body_limit import BodySizeLimitMiddleware
+from handoff import queue_requests
 from handoff.api import (
     adjuster,
     agent_audio,
@@ -60,8 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = Hub(settings, connection.Stores.over(redis, settings), records)
         hub.chat_key = await hub.marks.chat_key()
         await hub.bus.start()
-        router = Router(hub)
-        hub.router = router
+        router = Router(settings, hub.state, hub.bus, records, hub.wake,
+                        resume_bots=hub.bot_relay.resume_bot_workers,
+                        escalate=lambda rid: queue_requests.escalate(hub, rid), estimate_wait=hub.estimate_wait)
+        hub.place_now = router.place
         router.start()
         for user in await records.users():  # the supervisor view lists every agent, signed in or not
             await hub.state.register_agent(user)

@@ -13,6 +13,7 @@ import asyncio
 import logging
 
 from handoff.service import Hub, User
+from handoff.store.state import AgentLoad
 
 log = logging.getLogger(__name__)
 # Longer than any console stays connected without a reconnect (hours), shorter than forever: a count left by a
@@ -28,6 +29,12 @@ async def change_state(hub: Hub, user: User, state: str) -> None:
                 await hub.bus.publish(f"user:{user.username}", {"type": "offer_withdrawn", "request_id": rid,
                                                                  "why": "unavailable"})
     hub.wake.set()
+
+
+async def load(hub: Hub, username: str) -> AgentLoad | None:
+    """The user's state, conversations and capacity now (None for an account the live state does not know)."""
+    loads = await hub.state.agent_loads([username])
+    return loads[0] if loads else None
 
 
 async def console_opened(hub: Hub, user: User) -> None:
@@ -46,7 +53,7 @@ async def _away_unless_back(hub: Hub, user: User) -> None:
     await asyncio.sleep(hub.settings.console_grace_s)
     if await hub.state.consoles(user.username) > 0:
         return  # back (a reload), on this hub process or another
-    loads = await hub.state.agent_loads([user.username])
-    if loads and loads[0].state == "available":
+    now = await load(hub, user.username)
+    if now is not None and now.state == "available":
         log.info("agent %s: no console open for %.0f s, set away", user.username, hub.settings.console_grace_s)
         await change_state(hub, user, "away")

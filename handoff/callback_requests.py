@@ -1,15 +1,17 @@
 """A callback instead of the wait: where to call (the voice line's caller id, the number on record of the
 customer the conversation proved, or a number she types when asked), and the promise made to her, kept on
-the callback desk (handoff/callbacks.py) for agents to work through."""
+the callback desk (handoff/callbacks.py) for agents to work through: each console's worklist follows the
+desk's changes (a new callback, one claimed or closed) on the `callbacks` channel."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from handoff import callbacks, customer_identity
 from handoff.errors import HubError
 from handoff.records import ts
-from handoff.service import Hub
+from handoff.service import Hub, User
 from privacy.fields import mask_phone
 
 
@@ -81,4 +83,22 @@ async def _new_callback(hub: Hub, cid: str, rid: str, req: dict[str, str], numbe
              "callback_id": made["callback_id"], "at": time.time()}
     await hub.state.add_alert(alert)
     await hub.bus.publish("sup", alert)
-    await hub.bus.publish(callbacks.CHANNEL, {"type": "callbacks_changed", "callback_id": made["callback_id"]})
+    await _changed(hub, made["callback_id"])
+
+
+async def claim(hub: Hub, callback_id: str, user: User) -> dict[str, Any]:
+    """An agent takes the callback to make (handoff/callbacks.py refuses one someone else has)."""
+    answer = await hub.callbacks.claim(callback_id, user)
+    await _changed(hub, callback_id)
+    return answer
+
+
+async def close(hub: Hub, callback_id: str, user: User, outcome: callbacks.Outcome, note: str) -> dict[str, Any]:
+    """The call was made: done, or failed (with a note)."""
+    answer = await hub.callbacks.close(callback_id, user, outcome, note)
+    await _changed(hub, callback_id)
+    return answer
+
+
+async def _changed(hub: Hub, callback_id: str) -> None:
+    await hub.bus.publish(callbacks.CHANNEL, {"type": "callbacks_changed", "callback_id": callback_id})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from handoff.app_customers import token_customer
+
 if TYPE_CHECKING:  # handoff.service imports this module (through the bot relay)
     from handoff.service import Hub
 
@@ -16,11 +18,29 @@ async def set_app_token(hub: Hub, cid: str, token: str, customer_id: str) -> Non
     await hub.state.link_app_customer(cid, token, customer_id)
 
 
+async def app_customer(hub: Hub, cid: str) -> str | None:
+    """The customer whose app token signed in to this conversation, if one did."""
+    return await hub.state.conversation_field(cid, "app_customer")
+
+
 async def verified_customer(hub: Hub, cid: str) -> str | None:
     """Who this conversation proved to be: the customer of a checked app token, else what the bot
     verified (its tracker's `verified`/`customer_id`, read with the hub's Rasa credentials)."""
-    customer = await hub.state.conversation_field(cid, "app_customer")
-    return customer or await hub.rasa.verified_customer(cid)
+    return await app_customer(hub, cid) or await hub.rasa.verified_customer(cid)
+
+
+async def customer_and_token(hub: Hub, cid: str, app_token: str | None) -> tuple[str, str] | None:
+    """(customer id, policy API token) of the customer this conversation proved, else None: the app token
+    sent with the request, else the one the page's `auth` frame left on the conversation (checked then),
+    else the bot's verification read from Rasa with the hub's credentials."""
+    if not app_token:
+        token, customer = await hub.state.conversation_fields(cid, "app_token", "app_customer")
+        app_token = token if token and customer else None
+    if app_token:
+        token = await hub.policy.exchange_app_token(app_token, cid)
+        customer = token_customer(app_token, hub.settings.app_jwt_secret)
+        return (customer, token) if token and customer else None
+    return await hub.rasa.verification(cid)
 
 
 async def customer_token(hub: Hub, cid: str) -> str | None:

@@ -26,8 +26,8 @@ async def handoff(hub: Hub, payload: dict[str, Any]) -> tuple[bool, dict[str, An
     if created:
         req = {"rid": rid, "cid": cid, "created": f"{now:.3f}", "state": "waiting", "escalated": "0", **fields}
         hub.records.record_request(req, payload.get("summary") or [])
-        if hub.router is not None:
-            await hub.router.place(rid, req)
+        if hub.place_now is not None:
+            await hub.place_now(rid, req)
     if not position:  # an agent already has it
         return False, {"request_id": rid, "conversation_id": cid, "position": None, "estimated_wait_s": None,
                        "owner": "agent"}

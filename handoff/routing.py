@@ -8,6 +8,11 @@ Best agent: available, free capacity (conversations + pending offers < capacity)
 customer's language (any agent if no available agent does), then topic match, then least busy,
 then longest since their last assignment. One agent at a time holds the offer for the reservation
 window; after escalation the request is offered to every free agent at once and the first accept wins.
+
+The router is given what it works with, not the hub: the live state, the event bus, the records, the wake
+event the use cases set after a change, and three callables of the hub's (the bot relay's resume, the
+escalation use case, the wait estimate). The hub reaches the router only through that event and the
+callable the app gives it for placing a new request at once (Hub.place_now).
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 
-from handoff import agent_offers, queue_requests
-from handoff.records import ts
-from handoff.service import Hub
+from handoff.agent_offers import offer_event
+from handoff.records import Records, ts
+from handoff.settings import Settings
+from handoff.store.events import EventBus
 from handoff.store.placement import Placement
-from handoff.store.state import AgentLoad
+from handoff.store.state import AgentLoad, State
 
 log = logging.getLogger("handoff.routing")
 
@@ -47,10 +54,18 @@ def rank(agent: AgentLoad, topics: set[str]) -> tuple[int, int, float]:
 
 
 class Router:
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
-        self.state = hub.state
-        self.placement = Placement(hub.state)
+    def __init__(self, settings: Settings, state: State, bus: EventBus, records: Records, wake: asyncio.Event, *,
+                 resume_bots: Callable[[], Awaitable[None]], escalate: Callable[[str], Awaitable[None]],
+                 estimate_wait: Callable[[int, str | None], Awaitable[int | None]]) -> None:
+        self.settings = settings
+        self.state = state
+        self.bus = bus
+        self.records = records
+        self.wake = wake  # set after a change: dispatch soon
+        self.resume_bots = resume_bots  # messages a dead bot worker was holding
+        self.escalate = escalate  # the escalation use case, for a request's due timer
+        self.estimate_wait = estimate_wait
+        self.placement = Placement(state)
         self._task: asyncio.Task | None = None
         self._positions: dict[str, tuple[int, int | None]] = {}  # request -> (position, wait bucket) last told
         self._agents: list[AgentLoad] = []  # free agents as of the last look, for placing new requests at once
@@ -80,11 +95,11 @@ class Router:
                     await self.push_positions()
                 if time.monotonic() - last_sweep > BOT_SWEEP_S:
                     last_sweep = time.monotonic()
-                    await self.hub.bot_relay.resume_bot_workers()  # messages a dead worker was holding
+                    await self.resume_bots()
                 # Woken by a change (at most every 50 ms: a burst of handoffs shares one pass), or every second.
                 since = time.monotonic() - last_dispatch
-                if (self.hub.wake.is_set() and since > DISPATCH_MIN_INTERVAL_S) or since > 1.0:
-                    self.hub.wake.clear()
+                if (self.wake.is_set() and since > DISPATCH_MIN_INTERVAL_S) or since > 1.0:
+                    self.wake.clear()
                     last_dispatch = time.monotonic()
                     await self.dispatch()
             except asyncio.CancelledError:
@@ -93,7 +108,7 @@ class Router:
                 log.exception("router step failed")
                 await asyncio.sleep(0.5)
             try:
-                await asyncio.wait_for(self.hub.wake.wait(), timeout=0.1)
+                await asyncio.wait_for(self.wake.wait(), timeout=0.1)
                 if time.monotonic() - last_dispatch < DISPATCH_MIN_INTERVAL_S:
                     await asyncio.sleep(DISPATCH_MIN_INTERVAL_S)
             except TimeoutError:
@@ -104,13 +119,13 @@ class Router:
         for member in due:
             kind, _, rest = member.partition("|")
             if kind == "escalate":
-                await queue_requests.escalate(self.hub, rest)
+                await self.escalate(rest)
             elif kind == "offer":
                 rid, username, offer_id = rest.split("|")
                 if await self.state.withdraw(rid, username, offer_id):
-                    await self.hub.bus.publish(f"user:{username}",
-                                               {"type": "offer_withdrawn", "request_id": rid, "why": "timeout"})
-                    self.hub.wake.set()
+                    await self.bus.publish(f"user:{username}",
+                                           {"type": "offer_withdrawn", "request_id": rid, "why": "timeout"})
+                    self.wake.set()
             await self.placement.drop_timer(member)
 
     async def push_positions(self) -> None:
@@ -129,13 +144,13 @@ class Router:
         for rid, position in positions.items():
             # Told again when the place or the wait as the customer reads it changed (minutes, or
             # "less than a minute", or none free): an agent came free, or signed out.
-            wait = await self.hub.estimate_wait(position, self._languages.get(rid))
+            wait = await self.estimate_wait(position, self._languages.get(rid))
             told[rid] = (position, None if wait is None else round(wait / 60) if wait >= 60 else -1)
             if self._positions.get(rid) != told[rid] and rid in self._cids:
                 status = {"type": "status", "conversation_id": self._cids[rid], "owner": "queued", "request_id": rid,
                           "position": position, "estimated_wait_s": wait,
                           "agent_name": None, "escalated": rid in escalated}
-                await self.hub.bus.publish(f"conv:{self._cids[rid]}", status)
+                await self.bus.publish(f"conv:{self._cids[rid]}", status)
         self._positions = told
         self._cids = {rid: cid for rid, cid in self._cids.items() if rid in positions}
         self._languages = {rid: language for rid, language in self._languages.items() if rid in positions}
@@ -153,7 +168,7 @@ class Router:
         if any(a.free for a in self._agents):
             await self._offer(rid, req, set(), set(), self._agents)
         if not req.get("first_offered"):
-            self.hub.wake.set()  # not placed here: the dispatcher looks at once, with fresh loads
+            self.wake.set()  # not placed here: the dispatcher looks at once, with fresh loads
 
     async def _refresh_agents(self) -> None:
         """One look at the agents' loads shared by every handoff that wants it now: under a burst,
@@ -209,7 +224,7 @@ class Router:
         # (another hub worker, or a load older than this list, got there first), the next best.
         targets = candidates if escalated else sorted(candidates, key=lambda a: rank(a, topics))[:MAX_TRIES]
         now = time.time()
-        deadline = now + self.hub.settings.reservation_s
+        deadline = now + self.settings.reservation_s
         for agent in targets:
             if not await self.state.offer(rid, agent.username, uuid.uuid4().hex[:10], deadline):
                 agent.offers = max(agent.offers, agent.capacity - agent.conversations)  # full, as far as we know
@@ -217,8 +232,8 @@ class Router:
             agent.offers += 1
             if not req.get("first_offered"):
                 req["first_offered"] = f"{now:.3f}"
-                self.hub.records.update_request(rid, first_offered_at=ts(now))
-            await self.hub.bus.publish(f"user:{agent.username}", agent_offers.offer_event(req, deadline))
+                self.records.update_request(rid, first_offered_at=ts(now))
+            await self.bus.publish(f"user:{agent.username}", offer_event(req, deadline))
             if not escalated:
                 return
 

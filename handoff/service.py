@@ -1,20 +1,27 @@
 """The hub: its live state, the clients it talks through, and what every use case shares (a conversation's
-status, the hub's words to the customer, who may see a conversation, its transcript). Web routes and the
-router call into it, and into the use cases, each a module of its own that is given the hub:
+status, the hub's words to the customer, who may see a conversation, its transcript). Web routes call the use
+cases, each a module of its own that is given the hub, and leave its state and bus to them; the router is given
+only what it works with (handoff/routing.py). The use cases:
 
 - the relay of customer messages to the bot (handoff/bot_relay.py), and the path when the bot cannot
   answer (handoff/bot_unavailable.py);
+- a conversation as the customer's channel follows it (handoff/conversation_feed.py), and external events
+  into it (handoff/external_events.py);
 - a conversation queued for a person and escalated when the wait is long (handoff/queue_requests.py);
 - a waiting customer's choices and rating (handoff/customer_choices.py), a callback instead of the wait
   (handoff/callback_requests.py), and who the conversation proved to be (handoff/customer_identity.py);
+- a console user's sessions and what their console follows (handoff/console_sessions.py), and an agent's
+  availability (handoff/availability.py);
 - offers to agents and taking them (handoff/agent_offers.py), an agent's replies, notes and hand back
-  (handoff/agent_conversations.py), and what an agent reads of a conversation (handoff/conversation_views.py).
+  (handoff/agent_conversations.py), what an agent reads of a conversation (handoff/conversation_views.py),
+  and the supervisor's overview (handoff/supervisor_overview.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,10 +68,12 @@ class Hub:
         self.marks = stores.marks
         self.callbacks = callbacks.CallbackDesk(records, self.marks, settings.callback_deadline_s,
                                                 settings.callback_number_ttl_s)
-        self.wake = asyncio.Event()  # the router dispatches soon after this is set
+        # How the use cases reach the router (handoff/routing.py), which the hub does not hold: it dispatches
+        # soon after `wake` is set, and `place_now` (given by the app) offers a new request at once.
+        self.wake = asyncio.Event()
+        self.place_now: Callable[[str, dict[str, str]], Awaitable[None]] | None = None
         self.bot_relay = BotRelay(settings, self.state, self.rasa)
         self._tasks: set[asyncio.Task] = set()
-        self.router: Any = None  # handoff.routing.Router, set by the app
         self.wait_samples = stores.wait_samples
         self._estimate_cache: tuple[float, list[AgentLoad] | None, list[float], list[float]] = (0.0, None, [], [])
         self.chat_key = b""  # the chat resume key, loaded from Redis by the app (handoff/store/marks.py; used by handoff/chat_sessions.py)

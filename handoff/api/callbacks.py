@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from handoff import callbacks
+from handoff import callback_requests, callbacks
 from handoff.api.deps import HubDep, UserDep
 
 router = APIRouter(prefix="/api/console/callbacks")
@@ -30,9 +30,7 @@ async def worklist(user: UserDep, hub: HubDep) -> dict[str, Any]:
 
 @router.post("/{callback_id}/claim")
 async def claim(callback_id: CallbackId, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    answer = await hub.callbacks.claim(callback_id, user)
-    await hub.bus.publish(callbacks.CHANNEL, {"type": "callbacks_changed", "callback_id": callback_id})
-    return answer
+    return await callback_requests.claim(hub, callback_id, user)
 
 
 @router.get("/{callback_id}/number")
@@ -42,6 +40,4 @@ async def number(callback_id: CallbackId, user: UserDep, hub: HubDep) -> dict[st
 
 @router.post("/{callback_id}/close")
 async def close(callback_id: CallbackId, body: CloseIn, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    answer = await hub.callbacks.close(callback_id, user, body.outcome, body.note)
-    await hub.bus.publish(callbacks.CHANNEL, {"type": "callbacks_changed", "callback_id": callback_id})
-    return answer
+    return await callback_requests.close(hub, callback_id, user, body.outcome, body.note)

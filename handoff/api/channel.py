@@ -6,14 +6,12 @@ Only our own services call it, with HANDOFF_API_KEY (a required secret). Even th
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from handoff import customer_choices, queue_requests
+from handoff import conversation_feed, customer_choices, queue_requests
 from handoff.api.deps import CID_PATTERN, HubDep, channel_key, check_cid
 from handoff.app_customers import is_app_conversation
 from handoff.errors import HubError
@@ -81,7 +79,7 @@ async def channel_message(cid: str, body: MessageIn, hub: HubDep) -> dict[str, A
         raise HubError(422, "empty_message", "The message is empty.")
     if len(text) > hub.settings.max_text_chars:
         raise HubError(413, "message_too_long", f"Messages are at most {hub.settings.max_text_chars} characters.")
-    await hub.state.ensure_conversation(cid, "voice")
+    await conversation_feed.open_conversation(hub, cid, "voice")
     result = await hub.customer_message(cid, text, body.client_msg_id)
     return {"seq": result.seq, "owner": result.owner, "duplicate": result.status == "dup"}
 
@@ -102,17 +100,7 @@ async def channel_choice(cid: str, body: ChoiceIn, hub: HubDep) -> dict[str, Any
 @router.get("/api/conversations/{cid}/events")
 async def channel_events(cid: str, hub: HubDep, after: Annotated[int, Query(ge=0)] = 0,
                          wait: Annotated[float, Query(ge=0, le=30)] = 25) -> dict[str, Any]:
-    check_channel_cid(cid)
-    async with hub.bus.subscribe(f"conv:{cid}") as sub:
-        entries = await hub.state.log_after(cid, after)
-        deadline = time.monotonic() + wait
-        while not entries and time.monotonic() < deadline:
-            try:
-                event = await asyncio.wait_for(sub.queue.get(), deadline - time.monotonic())
-            except TimeoutError:
-                break
-            if "seq" in event:
-                entries = await hub.state.log_after(cid, after)
+    entries = await conversation_feed.wait_for_entries(hub, check_channel_cid(cid), after, wait)
     last_seq = entries[-1]["seq"] if entries else after
     return {"events": [e for e in entries if not e.get("suppressed")], "last_seq": last_seq,
             "status": await hub.status(cid)}

@@ -20,7 +20,14 @@ from fastapi import APIRouter, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from handoff import callback_requests, chat_sessions, customer_choices, customer_identity, typing_indicator
+from handoff import (
+    callback_requests,
+    chat_sessions,
+    conversation_feed,
+    customer_choices,
+    customer_identity,
+    typing_indicator,
+)
 from handoff.api.deps import CID_RE, HubDep
 from handoff.app_customers import APP_PREFIX, is_app_conversation, token_customer, token_opens
 from handoff.errors import HubError
@@ -112,10 +119,10 @@ async def _chat_socket(websocket: WebSocket, cid: str, last_seq: int) -> None:
                                                      "started it; POST /api/chat/session for a new one.")
         await websocket.close(code=1008)
         return
-    async with hub.bus.subscribe(f"conv:{cid}") as sub:
-        await hub.state.ensure_conversation(cid, "chat")
+    async with conversation_feed.events(hub, cid) as sub:
+        await conversation_feed.open_conversation(hub, cid, "chat")
         sent = [max(0, last_seq)]
-        for entry in await hub.state.log_after(cid, sent[0]):
+        for entry in await conversation_feed.entries_after(hub, cid, sent[0]):
             sent[0] = entry["seq"]
             if not entry.get("suppressed"):
                 await socket.send({"type": "event", **entry})
@@ -164,7 +171,7 @@ async def _push(hub: Hub, cid: str, socket: Socket, sub: Any, sent: list[int]) -
             continue
         if event["seq"] <= sent[0]:
             continue
-        entries = [event] if event["seq"] == sent[0] + 1 else await hub.state.log_after(cid, sent[0])
+        entries = [event] if event["seq"] == sent[0] + 1 else await conversation_feed.entries_after(hub, cid, sent[0])
         for entry in entries:
             sent[0] = max(sent[0], entry["seq"])
             if not entry.get("suppressed"):
@@ -245,7 +252,7 @@ async def _handle(hub: Hub, cid: str, socket: Socket, frame: dict[str, Any],
             raise HubError(422, "invalid_token", "The app token is invalid or expired.")
         if is_app_conversation(cid) and customer != cid[len(APP_PREFIX):].upper():
             raise HubError(403, "not_your_conversation", "This token is for another customer.")
-        signed_in = await hub.state.conversation_field(cid, "app_customer")
+        signed_in = await customer_identity.app_customer(hub, cid)
         if signed_in and signed_in != customer:
             raise HubError(403, "not_your_conversation", "Another customer is signed in to this conversation.")
         await customer_identity.set_app_token(hub, cid, frame["token"], customer)

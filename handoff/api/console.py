@@ -12,14 +12,20 @@ from fastapi import APIRouter, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from handoff import agent_conversations, agent_offers, availability, conversation_views, typing_indicator, wrapup
+from handoff import (
+    agent_conversations,
+    agent_offers,
+    availability,
+    console_sessions,
+    conversation_views,
+    supervisor_overview,
+    typing_indicator,
+    wrapup,
+)
 from handoff.api.chat import STATIC, Socket
 from handoff.api.deps import CID_RE, HubDep, SupervisorDep, UserDep, check_cid
 from handoff.auth import COOKIE, sign_in_throttle, websocket_user
-from handoff.availability import change_state
-from handoff.callbacks import CHANNEL as CALLBACKS_CHANNEL
 from handoff.errors import HubError
-from handoff.records import _pct
 from handoff.service import Hub, User
 from handoff.store.connection import StoreError
 from handoff.web_security import over_tls
@@ -67,8 +73,7 @@ async def login(body: LoginIn, request: Request, response: Response, hub: HubDep
         raise HubError(401, "bad_credentials", "Wrong username or password.")
     if record.disabled_at is not None:  # told only to whoever knows the password
         raise HubError(403, "account_disabled", "此账号已被主管停用。This account has been disabled by a supervisor.")
-    await hub.state.register_agent(record)
-    token = await hub.state.new_session(record.username)
+    token = await console_sessions.sign_in(hub, record)
     response.set_cookie(COOKIE, token, max_age=hub.settings.session_ttl_s, httponly=True, samesite="lax",
                         secure=hub.settings.cookie_secure or over_tls(request.scope), path="/")
     return {"username": record.username, "display_name": record.display_name, "role": record.role}
@@ -76,16 +81,14 @@ async def login(body: LoginIn, request: Request, response: Response, hub: HubDep
 
 @router.post("/api/console/logout")
 async def logout(request: Request, response: Response, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    await change_state(hub, user, "offline")
-    await hub.state.end_session(request.cookies.get(COOKIE, ""))
+    await console_sessions.sign_out(hub, user, request.cookies.get(COOKIE, ""))
     response.delete_cookie(COOKIE, path="/")
     return {"ok": True}
 
 
 @router.get("/api/console/me")
 async def me(user: UserDep, hub: HubDep) -> dict[str, Any]:
-    loads = await hub.state.agent_loads([user.username])
-    load = loads[0] if loads else None
+    load = await availability.load(hub, user.username)
     return {"username": user.username, "display_name": user.display_name, "role": user.role,
             "state": load.state if load else "offline", "load": load.conversations if load else 0,
             "capacity": load.capacity if load else 0, "languages": load.languages if load else [],
@@ -94,7 +97,7 @@ async def me(user: UserDep, hub: HubDep) -> dict[str, Any]:
 
 @router.post("/api/console/me/state")
 async def set_state(body: StateIn, user: UserDep, hub: HubDep) -> dict[str, Any]:
-    await change_state(hub, user, body.state)
+    await availability.change_state(hub, user, body.state)
     return {"state": body.state}
 
 
@@ -116,19 +119,7 @@ async def decline(rid: str, user: UserDep, hub: HubDep) -> dict[str, Any]:
 
 @router.get("/api/console/conversations")
 async def conversations(user: UserDep, hub: HubDep) -> list[dict[str, Any]]:
-    cids = await (hub.state.live_conversations() if user.is_supervisor else hub.state.agent_conversations(user.username))
-    out = []
-    for cid in cids:
-        conv = await hub.state.conversation(cid)
-        if not conv.get("request_id") or (not user.is_supervisor and conv.get("agent") != user.username):
-            continue
-        req = await hub.state.request(conv["request_id"])
-        out.append({"conversation_id": cid, "owner": conv.get("owner"), "agent": conv.get("agent"),
-                    "agent_name": conv.get("agent_name"), "request_id": conv["request_id"],
-                    "reason": req.get("reason"), "language": req.get("language"), "channel": req.get("channel"),
-                    "customer_id": req.get("customer_id") or None, "created": float(req.get("created", 0)),
-                    "last_seq": int(conv.get("seq", 0))})
-    return out
+    return await conversation_views.conversations(hub, user)
 
 
 @router.get("/api/console/conversations/{cid}")
@@ -172,10 +163,7 @@ async def close(cid: str, user: UserDep, hub: HubDep, body: wrapup.WrapUpIn | No
 
 @router.post("/api/console/conversations/{cid}/takeover")
 async def takeover(cid: str, user: SupervisorDep, hub: HubDep) -> dict[str, Any]:
-    conv = await hub.state.conversation(check_cid(cid))
-    if not conv.get("request_id") or conv.get("owner") == "bot":
-        raise HubError(409, "not_with_agent", "Only queued or agent-owned conversations can be taken over.")
-    return await agent_offers.accept(hub, conv["request_id"], user, "takeover")
+    return await agent_offers.takeover(hub, check_cid(cid), user)
 
 
 @router.get("/api/console/customers/{customer_id}")
@@ -192,25 +180,7 @@ async def audit(user: SupervisorDep, hub: HubDep) -> list[dict[str, Any]]:
 
 @router.get("/api/console/supervisor/overview")
 async def overview(user: SupervisorDep, hub: HubDep) -> dict[str, Any]:
-    now = time.time()
-    queue = []
-    for rid in await hub.state.queue():
-        req = await hub.state.request(rid)
-        if not req:
-            continue
-        queue.append({"request_id": rid, "conversation_id": req.get("cid"), "reason": req.get("reason"),
-                      "language": req.get("language"), "channel": req.get("channel"),
-                      "customer_id": req.get("customer_id") or None, "waited_s": round(now - float(req["created"]), 1),
-                      "escalated": req.get("escalated") == "1", "offered_to": sorted(await hub.state.offer_ids(rid))})
-    agents = [{"username": a.username, "display_name": a.display_name, "role": a.role, "state": a.state,
-               "load": a.conversations, "offers": a.offers, "capacity": a.capacity, "languages": a.languages,
-               "topics": a.topics} for a in await hub.state.agent_loads()]
-    live = [c for c in await conversations(user, hub) if c["owner"] == "agent"]
-    hour = await hub.state.accept_times_ms()
-    figures = await hub.records.today_figures(hub.settings.accept_target_s)
-    figures.update({"last_hour_accepts": len(hour), "last_hour_accept_p50_s": _pct(hour, 0.5),
-                    "last_hour_accept_p95_s": _pct(hour, 0.95), "target_s": hub.settings.accept_target_s})
-    return {"queue": queue, "agents": agents, "live": live, "figures": figures, "alerts": await hub.state.alerts()}
+    return await supervisor_overview.overview(hub, user)
 
 
 @router.websocket("/ws/console")
@@ -228,10 +198,7 @@ async def _console_socket(websocket: WebSocket) -> None:
         await socket.error("not_signed_in", "Not signed in, or the session expired.")
         await websocket.close(code=4401)
         return
-    channels = [f"user:{user.username}", CALLBACKS_CHANNEL]  # the callback worklist's changes (callbacks.js)
-    channels += ["conv:*", "sup"] if user.is_supervisor else \
-        [f"conv:{cid}" for cid in await hub.state.agent_conversations(user.username)]
-    async with hub.bus.subscribe(*channels) as sub:
+    async with console_sessions.console_events(hub, user) as sub:
         await socket.send({"type": "hello", "username": user.username, "role": user.role})
         await availability.console_opened(hub, user)
         tasks = [asyncio.create_task(_console_read(hub, websocket, socket, user)),
@@ -287,7 +254,7 @@ async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any
             event = None
         if time.monotonic() - checked > 15:  # a session that expired or was signed out ends the socket
             checked = time.monotonic()
-            if not await hub.state.session_user(token):
+            if not await console_sessions.signed_in(hub, token):
                 await socket.error("not_signed_in", "The session expired.")
                 await websocket.close(code=4401)
                 return
@@ -301,9 +268,5 @@ async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any
             await socket.error("not_signed_in", "The session was ended by a supervisor.")
             await websocket.close(code=4401)
             return
-        if not user.is_supervisor:
-            if kind == "assigned":
-                sub.add(f"conv:{event['conversation_id']}")
-            elif kind in ("conversation_closed", "conversation_taken"):
-                sub.remove(f"conv:{event['conversation_id']}")
+        console_sessions.follow(sub, user, event)
         await socket.send(event if kind else {"type": "event", **event})

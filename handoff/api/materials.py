@@ -19,7 +19,7 @@ import httpx
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from handoff import audit, chat_sessions
+from handoff import audit, chat_sessions, conversation_views, customer_identity
 from handoff.api.deps import HubDep, check_cid
 from handoff.app_customers import APP_PREFIX, token_customer
 from handoff.auth import current_user
@@ -56,24 +56,6 @@ async def _chat_conversation(request: Request, hub: Hub, app_token: str | None) 
     if cid is None:
         raise HubError(401, *SESSION_REQUIRED)
     return cid
-
-
-async def _customer(hub: Hub, cid: str, app_token: str | None) -> tuple[str, str]:
-    """(customer id, policy API token) of the customer this conversation proved, else 403: the app token sent
-    with the request, else the one the page's `auth` frame left on the conversation (checked then), else the
-    bot's verification read from Rasa with the hub's credentials."""
-    if not app_token:
-        conv = await hub.state.conversation_fields(cid, "app_token", "app_customer")
-        app_token = conv[0] if conv[0] and conv[1] else None
-    if app_token:
-        token = await hub.policy.exchange_app_token(app_token, cid)
-        customer = token_customer(app_token, hub.settings.app_jwt_secret)
-        found = (customer, token) if token and customer else None
-    else:
-        found = await hub.rasa.verification(cid)
-    if not found:
-        raise HubError(403, *VERIFY_FIRST)
-    return found
 
 
 # The policy API's claim errors are in English for services; the customer reads them in both languages.
@@ -121,7 +103,10 @@ async def chat_customer(request: Request,
     """(customer id, policy API token) for a chat-page request: its conversation, then who that proved."""
     hub: Hub = request.app.state.hub
     cid = await _chat_conversation(request, hub, x_app_token)
-    return await _customer(hub, cid, x_app_token)
+    found = await customer_identity.customer_and_token(hub, cid, x_app_token)
+    if not found:
+        raise HubError(403, *VERIFY_FIRST)
+    return found
 
 
 ChatCustomer = Annotated[tuple[str, str], Depends(chat_customer)]
@@ -166,8 +151,7 @@ async def chat_material_file(claim_number: str, material_id: str, hub: HubDep, w
 
 async def _agent_claim(hub: Hub, cid: str, claim_number: str, user: User) -> tuple[str, dict[str, Any]]:
     """The conversation's verified customer and the claim's materials, once both checks pass."""
-    conv = await hub.can_see(check_cid(cid), user)
-    req = await hub.state.request(conv["request_id"])
+    _, req = await conversation_views.visible_request(hub, check_cid(cid), user)
     customer = req.get("customer_id")
     if not customer:
         raise HubError(403, "not_your_customer", "此会话的客户未验证身份。The customer in this conversation is not verified.")

@@ -21,7 +21,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from handoff import chat_sessions
+from handoff import chat_sessions, conversation_feed
 from handoff.errors import HubError
 from handoff.service import Hub
 from handoff.web_security import over_tls
@@ -138,7 +138,7 @@ async def _follow(hub: Hub, cid: str, session: dict[str, Any], emit: Any) -> Non
         return
     if session["task"]:
         session["task"].cancel()
-    await hub.state.ensure_conversation(cid, "chat")
+    await conversation_feed.open_conversation(hub, cid, "chat")
     session["cid"] = cid
     ready = asyncio.Event()
     session["task"] = asyncio.create_task(_forward(hub, cid, emit, ready))
@@ -146,7 +146,7 @@ async def _follow(hub: Hub, cid: str, session: dict[str, Any], emit: Any) -> Non
 
 
 async def _forward(hub: Hub, cid: str, emit: Any, ready: asyncio.Event) -> None:
-    async with hub.bus.subscribe(f"conv:{cid}") as sub:
+    async with conversation_feed.events(hub, cid) as sub:
         ready.set()
         while True:
             event = await sub.queue.get()

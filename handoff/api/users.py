@@ -14,11 +14,10 @@ from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from desk_db.tables.hub import HubUser
-from handoff import audit
+from handoff import audit, console_sessions
 from handoff.api.deps import HubDep, SupervisorDep
-from handoff.availability import change_state
 from handoff.errors import HubError
-from handoff.service import Hub, User
+from handoff.service import Hub
 from hub_records import accounts
 from hub_records.passwords import hash_password
 
@@ -53,7 +52,7 @@ async def create(body: AgentIn, user: SupervisorDep, hub: HubDep, response: Resp
     created = await hub.records.now(lambda session: accounts.add(session, who, password_hash))
     if created is None:
         raise HubError(409, "username_taken", "用户名已被使用。This username is taken.")
-    await hub.state.register_agent(created)
+    await console_sessions.account_saved(hub, created)
     response.headers["Cache-Control"] = "no-store"
     return {**accounts.as_dict(created), "password": password}
 
@@ -62,7 +61,7 @@ async def create(body: AgentIn, user: SupervisorDep, hub: HubDep, response: Resp
 async def disable(username: Username, user: SupervisorDep, hub: HubDep) -> dict[str, Any]:
     await audit.record(hub.records, user, audit.USER_DISABLE, None, subject=username)
     agent = await _agent(hub, lambda session: accounts.set_disabled(session, username, True))
-    await _sign_out(hub, agent)
+    await console_sessions.end_every_session(hub, agent)
     return accounts.as_dict(agent)
 
 
@@ -70,7 +69,7 @@ async def disable(username: Username, user: SupervisorDep, hub: HubDep) -> dict[
 async def enable(username: Username, user: SupervisorDep, hub: HubDep) -> dict[str, Any]:
     await audit.record(hub.records, user, audit.USER_ENABLE, None, subject=username)
     agent = await _agent(hub, lambda session: accounts.set_disabled(session, username, False))
-    await hub.state.register_agent(agent)
+    await console_sessions.account_saved(hub, agent)
     return accounts.as_dict(agent)
 
 
@@ -80,7 +79,7 @@ async def reset(username: Username, user: SupervisorDep, hub: HubDep, response: 
     password = accounts.new_password()
     password_hash = await asyncio.to_thread(hash_password, password)
     agent = await _agent(hub, lambda session: accounts.set_password_hash(session, username, password_hash))
-    await _sign_out(hub, agent)
+    await console_sessions.end_every_session(hub, agent)
     response.headers["Cache-Control"] = "no-store"
     return {"username": agent.username, "password": password}
 
@@ -90,12 +89,3 @@ async def _agent(hub: Hub, job: Any) -> HubUser:
     if agent is None:
         raise HubError(404, *NOT_AN_AGENT)
     return agent
-
-
-async def _sign_out(hub: Hub, agent: HubUser) -> None:
-    """End every session of the agent, close their consoles, and pass their offers on."""
-    await hub.state.register_agent(agent)  # carries the disabled flag every request checks
-    await hub.state.end_user_sessions(agent.username)
-    if agent.role == "agent":  # only agents are offered conversations
-        await change_state(hub, User(agent.username, agent.display_name, agent.role), "offline")
-    await hub.bus.publish(f"user:{agent.username}", {"type": "session_ended"})

@@ -42,7 +42,7 @@ class Keys:
         return f"{self.prefix}:cust:{customer_id}:convs"
 
     def external_event(self, cid: str, idempotency_key: str) -> str:
-        """An external event's delivery into the conversation: pending, then done (handoff/api/external.py)."""
+        """An external event's delivery into the conversation: pending, then done (handoff/external_events.py)."""
         return f"{self.prefix}:c:{cid}:ext:{idempotency_key}"
 
     def epolicy_link(self, link_id: str) -> str:

@@ -15,7 +15,7 @@ class Marks:
         self.redis = redis
         self.keys = keys
 
-    # --- external events (handoff/api/external.py) ----------------------------------------------------
+    # --- external events (handoff/external_events.py) -------------------------------------------------
     async def start_external(self, cid: str, idempotency_key: str, ttl_s: int) -> bool:
         """Mark the event in delivery; False if it is being delivered or was delivered already."""
         return bool(await self.redis.set(self.keys.external_event(cid, idempotency_key), "pending", nx=True,

@@ -131,6 +131,79 @@ def test_only_the_hub_store_touches_redis() -> None:
         f"go through handoff/store/ (State, or a store module): {({f: users[f] for f in set(users) - set(KNOWN_REDIS_USERS)})}"
     assert not set(KNOWN_REDIS_USERS) - set(users), "gone: take them off KNOWN_REDIS_USERS"
 
+
+# Inside the hub the routes (handoff/api/) parse the request, check the credential, call a use case and shape
+# the answer: the hub's live state and event bus are the use cases' to use (handoff/*.py beside service.py).
+# A route that reads `hub.state` or `hub.bus` (or `...hub.state`, the hub reached through the app) is a finding.
+HUB_INTERNALS = ("state", "bus")
+
+
+def hub_internals_used(tree: ast.AST) -> list[int]:
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in HUB_INTERNALS:
+            owner = node.value
+            if (isinstance(owner, ast.Name) and owner.id == "hub") or \
+                    (isinstance(owner, ast.Attribute) and owner.attr == "hub"):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_hub_routes_go_through_the_use_cases() -> None:
+    found = [f"{path.relative_to(ROOT).as_posix()}:{line}"
+             for path in sorted((ROOT / "handoff" / "api").rglob("*.py"))
+             for line in hub_internals_used(ast.parse(path.read_text("utf-8")))]
+    assert not found, f"call a use case (handoff/*.py) instead of the hub's state or bus: {found}"
+
+
+def test_the_route_scan_finds_the_hub_state_and_bus() -> None:
+    source = ("await hub.state.conversation(cid)\n"
+              "async with hub.bus.subscribe('sup') as sub: pass\n"
+              "await request.app.state.hub.state.ping()\n"
+              "hub = request.app.state.hub\n"  # the app's own state, holding the hub: fine
+              "load.state\n")
+    assert sorted(hub_internals_used(ast.parse(source))) == [1, 2, 3]
+
+
+# The router and the hub do not hold each other: the router (handoff/routing.py) is given the live state, the bus,
+# the records, the wake event and the callables it needs, and the hub reaches it only through the wake event and
+# the callable it is given for placing a request at once (Hub.place_now). Neither module imports the other or
+# names the other's class.
+NOT_HELD = {"handoff/routing.py": ("handoff.service", "Hub"), "handoff/service.py": ("handoff.routing", "Router")}
+
+
+def holds(tree: ast.AST, module: str, name: str) -> list[int]:
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            imported = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            imported = [alias.name for alias in node.names]
+        else:
+            imported = []
+        if any(m == module or m.startswith(module + ".") for m in imported) or \
+                (isinstance(node, ast.Name) and node.id == name) or \
+                (isinstance(node, ast.Attribute) and node.attr == name.lower()):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_router_and_the_hub_do_not_hold_each_other() -> None:
+    found = {file: where for file, (module, name) in NOT_HELD.items()
+             if (where := holds(ast.parse((ROOT / file).read_text("utf-8")), module, name))}
+    assert not found, f"give the router what it needs, and signal it through the wake event or a callable: {found}"
+
+
+def test_the_holding_scan_finds_an_import_a_name_and_an_attribute() -> None:
+    source = ("from handoff.service import Hub\n"
+              "import handoff.service\n"
+              "from handoff import service\n"
+              "def __init__(self, hub: Hub) -> None:\n"
+              "    self.hub = hub\n"
+              "    x: Hub = hub\n"
+              "    self.state = state\n")
+    assert sorted(holds(ast.parse(source), "handoff.service", "Hub")) == [1, 2, 3, 4, 5, 6]
+
 # The tests are imported by nothing but the tests: not by product code, nor by the bench, the scripts or the
 # development stack (devstack/) they share. devstack is a library of its own: it names a service only in a
 # `python -m <module>` command line, never in an import. Neither it nor the bench is in an image, so product
