@@ -237,11 +237,16 @@ class Bench:
         accept_ms = [(c.accepted_at - c.sent_at) * 1000 for c in convs if c.accepted_at]
         post_ms = [(c.posted_at - c.sent_at) * 1000 for c in convs if c.posted_at]
         lost = 0
+        missing: list[str] = []  # which message of which conversation, to find the cause
         for c in convs:
             expected_agent = {f"queued-{c.cid}", f"after-{c.cid}"}
-            lost += len(expected_agent - set(c.agent_got))
-            lost += len({"joined", f"reply-{c.cid}"} - set(c.customer_got))
-            lost += len(c.customer_seqs) - len(set(c.customer_seqs))  # duplicates count too
+            not_at_agent = expected_agent - set(c.agent_got)
+            not_at_customer = {"joined", f"reply-{c.cid}"} - set(c.customer_got)
+            duplicates = len(c.customer_seqs) - len(set(c.customer_seqs))  # duplicates count too
+            lost += len(not_at_agent) + len(not_at_customer) + duplicates
+            missing += [f"{c.cid}: agent never got {m}" for m in sorted(not_at_agent)]
+            missing += [f"{c.cid}: customer never got {m}" for m in sorted(not_at_customer)]
+            missing += [f"{c.cid}: customer got {duplicates} message(s) twice"] if duplicates else []
         return {
             "handoffs": len(convs), "posted": sum(1 for c in convs if c.posted_at), "offered": len(offer_ms), "accepted": len(accept_ms),
             "offer_p50_ms": percentile(offer_ms, 0.5) if offer_ms else None,
@@ -249,7 +254,7 @@ class Bench:
             "accept_p50_ms": percentile(accept_ms, 0.5) if accept_ms else None,
             "accept_p95_ms": percentile(accept_ms, 0.95) if accept_ms else None,
             "within_30s": sum(1 for ms in accept_ms if ms <= 30000) / len(convs),
-            "lost": lost, "conflicts": self.conflicts, "health_p95_ms": self.health_p95_ms, "post_p95_ms": percentile(post_ms, 0.95),
+            "lost": lost, "missing": missing, "conflicts": self.conflicts, "health_p95_ms": self.health_p95_ms, "post_p95_ms": percentile(post_ms, 0.95),
         }
 
 
@@ -288,6 +293,8 @@ def main() -> None:
     print(f"for scale, 200 simultaneous GET /health on the same hub: p95 {f['health_p95_ms']:.0f} ms")
     print(f"POST /api/handoffs p95 {f['post_p95_ms']:.0f} ms; hub-side handoff -> offer p95 {f['hub_offer_p95_ms']:.0f} ms")
     print(f"messages lost or duplicated: {f['lost']} (target 0); accepts refused (offer expired): {f['conflicts']}")
+    for line in f["missing"][:10]:
+        print(f"  {line}")
     merge_results({
         "handoff_offer_p95_ms": round(f["offer_p95_ms"], 1),
         "handoff_accept_p95_ms": round(f["accept_p95_ms"], 1),
