@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from typing import Any
+from typing import Any, Coroutine
 
 from fastapi import APIRouter, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
@@ -74,6 +74,20 @@ async def chat_session(request: Request, response: Response, hub: HubDep,
     return {"conversation_id": cid, "resumed": False}
 
 
+
+async def until_one_ends(*loops: Coroutine[Any, Any, None]) -> None:
+    """Run a socket's loops (reading, pushing) until one ends (the peer left, or the conversation closed), then
+    stop the others; whatever they raise while stopping is theirs to log, the socket is closing anyway."""
+    tasks = [asyncio.create_task(loop) for loop in loops]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
 class Socket:
     """A WebSocket with one send at a time (the reader and the pusher both send)."""
 
@@ -127,15 +141,7 @@ async def _chat_socket(websocket: WebSocket, cid: str, last_seq: int) -> None:
             if not entry.get("suppressed"):
                 await socket.send({"type": "event", **entry})
         await socket.send({"type": "status", **await hub.status(cid)})
-        tasks = [asyncio.create_task(_read(hub, cid, socket)), asyncio.create_task(_push(hub, cid, socket, sub, sent))]
-        try:
-            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        await until_one_ends(_read(hub, cid, socket), _push(hub, cid, socket, sub, sent))
 
 
 async def _app_customer_signed_in(hub: Hub, cid: str, socket: Socket, wait_s: float = 10) -> bool:

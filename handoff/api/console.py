@@ -22,7 +22,7 @@ from handoff import (
     typing_indicator,
     wrapup,
 )
-from handoff.api.chat import STATIC, Socket
+from handoff.api.chat import STATIC, Socket, until_one_ends
 from handoff.api.deps import CID_RE, HubDep, SupervisorDep, UserDep, check_cid
 from handoff.auth import COOKIE, sign_in_throttle, websocket_user
 from handoff.errors import HubError
@@ -201,16 +201,10 @@ async def _console_socket(websocket: WebSocket) -> None:
     async with console_sessions.console_events(hub, user) as sub:
         await socket.send({"type": "hello", "username": user.username, "role": user.role})
         await availability.console_opened(hub, user)
-        tasks = [asyncio.create_task(_console_read(hub, websocket, socket, user)),
-                 asyncio.create_task(_console_push(hub, websocket, socket, sub, user))]
         try:
-            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            await until_one_ends(_console_read(hub, websocket, socket, user),
+                                 _console_push(hub, websocket, socket, sub, user))
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
             with contextlib.suppress(StoreError):  # Redis gone: the count's TTL ends it instead
                 await availability.console_closed(hub, user)
 
