@@ -202,7 +202,7 @@ async def _console_socket(websocket: WebSocket) -> None:
         await socket.send({"type": "hello", "username": user.username, "role": user.role})
         await availability.console_opened(hub, user)
         tasks = [asyncio.create_task(_console_read(hub, websocket, socket, user)),
-                 asyncio.create_task(_console_push(hub, websocket, socket, sub, user))]
+                 asyncio.create_task(_console_push(hub, websocket, socket, sub))]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -243,7 +243,7 @@ async def _console_read(hub: Hub, websocket: WebSocket, socket: Socket, user: Us
                                                "{\"type\": \"typing\", \"conversation_id\": ...}.")
 
 
-async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any, user: User) -> None:
+async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any) -> None:
     token = websocket.cookies.get(COOKIE)
     checked = time.monotonic()
     while True:
@@ -268,5 +268,4 @@ async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any
             await socket.error("not_signed_in", "The session was ended by a supervisor.")
             await websocket.close(code=4401)
             return
-        console_sessions.follow(sub, user, event)
         await socket.send(event if kind else {"type": "event", **event})
