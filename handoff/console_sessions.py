@@ -54,16 +54,20 @@ async def console_events(hub: Hub, user: User) -> AsyncIterator[Subscription]:
     channels = [f"user:{user.username}", CALLBACKS_CHANNEL]
     channels += ["conv:*", "sup"] if user.is_supervisor else \
         [f"conv:{cid}" for cid in await hub.state.agent_conversations(user.username)]
-    async with hub.bus.subscribe(*channels) as sub:
+    async with hub.bus.subscribe(*channels, on_event=None if user.is_supervisor else _follow) as sub:
         yield sub
 
 
-def follow(sub: Subscription, user: User, event: dict[str, Any]) -> None:
-    """An agent's console follows a conversation from its assignment until it is closed or taken from them."""
-    if user.is_supervisor:
+def _follow(sub: Subscription, event: dict[str, Any]) -> None:
+    """An agent's console follows a conversation from its assignment until it is closed or taken from them.
+    Run as the event is handed on (store/events.py), not when the socket gets to send it: the agent reads the
+    transcript once the accept answers, and the customer's next message, published right after the
+    assignment, would otherwise be dropped whenever the socket's queue was behind (bench/handoff.py lost
+    "after-" messages so)."""
+    kind, cid = event.get("type"), event.get("conversation_id")
+    if not isinstance(cid, str):
         return
-    kind = event.get("type")
     if kind == "assigned":
-        sub.add(f"conv:{event['conversation_id']}")
+        sub.add(f"conv:{cid}")
     elif kind in ("conversation_closed", "conversation_taken"):
-        sub.remove(f"conv:{event['conversation_id']}")
+        sub.remove(f"conv:{cid}")

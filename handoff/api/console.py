@@ -203,7 +203,7 @@ async def _console_socket(websocket: WebSocket) -> None:
         await availability.console_opened(hub, user)
         try:
             await until_one_ends(_console_read(hub, websocket, socket, user),
-                                 _console_push(hub, websocket, socket, sub, user))
+                                 _console_push(hub, websocket, socket, sub))
         finally:
             with contextlib.suppress(StoreError):  # Redis gone: the count's TTL ends it instead
                 await availability.console_closed(hub, user)
@@ -237,7 +237,7 @@ async def _console_read(hub: Hub, websocket: WebSocket, socket: Socket, user: Us
                                                "{\"type\": \"typing\", \"conversation_id\": ...}.")
 
 
-async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any, user: User) -> None:
+async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any) -> None:
     token = websocket.cookies.get(COOKIE)
     checked = time.monotonic()
     while True:
@@ -262,5 +262,4 @@ async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any
             await socket.error("not_signed_in", "The session was ended by a supervisor.")
             await websocket.close(code=4401)
             return
-        console_sessions.follow(sub, user, event)
         await socket.send(event if kind else {"type": "event", **event})

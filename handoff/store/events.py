@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 import redis.asyncio as aioredis
 
@@ -22,8 +22,11 @@ QUEUE_LIMIT = 2000
 
 
 class Subscription:
-    def __init__(self, bus: EventBus) -> None:
+    def __init__(self, bus: EventBus, on_event: Callable[[Subscription, dict[str, Any]], None] | None = None) -> None:
         self.bus = bus
+        # Called with each event as it is handed on, before it is queued: a change of the channels made here
+        # holds for the very next event published, not only once the consumer has read this one.
+        self.on_event = on_event
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_LIMIT)
         self.channels: set[str] = set()
         self.overflowed = False
@@ -41,6 +44,8 @@ class Subscription:
             self.remove(channel)
 
     def deliver(self, event: dict[str, Any]) -> None:
+        if self.on_event is not None:
+            self.on_event(self, event)
         try:
             self.queue.put_nowait(event)
         except asyncio.QueueFull:
@@ -100,8 +105,11 @@ class EventBus:
         await self.redis.publish(self.keys.channel(channel), json.dumps(event, ensure_ascii=False))
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, *channels: str) -> AsyncIterator[Subscription]:
-        sub = Subscription(self)
+    async def subscribe(self, *channels: str, on_event: Callable[[Subscription, dict[str, Any]], None] | None = None
+                        ) -> AsyncIterator[Subscription]:
+        """The channels' events while the block runs; `on_event(sub, event)` as each is handed on, in the
+        order Redis published them (it may add or remove channels of `sub`)."""
+        sub = Subscription(self, on_event)
         for channel in channels:
             sub.add(channel)
         try:
