@@ -162,11 +162,7 @@ async def _app_customer_signed_in(hub: Hub, cid: str, socket: Socket, wait_s: fl
 
 async def _push(hub: Hub, cid: str, socket: Socket, sub: Any, sent: list[int]) -> None:
     while True:
-        try:
-            async with asyncio.timeout(5.0):  # not wait_for: on 3.11 it can swallow the socket's cancel
-                event = await sub.queue.get()
-        except TimeoutError:
-            event = None
+        event = await sub.next_event(5.0)
         if sub.overflowed:
             await socket.error("too_slow", "Too many events queued; reconnect to catch up.")
             return

@@ -241,11 +241,7 @@ async def _console_push(hub: Hub, websocket: WebSocket, socket: Socket, sub: Any
     token = websocket.cookies.get(COOKIE)
     checked = time.monotonic()
     while True:
-        try:
-            async with asyncio.timeout(5.0):  # not wait_for: on 3.11 it can swallow the socket's cancel
-                event = await sub.queue.get()
-        except TimeoutError:
-            event = None
+        event = await sub.next_event(5.0)
         if time.monotonic() - checked > 15:  # a session that expired or was signed out ends the socket
             checked = time.monotonic()
             if not await console_sessions.signed_in(hub, token):

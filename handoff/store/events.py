@@ -43,6 +43,14 @@ class Subscription:
         for channel in list(self.channels):
             self.remove(channel)
 
+    async def next_event(self, timeout_s: float) -> dict[str, Any] | None:
+        """The next event, or None when none came within timeout_s (the socket's loop then does its periodic checks)."""
+        try:
+            async with asyncio.timeout(timeout_s):  # not wait_for: on 3.11 it can swallow the socket's cancel
+                return await self.queue.get()
+        except TimeoutError:
+            return None
+
     def deliver(self, event: dict[str, Any]) -> None:
         if self.on_event is not None:
             self.on_event(self, event)
