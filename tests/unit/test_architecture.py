@@ -25,6 +25,16 @@ def packages() -> set[str]:
     return {d.name for d in ROOT.iterdir() if (d / "__init__.py").exists() and d.name not in NOT_PRODUCT}
 
 
+def named_by(node: ast.AST, names_too: bool = False) -> list[str]:
+    """The modules an absolute import statement names; with names_too also `module.name` for each name of a
+    `from module import name` (the name may be a submodule). Any other node names none."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        return [node.module] + ([f"{node.module}.{alias.name}" for alias in node.names] if names_too else [])
+    return []
+
+
 def imports() -> list[tuple[str, str, str]]:
     """(file, importing package, imported module) for every absolute import of our own packages."""
     ours = packages() | {"tests"}
@@ -32,13 +42,7 @@ def imports() -> list[tuple[str, str, str]]:
     for package in sorted(packages()):
         for path in sorted((ROOT / package).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-                if isinstance(node, ast.Import):
-                    modules = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                    modules = [node.module]
-                else:
-                    continue
-                for module in modules:
+                for module in named_by(node):
                     top = module.split(".")[0]
                     if top in ours and top != package:
                         found.append((path.relative_to(ROOT).as_posix(), package, module))
@@ -87,13 +91,7 @@ def test_voice_layers_point_one_way() -> None:
             continue
         layer = next(prefix for prefix in VOICE_LAYERS if relative.startswith(prefix))
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            else:
-                continue
-            wrong += [f"{relative}:{node.lineno} -> {m}" for m in modules
+            wrong += [f"{relative}:{node.lineno} -> {m}" for m in named_by(node, names_too=True)
                       if any(m == banned or m.startswith(banned + ".") for banned in VOICE_LAYERS[layer])]
     assert not wrong, wrong
 
@@ -113,13 +111,7 @@ def redis_users() -> dict[str, list[str]]:
         if relative.startswith("handoff/store/"):
             continue
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                modules = [node.module]
-            else:
-                modules = []
-            found[relative] += [f"{node.lineno}: import {m}" for m in modules if m.split(".")[0] == "redis"]
+            found[relative] += [f"{node.lineno}: import {m}" for m in named_by(node) if m.split(".")[0] == "redis"]
             if isinstance(node, ast.Attribute) and node.attr in ("redis", "redis_url"):
                 found[relative].append(f"{node.lineno}: .{node.attr}")
     return {file: where for file, where in found.items() if where}
@@ -175,13 +167,7 @@ NOT_HELD = {"handoff/routing.py": ("handoff.service", "Hub"), "handoff/service.p
 def holds(tree: ast.AST, module: str, name: str) -> list[int]:
     lines = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            imported = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        elif isinstance(node, ast.Import):
-            imported = [alias.name for alias in node.names]
-        else:
-            imported = []
-        if any(m == module or m.startswith(module + ".") for m in imported) or \
+        if any(m == module or m.startswith(module + ".") for m in named_by(node, names_too=True)) or \
                 (isinstance(node, ast.Name) and node.id == name) or \
                 (isinstance(node, ast.Attribute) and node.attr == name.lower()):
             lines.append(node.lineno)
@@ -215,11 +201,8 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
     """(line, module) for every absolute import in a file, and every import_module/__import__ of a constant."""
     found = []
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append((node.lineno, node.module))
-        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+        found += [(node.lineno, module) for module in named_by(node)]
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
                 and isinstance(node.args[0].value, str) \
                 and getattr(node.func, "attr", getattr(node.func, "id", None)) in ("import_module", "__import__"):
             found.append((node.lineno, node.args[0].value))
