@@ -6,7 +6,7 @@ gets its robustness variant (nlu_gen.variants: typo, homophone, traditional char
 short, long), as the test of the held-out set does: customers write that way, and a threshold chosen on tidy text
 alone turned long messages into clarifying questions (English long variants of the held-out set: 7/69 kept at 0.85).
 
-For each candidate threshold, on the dev split's model parses (the ranking before the gate):
+For each candidate threshold, on the model's parses of the development data (the ranking before the gate):
 * `kept`: in-scope transactional requests taken as their own intent (the rest get a clarifying question,
   or are wrong);
 * `asked`: in-scope transactional requests that would get a clarifying question instead;
@@ -33,14 +33,14 @@ from nlu_gen.examples import read_examples
 from nlu_gen.variants import training_texts, variants
 
 NLU_TESTS = services.ROOT / "tests" / "nlu"
-
-
-def development_files(language: str) -> list[Path]:
-    return [*sorted((NLU_TESTS / "dev").glob(f"{language}_*.yml")), NLU_TESTS / "dev_apart2" / f"{language}.yml"]
 THRESHOLDS = [round(0.45 + 0.05 * i, 2) for i in range(11)]  # 0.45 (the fallback's own) .. 0.95
 MISROUTE_COST = 3.0
 BEGIN, END = "<!-- threshold:begin -->", "<!-- threshold:end -->"
 FALLBACK = "nlu_fallback"
+
+
+def development_files(language: str) -> list[Path]:
+    return [*sorted((NLU_TESTS / "dev").glob(f"{language}_*.yml")), NLU_TESTS / "dev_apart2" / f"{language}.yml"]
 
 
 @dataclass(frozen=True)
