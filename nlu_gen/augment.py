@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from nlu_gen.examples import ANNOTATION, texts_of
@@ -56,6 +57,14 @@ def hand_written(language: str) -> list[tuple[str, str]]:
     return examples
 
 
+@lru_cache(maxsize=1)
+def evaluation_texts() -> frozenset[str]:
+    """Every sentence of every evaluation set (tests/nlu/), read once. A variant can come out equal to one of them
+    (a short request in traditional characters): it is left out, so that training never holds a sentence we
+    measure on."""
+    return frozenset(texts_of(sorted((ROOT / "tests" / "nlu").rglob("*.yml"))))
+
+
 def augment(language: str) -> dict[str, list[str]]:
     rng = random.Random(f"{SEED}-{language}")
     examples = hand_written(language)
@@ -76,9 +85,7 @@ def augment(language: str) -> dict[str, list[str]]:
             if converted != text:
                 result.setdefault(intent, []).append(converted)
     known = {re.sub(r"\s+", " ", ANNOTATION.sub(r"\1", t)).lower() for _, t in examples}
-    # A variant can come out equal to a sentence someone else wrote for an evaluation set (a short request
-    # in traditional characters): it is left out, so that training never holds a sentence we measure on.
-    excluded = known | texts_of(sorted((ROOT / "tests" / "nlu").rglob("*.yml")))
+    excluded = known | evaluation_texts()
     return {intent: sorted(set(t for t in texts if ANNOTATION.sub(r"\1", t).lower() not in excluded))
             for intent, texts in result.items()}
 
