@@ -13,6 +13,13 @@ Event, for each event it reads back (every event of a conversation, each time th
 tracker back): 6-7% of Rasa's CPU on a greeting and on a lookup turn (py-spy). Here the class found for a name
 is remembered; names no class has still get Rasa's own answer.
 
+Publishing: with an event broker, every tracker store's save first asks the store for the tracker again
+(`TrackerStore.stream_events`: the stored conversation deserialised and every event replayed) only to count
+its events and publish the ones after them: 5% of Rasa's CPU on a turn, more the longer the conversation
+(py-spy). A bare Rasa without a broker skips it. Here a tracker the store hands out remembers how many of its
+events the store holds, so the new events are known without reading the store again; a tracker that did not
+come from `get_or_create_tracker` (a copy, a full tracker) still gets Rasa's own way.
+
 Connections: Rasa opens a new aiohttp session, and so a new TCP connection, for every call to the
 action server (EndpointConfig.request: `async with self.session()`), and closes it after; profiled
 under 20 users (py-spy) that was about 5% of Rasa's CPU on a greeting turn, which calls one action,
@@ -23,6 +30,7 @@ are reused, for the same requests with the same headers, auth and timeout.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from functools import lru_cache
 from typing import Any
 
@@ -30,8 +38,10 @@ import aiohttp
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+from rasa.core.tracker_store import TrackerStore
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
@@ -96,6 +106,39 @@ def resolve_event_class(type_name: str, default: type[Event] | None = None) -> t
     return _rasa_resolve_by_type(type_name, default)
 
 
+# On a tracker the store handed out: how many of its events, from the first, the store holds.
+_EVENTS_IN_STORE = "_events_in_store"
+_rasa_get_or_create_tracker = TrackerStore.get_or_create_tracker
+_rasa_stream_events = TrackerStore.stream_events
+
+
+async def _get_or_create_tracker(self: TrackerStore, sender_id: str, max_event_history: int | None = None,
+                                 append_action_listen: bool = True) -> DialogueStateTracker:
+    tracker = await _rasa_get_or_create_tracker(self, sender_id, max_event_history, append_action_listen)
+    # Read from the store, or just created and saved: either way the store holds all of its events now.
+    setattr(tracker, _EVENTS_IN_STORE, len(tracker.events))
+    return tracker
+
+
+def events_not_in_store(tracker: DialogueStateTracker) -> list[Event] | None:
+    """The tracker's events after those the store held when it handed the tracker out (None: not known)."""
+    stored = getattr(tracker, _EVENTS_IN_STORE, None)
+    if stored is None or stored > len(tracker.events):
+        return None
+    return list(itertools.islice(tracker.events, stored, len(tracker.events)))
+
+
+async def _stream_events(self: TrackerStore, tracker: DialogueStateTracker) -> None:
+    new_events = events_not_in_store(tracker) if self.event_broker is not None else None
+    if new_events is None:
+        await _rasa_stream_events(self, tracker)
+    else:
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+    # The save that called this stores every event of the tracker.
+    if hasattr(tracker, _EVENTS_IN_STORE):
+        setattr(tracker, _EVENTS_IN_STORE, len(tracker.events))
+
+
 class _KeptSession:
     """What `async with endpoint.session()` enters: the endpoint's shared session, left open on exit."""
 
@@ -131,3 +174,5 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(resolve_event_class)  # type: ignore[method-assign,assignment]
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     EndpointConfig.session = _shared_session  # type: ignore[method-assign,assignment]
+    TrackerStore.get_or_create_tracker = _get_or_create_tracker  # type: ignore[method-assign]
+    TrackerStore.stream_events = _stream_events  # type: ignore[method-assign]
