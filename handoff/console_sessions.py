@@ -51,10 +51,13 @@ async def console_events(hub: Hub, user: User) -> AsyncIterator[Subscription]:
     """What the user's console follows while the block runs: their own channel (offers, assignments, notes,
     whispers), the callback worklist's changes (callbacks.js), and the conversations an agent has now, or every
     conversation and the alerts for a supervisor."""
-    channels = [f"user:{user.username}", CALLBACKS_CHANNEL]
-    channels += ["conv:*", "sup"] if user.is_supervisor else \
-        [f"conv:{cid}" for cid in await hub.state.agent_conversations(user.username)]
+    channels = [f"user:{user.username}", CALLBACKS_CHANNEL] + (["conv:*", "sup"] if user.is_supervisor else [])
     async with hub.bus.subscribe(*channels, on_event=None if user.is_supervisor else _follow) as sub:
+        if not user.is_supervisor:
+            # Read once subscribed: an assignment published while this reads is followed by _follow, where
+            # reading first would miss it (the conversation stored after the read, its event before the subscribe).
+            for cid in await hub.state.agent_conversations(user.username):
+                sub.add(f"conv:{cid}")
         yield sub
 
 
