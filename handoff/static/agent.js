@@ -86,9 +86,15 @@ async function loadConversations() {
   }
 }
 
+// Messages framed while a conversation's transcript is being fetched: the server may have read the transcript
+// before storing them, so they are added after it (Transcript skips any seq it already holds).
+let opening = null;
+
 async function openConversation(cid) {
   document.getElementById("action-error").textContent = "";
-  current = await api("GET", `/api/console/conversations/${encodeURIComponent(cid)}`);
+  const pending = opening = { cid, frames: [] };
+  try { current = await api("GET", `/api/console/conversations/${encodeURIComponent(cid)}`); }
+  finally { if (opening === pending) opening = null; }
   customerTyping(false);
   canned.close();
   history.replaceState(null, "", `?c=${encodeURIComponent(cid)}`);
@@ -96,6 +102,7 @@ async function openConversation(cid) {
   Whispers.open(cid).catch(showError);
   transcript.reset();
   current.transcript.forEach((e) => transcript.add(e));
+  pending.frames.forEach((e) => transcript.add(e));
   document.getElementById("reason").textContent = REASONS[LANG][current.request.reason] || current.request.reason;
   const summary = document.getElementById("summary");
   summary.innerHTML = "";
@@ -224,6 +231,7 @@ const socket = consoleSocket(async (frame) => {
     if (frame.type !== "assigned" && current && current.conversation_id === frame.conversation_id) { current = null; transcript.reset(); }
     await loadConversations();
   }
+  else if (frame.type === "event" && opening && frame.conversation_id === opening.cid) opening.frames.push(frame);
   else if (frame.type === "event" && current && frame.conversation_id === current.conversation_id) {
     transcript.add(frame);
     if (frame.sender === "customer") { customerTyping(false); loadSuggestions(); }
