@@ -5,9 +5,8 @@ nothing downloaded); its model is kept under the venv cache by a hash of what `r
 Rasa's version, so only the first run trains it (a few minutes on 2 cores). Both bots run as `rasa run
 --enable-api` with the REST channel and one TensorFlow thread (devstack/services.RASA_ENV); ours with its
 whole stack (action server, policy API, the masked event broker to RabbitMQ and the event record).
-Their greeting turns get the same 20-user load (bench/turns.measure), in alternating rounds: on this
-shared host a burst of load from elsewhere can halve one round, so the ratio is the median of the
-rounds' ratios (each pair measured back to back), and each side's figure its median round.
+Their greeting turns get the same 20-user load in alternating rounds (bench/turns.alternating_rounds): the
+ratio is the median of the rounds' ratios, each side's figure its median round.
 
 Merges bare_rasa_turns_per_s_20 and, from the same run, greet_turn_per_s_20 and their ratio into
 bench/results.json (target: ours >= 0.8x bare). Run with `make bench`.
@@ -27,10 +26,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.results import merge_results
-from bench.turns import CONCURRENT_USERS, TURNS_PER_USER, measure, rest_turn
+from bench.turns import CONCURRENT_USERS, ROUNDS, alternating_rounds, rest_turn
 from devstack import services
 
-ROUNDS = 5
 RASA_PACKAGE = Path(services.RASA_PYTHON).parent.parent / "lib" / "python3.11" / "site-packages" / "rasa"
 CACHE = Path(os.environ.get("VENV_CACHE", Path.home() / ".cache" / "insurance-desk")) / "bare-rasa"
 # The REST channel only, as ours is served (rasa init's credentials also name Rasa X's channel).
@@ -79,11 +77,7 @@ def bare_rasa(model: Path, workdir: Path) -> Iterator[str]:
 async def compare(ours_url: str, bare_url: str) -> tuple[list[float], list[float]]:
     ours_turn = rest_turn(ours_url, "你好", {}, "智能客服")
     bare_turn = rest_turn(bare_url, "hello", {}, "Hey! How are you?")
-    ours, bare = [], []
-    for _ in range(ROUNDS):
-        ours.append((await measure(ours_turn, CONCURRENT_USERS, TURNS_PER_USER))["per_s"])
-        bare.append((await measure(bare_turn, CONCURRENT_USERS, TURNS_PER_USER))["per_s"])
-    return ours, bare
+    return await alternating_rounds(ours_turn, bare_turn)
 
 
 @contextlib.contextmanager

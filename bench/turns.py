@@ -28,6 +28,8 @@ SINGLE_USER_TURNS = 60
 CONCURRENT_USERS = 20
 TURNS_PER_USER = 10
 TURNS_PER_CONVERSATION = 10  # fresh sender every few turns, as real conversations are short
+# Throughput of two kinds of turn is compared over this many alternating rounds (see alternating_rounds).
+ROUNDS = 5
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -78,7 +80,20 @@ async def measure(turn: Turn, users: int, turns_per_user: int, auth: httpx.Auth 
             "per_s": len(latencies) / elapsed}
 
 
-async def run_turns(rasa_url: str) -> dict[str, dict[str, float]]:
+async def alternating_rounds(first: Turn, second: Turn) -> tuple[list[float], list[float]]:
+    """turns/s of two kinds of turn under the same 20-user load, in ROUNDS alternating rounds. On this shared
+    host a burst of load from elsewhere can halve one round (a single round of each gave lookup/greeting 0.97,
+    0.78 and 0.93 in three runs of one quiet quarter hour), so a ratio is the median of the rounds' ratios, each
+    pair measured back to back, and each kind's figure its median round."""
+    firsts, seconds = [], []
+    for _ in range(ROUNDS):
+        firsts.append((await measure(first, CONCURRENT_USERS, TURNS_PER_USER))["per_s"])
+        seconds.append((await measure(second, CONCURRENT_USERS, TURNS_PER_USER))["per_s"])
+    return firsts, seconds
+
+
+async def run_turns(rasa_url: str) -> tuple[dict[str, dict[str, float]], list[float]]:
+    """Latency and throughput of each kind of turn, and the lookup/greeting throughput ratio of each round."""
     token = app_token("C0001")
     kinds = {
         "parse": parse_call(rasa_url, "查一下我的保单"),
@@ -91,7 +106,9 @@ async def run_turns(rasa_url: str) -> dict[str, dict[str, float]]:
         many = await measure(turn, CONCURRENT_USERS, TURNS_PER_USER)
         figures[name] = {"p50_1": one["p50"], "p95_1": one["p95"], "per_s_1": one["per_s"],
                          "p50_20": many["p50"], "p95_20": many["p95"], "per_s_20": many["per_s"]}
-    return figures
+    greets, lookups = await alternating_rounds(kinds["greet"], kinds["lookup"])
+    figures["greet"]["per_s_20"], figures["lookup"]["per_s_20"] = statistics.median(greets), statistics.median(lookups)
+    return figures, [lookup / greet for greet, lookup in zip(greets, lookups, strict=True)]
 
 
 def main() -> None:
@@ -104,7 +121,7 @@ def main() -> None:
         # The policy API builds its knowledge indexes in the background at start (minutes of CPU on a cold
         # embedding cache): the measured turns must not share the cores with that.
         services.wait_for_knowledge(api_url)
-        figures = asyncio.run(run_turns(rasa_url))
+        figures, ratios = asyncio.run(run_turns(rasa_url))
         accuracy = {lang: heldout_accuracy(rasa_url, lang)[0] for lang in ("zh", "en")}
 
     print(f"{'turn':8} {'p50 1u':>9} {'p95 1u':>9} {'turns/s 1u':>11} {'p50 20u':>9} {'p95 20u':>9} {'turns/s 20u':>12}")
@@ -112,9 +129,11 @@ def main() -> None:
         print(f"{name:8} {f['p50_1']:8.1f}ms {f['p95_1']:8.1f}ms {f['per_s_1']:11.1f} "
               f"{f['p50_20']:8.1f}ms {f['p95_20']:8.1f}ms {f['per_s_20']:12.1f}")
     latency_ratio = figures["lookup"]["p50_1"] / figures["greet"]["p50_1"]
-    throughput_ratio = figures["lookup"]["per_s_20"] / figures["greet"]["per_s_20"]
+    throughput_ratio = statistics.median(ratios)
+    rounds = " ".join(f"{r:.2f}" for r in ratios)
     print(f"lookup/greet p50 at 1 user: {latency_ratio:.2f}x (target <= 1.5x)")
-    print(f"lookup/greet throughput at 20 users: {throughput_ratio:.2f} (target >= 0.90)")
+    print(f"lookup/greet throughput at 20 users, {ROUNDS} alternating rounds: {rounds}, median {throughput_ratio:.2f} "
+          "(target >= 0.90)")
     print(f"NLU held-out intent accuracy: zh {accuracy['zh']:.3f}, en {accuracy['en']:.3f} (target >= 0.90)")
     merge_results({
         "parse_p50_ms": round(figures["parse"]["p50_1"], 1),
@@ -125,6 +144,7 @@ def main() -> None:
         "lookup_turn_p95_ms_20": round(figures["lookup"]["p95_20"], 1),
         "lookup_to_greet_p50_ratio": round(latency_ratio, 2),
         "lookup_to_greet_throughput_ratio_20": round(throughput_ratio, 2),
+        "lookup_to_greet_throughput_ratio_20_rounds": rounds,
         "nlu_heldout_acc_zh": round(accuracy["zh"], 3),
         "nlu_heldout_acc_en": round(accuracy["en"], 3),
     })
