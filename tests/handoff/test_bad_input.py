@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import httpx
@@ -43,7 +44,10 @@ def test_bad_websocket_frames_are_refused_and_the_conversation_goes_on(hub):
 
         # A frame above the WebSocket limit (1 MB) closes only that connection (1009, message too big).
         other = Customer(hub)
-        other.send_raw(json.dumps({"type": "message", "text": "y" * (1100 * 1024)}))
+        # The hub may refuse the frame while it is still being written: the client's send then fails, and what
+        # counts is the close the reader got.
+        with contextlib.suppress(ConnectionClosed, OSError):
+            other.send_raw(json.dumps({"type": "message", "text": "y" * (1100 * 1024)}))
         other.frames._thread.join(timeout=10)
         assert other.frames.closed is not None and other.frames.closed.rcvd.code == 1009
         customer.send("还在")
