@@ -34,6 +34,17 @@ def sign_in(page: Page, url: str, username: str, password: str) -> None:
     page.click("#sign-in")
 
 
+def available_agent(browser: Browser, url: str, username: str, password: str) -> Page:
+    """An agent's console in its own browser context, signed in and set available (once the page has read the
+    agent's state: a choice made before would be overwritten)."""
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    sign_in(page, url, username, password)
+    expect(page).to_have_url(re.compile(r"/console/agent"))
+    expect(page.locator("#state")).to_be_enabled()
+    page.select_option("#state", "available")
+    return page
+
+
 def approve_in_adjuster_console(page: Page, url: str, password: str, claim_number: str, amount: str,
                                 check_open: Callable[[Page], None] | None = None) -> None:
     """adjuster1 signs in, lands on the adjusters' page, opens the queued claim (check_open may look at it first)

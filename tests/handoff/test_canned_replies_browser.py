@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from devstack.browser import SHOTS, sign_in
+from devstack.browser import SHOTS, available_agent, sign_in
 from devstack.hub_clients import HubRun, new_cid
 from tests.security.standalone_hub import hub_without_bot
 
@@ -58,10 +58,7 @@ def test_supervisor_keeps_canned_replies_and_the_agent_uses_them(quiet_hub: HubR
     for action in ("新增常用回复", "修改常用回复", "删除常用回复"):
         expect(audit).to_contain_text(action)
 
-    agent = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    sign_in(agent, quiet_hub.url, "agent1", quiet_hub.passwords["agent1"])
-    expect(agent).to_have_url(re.compile(r"/console/agent"))
-    agent.select_option("#state", "available")
+    agent = available_agent(browser, quiet_hub.url, "agent1", quiet_hub.passwords["agent1"])
     assert quiet_hub.handoff(new_cid("canned"), language="zh").status_code == 201
     agent.locator(".offer .accept").click()
     expect(agent.locator("#conv-title")).not_to_be_empty()

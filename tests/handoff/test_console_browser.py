@@ -8,14 +8,11 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from devstack.browser import SHOTS, sign_in
+from devstack.browser import SHOTS, available_agent, sign_in
 
 
 def test_full_handoff_in_the_browser(stack, hub, browser):
-    agent = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    sign_in(agent, hub.url, "agent1", hub.passwords["agent1"])
-    expect(agent).to_have_url(re.compile(r"/console/agent"))
-    agent.select_option("#state", "available")
+    agent = available_agent(browser, hub.url, "agent1", hub.passwords["agent1"])
     expect(agent.locator("#me")).to_have_text("李娜")
 
     customer = browser.new_context(viewport={"width": 720, "height": 900}).new_page()

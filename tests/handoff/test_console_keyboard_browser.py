@@ -5,13 +5,12 @@ customer typing, and neither signal ends up in the transcript."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from devstack.browser import SHOTS, sign_in
+from devstack.browser import SHOTS, available_agent
 from devstack.hub_clients import HubRun, new_cid
 from tests.security.standalone_hub import hub_without_bot
 
@@ -31,10 +30,7 @@ def accept_next_offer(agent: Page) -> None:
 
 
 def test_agent_works_from_the_keyboard_and_typing_shows_both_ways(quiet_hub: HubRun, browser: Browser) -> None:
-    agent = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    sign_in(agent, quiet_hub.url, "agent1", quiet_hub.passwords["agent1"])
-    expect(agent).to_have_url(re.compile(r"/console/agent"))
-    agent.select_option("#state", "available")
+    agent = available_agent(browser, quiet_hub.url, "agent1", quiet_hub.passwords["agent1"])
 
     customer = browser.new_context(viewport={"width": 720, "height": 900}).new_page()
     customer.goto(f"{quiet_hub.url}/chat")

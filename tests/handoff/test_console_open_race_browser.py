@@ -17,7 +17,7 @@ import pytest
 import redis
 from playwright.sync_api import Browser, Route, expect
 
-from devstack.browser import sign_in
+from devstack.browser import available_agent
 from devstack.hub_clients import HubRun, new_cid
 from tests.security.standalone_hub import REDIS_URL, hub_without_bot
 
@@ -29,10 +29,7 @@ def quiet_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubRun]:
 
 
 def test_a_message_framed_while_the_transcript_loads_is_shown(quiet_hub: HubRun, browser: Browser) -> None:
-    agent = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    sign_in(agent, quiet_hub.url, "agent1", quiet_hub.passwords["agent1"])
-    expect(agent).to_have_url(re.compile(r"/console/agent"))
-    agent.select_option("#state", "available")
+    agent = available_agent(browser, quiet_hub.url, "agent1", quiet_hub.passwords["agent1"])
     cid = new_cid("open-race")
     assert quiet_hub.handoff(cid).status_code == 201
     offer = agent.locator(".offer").first

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from devstack.browser import SHOTS, sign_in
+from devstack.browser import SHOTS, available_agent
 from devstack.hub_clients import Customer, HubRun
 from tests.security.standalone_hub import hub_without_bot
 
@@ -21,11 +20,7 @@ def quiet_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubRun]:
 
 
 def test_the_agent_chooses_at_hand_back_whether_the_bot_answers(quiet_hub: HubRun, browser: Browser) -> None:
-    agent = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    sign_in(agent, quiet_hub.url, "agent1", quiet_hub.passwords["agent1"])
-    expect(agent).to_have_url(re.compile(r"/console/agent"))
-    expect(agent.locator("#state")).to_be_enabled()
-    agent.select_option("#state", "available")
+    agent = available_agent(browser, quiet_hub.url, "agent1", quiet_hub.passwords["agent1"])
     cid, cookie = quiet_hub.chat_session()
     customer = Customer(quiet_hub, cid, cookie=cookie)
     try:

@@ -4,14 +4,13 @@ her claim still needs; an agent with her conversation sees the file beside it. R
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from devstack.browser import SHOTS, sign_in
+from devstack.browser import SHOTS, available_agent
 from devstack.hub_clients import HubRun
 from devstack.materials import MaterialsApi, materials_api
 from devstack.tokens import app_token
@@ -64,10 +63,7 @@ def test_customer_attaches_a_photo_and_the_agent_sees_it(uploads_stack, browser,
     # The agent who takes her conversation sees the file beside it.
     cid = customer.evaluate("window.hubChat.cid()")
     assert hub.handoff(cid).status_code == 201
-    agent = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    sign_in(agent, hub.url, "agent1", hub.passwords["agent1"])
-    expect(agent).to_have_url(re.compile(r"/console/agent"))
-    agent.select_option("#state", "available")
+    agent = available_agent(browser, hub.url, "agent1", hub.passwords["agent1"])
     offer = agent.locator(".offer").first
     expect(offer).to_be_visible(timeout=20_000)
     offer.locator(".accept").click()
