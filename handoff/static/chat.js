@@ -18,7 +18,7 @@
   const statusBox = document.getElementById("status");
   const conn = document.getElementById("conn");
   const seen = new Set();
-  let lastSeq = 0, socket = null, retry = 0, lastStatus = null;
+  let lastSeq = 0, socket = null, retry = 0, lastStatus = null, signedIn = false;
 
   const pending = () => JSON.parse(localStorage.getItem(pendingKey) || "[]");
   const savePending = (list) => localStorage.setItem(pendingKey, JSON.stringify(list));
@@ -196,7 +196,8 @@
     };
     socket.onmessage = (e) => {
       const frame = JSON.parse(e.data);
-      if (frame.type === "event") { render(frame); if (frame.sender === "agent") agentTyping(false); }
+      if (frame.type === "auth_ok") signedIn = true;
+      else if (frame.type === "event") { render(frame); if (frame.sender === "agent") agentTyping(false); }
       else if (frame.type === "typing" && frame.sender === "agent") agentTyping(true);
       else if (frame.type === "status") showStatus(frame);
       else if (frame.type === "ack") savePending(pending().filter((m) => m.client_msg_id !== frame.client_msg_id));
@@ -238,7 +239,8 @@
     send(text);
   });
   // authHeaders: an app chat has no cookie, so its requests (chat_materials.js) carry the app's token instead.
-  window.hubChat = { cid: () => cid, lastSeq: () => lastSeq, drop: () => socket && socket.close(),
+  // signedIn: the hub has checked the app's token and knows the customer (what a handoff then names to agents).
+  window.hubChat = { cid: () => cid, lastSeq: () => lastSeq, signedIn: () => signedIn, drop: () => socket && socket.close(),
                      authHeaders: () => (appChat ? { "X-App-Token": appToken } : {}) };
   applyI18n();
   connect();

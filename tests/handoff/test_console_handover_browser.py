@@ -38,7 +38,9 @@ def console(browser: Browser, hub: HubRun, username: str, state: str = "availabl
 def signed_in_chat(browser: Browser, hub: HubRun) -> tuple[Page, str]:
     page = browser.new_context(viewport={"width": 720, "height": 900}).new_page()
     page.goto(f"{hub.url}/chat#token={app_token('C0001')}")
-    page.wait_for_function("() => window.hubChat.cid()")
+    # Signed in before any handoff: a handoff the hub takes before it has checked the token names no customer
+    # (and so the history search by customer does not find it).
+    page.wait_for_function("() => window.hubChat.signedIn()", timeout=15_000)
     return page, page.evaluate("window.hubChat.cid()")
 
 
