@@ -74,7 +74,6 @@ async def chat_session(request: Request, response: Response, hub: HubDep,
     return {"conversation_id": cid, "resumed": False}
 
 
-
 async def until_one_ends(*loops: Coroutine[Any, Any, None]) -> None:
     """Run a socket's loops (reading, pushing) until one ends (the peer left, or the conversation closed), then
     stop the others; whatever they raise while stopping is theirs to log, the socket is closing anyway."""
@@ -87,6 +86,7 @@ async def until_one_ends(*loops: Coroutine[Any, Any, None]) -> None:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
 
 class Socket:
     """A WebSocket with one send at a time (the reader and the pusher both send)."""

@@ -51,10 +51,11 @@ async def converse(store: TrackerStore) -> None:
     await store.save(tracker)
 
     tracker = await store.get_or_create_tracker("c1")  # read back
-    for event in turn("查一下我的保单", "query_policy", 2)[:2]:
+    lookup = turn("查一下我的保单", "query_policy", 2)
+    for event in lookup[:2]:
         tracker.update(event)
     await store.save(tracker)  # saved twice in one turn
-    for event in turn("查一下我的保单", "query_policy", 2)[2:]:
+    for event in lookup[2:]:
         tracker.update(event)
     await store.save(tracker)
 
@@ -79,6 +80,12 @@ def sql(broker: EventBroker, directory: Path) -> TrackerStore:
     return SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(directory / "trackers.db"), event_broker=broker)
 
 
+def publish_our_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What bot.rasa_speedups.install() puts in place of Rasa's own, for the test's duration."""
+    monkeypatch.setattr(TrackerStore, "get_or_create_tracker", rasa_speedups._get_or_create_tracker)
+    monkeypatch.setattr(TrackerStore, "stream_events", rasa_speedups._stream_events)
+
+
 def published(make_store: Callable[[EventBroker, Path], TrackerStore], directory: Path) -> list[dict[str, Any]]:
     broker = RecordingBroker()
     asyncio.run(converse(make_store(broker, directory)))
@@ -89,16 +96,14 @@ def published(make_store: Callable[[EventBroker, Path], TrackerStore], directory
 @pytest.mark.parametrize("make_store", [in_memory, sql])
 def test_the_broker_gets_what_rasas_own_way_publishes(make_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     rasas = published(make_store, tmp_path / "rasa")
-    monkeypatch.setattr(TrackerStore, "get_or_create_tracker", rasa_speedups._get_or_create_tracker)
-    monkeypatch.setattr(TrackerStore, "stream_events", rasa_speedups._stream_events)
+    publish_our_way(monkeypatch)
     ours = published(make_store, tmp_path / "ours")
     assert len(rasas) == 19  # 1 created + 5 + 2 + 3 + 3 + 5 from the copy: each event once
     assert ours == rasas
 
 
 def test_a_handed_out_tracker_is_saved_without_reading_the_store(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(TrackerStore, "get_or_create_tracker", rasa_speedups._get_or_create_tracker)
-    monkeypatch.setattr(TrackerStore, "stream_events", rasa_speedups._stream_events)
+    publish_our_way(monkeypatch)
     store = InMemoryTrackerStore(DOMAIN, event_broker=RecordingBroker())
     reads: list[str] = []
     read = store.retrieve
