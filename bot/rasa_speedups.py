@@ -25,6 +25,8 @@ action server (EndpointConfig.request: `async with self.session()`), and closes 
 under 20 users (py-spy) that was about 5% of Rasa's CPU on a greeting turn, which calls one action,
 plus the action server's accepting. Here each endpoint keeps one session whose idle connections
 are reused, for the same requests with the same headers, auth and timeout.
+
+Policies the rules overrule: not run when the rules have decided (bot/decided_by_rules.py).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
+
+from bot import decided_by_rules
 
 # Idle connections are closed after this, well under the action server's (Sanic's) 5 s keep-alive, so a
 # connection the server may be closing at that moment is never picked for a request.
@@ -176,3 +180,4 @@ def install() -> None:
     EndpointConfig.session = _shared_session  # type: ignore[method-assign,assignment]
     TrackerStore.get_or_create_tracker = _get_or_create_tracker  # type: ignore[method-assign]
     TrackerStore.stream_events = _stream_events  # type: ignore[method-assign]
+    decided_by_rules.install()
