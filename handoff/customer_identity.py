@@ -14,8 +14,12 @@ if TYPE_CHECKING:  # handoff.service imports this module (through the bot relay)
 async def set_app_token(hub: Hub, cid: str, token: str, customer_id: str) -> None:
     """The insurer's app signed the customer in (the caller checked the token): it goes to Rasa with
     each message (never into the transcript), and the hub remembers whose it is, so a handoff
-    names the customer the token proved, not one a caller claims."""
+    names the customer the token proved, not one a caller claims. A handoff asked for before the token
+    arrived (the page's socket may send it after the first message) names her from now on."""
     await hub.state.link_app_customer(cid, token, customer_id)
+    rid = await hub.state.name_request_customer(cid, customer_id)
+    if rid:
+        hub.records.update_request(rid, customer_id=customer_id)
 
 
 async def app_customer(hub: Hub, cid: str) -> str | None:

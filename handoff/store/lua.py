@@ -268,6 +268,18 @@ redis.call('SADD', K.escalated, ARGV[2])
 return 1
 """
 
+# Name the customer on a conversation's open request (waiting, or with an agent) that named nobody: the
+# app's token arrived after the handoff. ARGV: prefix, cid, customer id. Returns the rid, or '' if none changed.
+NAME_CUSTOMER = KEYS_PRELUDE + """
+local rid = redis.call('HGET', K.conv(ARGV[2]), 'request_id')
+if not rid then return '' end
+local req = K.request(rid)
+local st = redis.call('HGET', req, 'state')
+if (st ~= 'waiting' and st ~= 'assigned') or (redis.call('HGET', req, 'customer_id') or '') ~= '' then return '' end
+redis.call('HSET', req, 'customer_id', ARGV[3])
+return rid
+"""
+
 # Pass a conversation an agent owns to a named colleague or back to the queue (handoff/transfer.py).
 # ARGV: prefix, cid, user ('' = a supervisor: any owner), new rid, now, escalate_at, target user or ''
 # (the queue), target's display name, then field/value pairs for the new request.

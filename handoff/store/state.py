@@ -90,6 +90,7 @@ class State:
         self._release = redis.register_script(lua.RELEASE)
         self._escalate = redis.register_script(lua.ESCALATE)
         self._transfer = redis.register_script(lua.TRANSFER)
+        self._name_customer = redis.register_script(lua.NAME_CUSTOMER)
 
     # --- conversations --------------------------------------------------------------------------------
     async def append(self, cid: str, entry: dict[str, Any], client_msg_id: str | None = None,
@@ -145,6 +146,10 @@ class State:
             pipe.sadd(index, cid)
             pipe.expire(index, self.settings.conversation_ttl_s)  # as long as the conversations it names
             await pipe.execute()
+
+    async def name_request_customer(self, cid: str, customer_id: str) -> str | None:
+        """The conversation's open request, if it named no customer, now names this one: its rid (else None)."""
+        return await self._name_customer(args=[self.p, cid, customer_id]) or None
 
     async def add_whisper(self, cid: str, note: dict[str, Any], kept: int) -> None:
         """Keep a supervisor's whisper beside (never in) the conversation's log: the latest `kept`."""

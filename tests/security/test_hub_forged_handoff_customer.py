@@ -5,6 +5,9 @@ verification read from Rasa with the hub's credentials); the claim is kept apart
 
 from __future__ import annotations
 
+import json
+import time
+
 from devstack.hub_clients import Agent, Customer
 from devstack.tokens import app_token
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
@@ -53,3 +56,35 @@ def test_customer_signed_in_by_the_app_is_shown_verified(hub):  # noqa: F811
     finally:
         customer.close()
         agent.close()
+
+
+def test_app_token_arriving_after_the_handoff_names_its_customer(hub):  # noqa: F811
+    """The page's socket may send the app token after the customer asked for a person: the open request
+    names the token's customer from then on (the agent's view and the records), never the claimed one."""
+    agent = Agent(hub, "agent1")
+    customer = Customer(hub)
+    supervisor = Agent(hub, "supervisor", available=False)
+    try:
+        assert hub.handoff(customer.cid, customer_id="C0001").status_code == 201
+        offer = agent.offer()
+        assert offer["customer_id"] is None
+        customer.send_raw(json.dumps({"type": "auth", "token": app_token("C0002")}))
+        customer.frames.wait_for(lambda f: f.get("type") == "auth_ok", 10, "auth_ok")
+        assert agent.accept(offer["request_id"]).status_code == 200
+        request = agent.conversation(customer.cid)["request"]
+        assert request["customer_id"] == "C0002" and request["claimed_customer_id"] == "C0001"
+
+        deadline = time.monotonic() + 10  # the records are written off the request path
+        while offer["request_id"] not in recorded_for(supervisor, "C0002") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert offer["request_id"] in recorded_for(supervisor, "C0002")
+        assert agent.http.post(f"/api/console/conversations/{customer.cid}/close").status_code == 200
+    finally:
+        customer.close()
+        agent.close()
+        supervisor.close()
+
+
+def recorded_for(supervisor: Agent, customer_id: str) -> set[str]:
+    found = supervisor.http.get("/api/console/history", params={"customer_id": customer_id})
+    return {row["request_id"] for row in found.json()}
