@@ -10,6 +10,9 @@ model="$cache/$inputs.tar.gz"
 mkdir -p models "$cache"
 if [ ! -f "$model" ]; then
   echo ">> training Rasa model $inputs"
+  # A link left to a model no longer cached: Rasa's command line looks for the latest model in models/
+  # while it parses its arguments, and stops on a dangling link before it trains anything.
+  if [ -L models/current.tar.gz ] && [ ! -e models/current.tar.gz ]; then rm models/current.tar.gz; fi
   .venv-rasa/bin/rasa train --config config.yml --domain bot/domain --data nlu_data bot/data \
     --out "$cache/tmp-$inputs" --fixed-model-name "$inputs" --num-threads 2
   mv "$cache/tmp-$inputs/$inputs.tar.gz" "$model"
