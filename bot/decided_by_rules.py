@@ -27,6 +27,7 @@ from rasa.core.policies.memoization import MemoizationPolicy
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.policies.ted_policy import TEDPolicy
+from rasa.core.policies.unexpected_intent_policy import UnexpecTEDIntentPolicy
 from rasa.engine.graph import GraphNode, GraphSchema
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
@@ -82,9 +83,10 @@ class UnlessRulesDecide:
         return self.node._node_name, policy._prediction([0.0] * len(rules.probabilities))
 
 
-def _predicting(schema: GraphSchema, policy_class: type) -> list[str]:
+def _predicting(schema: GraphSchema, policy_class: type | tuple[type, ...],
+                not_class: type | tuple[type, ...] = ()) -> list[str]:
     return [name for name, node in schema.nodes.items()
-            if node.fn == PREDICT and issubclass(node.uses, policy_class)]
+            if node.fn == PREDICT and issubclass(node.uses, policy_class) and not issubclass(node.uses, not_class)]
 
 
 def _build_dask_graph(self: DaskGraphRunner, schema: GraphSchema) -> dict[str, Any]:
@@ -92,10 +94,10 @@ def _build_dask_graph(self: DaskGraphRunner, schema: GraphSchema) -> dict[str, A
     rule_nodes = _predicting(schema, RulePolicy)
     if len(rule_nodes) != 1:
         return graph
-    for name in _predicting(schema, (MemoizationPolicy, TEDPolicy)):
-        if name not in rule_nodes:  # RulePolicy is a MemoizationPolicy
-            node, *needs = graph[name]
-            graph[name] = (UnlessRulesDecide(node), rule_nodes[0], *needs)
+    # RulePolicy is a MemoizationPolicy; UnexpecTEDIntentPolicy, a TEDPolicy, has its own rules in the ensemble.
+    for name in _predicting(schema, (MemoizationPolicy, TEDPolicy), not_class=(RulePolicy, UnexpecTEDIntentPolicy)):
+        node, *needs = graph[name]
+        graph[name] = (UnlessRulesDecide(node), rule_nodes[0], *needs)
     return graph
 
 
