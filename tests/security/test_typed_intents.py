@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from devstack import services
-from devstack.hub_clients import Customer
+from devstack.hub_clients import Customer, HubRun
 from service_auth.intent_payloads import PAYLOAD_OFFERED
 from tests.conftest import Chat
 from tests.handoff.conftest import hub, start_hub  # noqa: F401  (fixtures: a real hub per test)
@@ -81,7 +81,7 @@ def test_flagged_payload_is_still_an_intent(stack) -> None:
     assert len(event["parse_data"]["intent_ranking"]) > 1, event
 
 
-def greeted(hub_run: Any) -> Customer:
+def greeted(hub_run: HubRun) -> Customer:
     """A chat page's customer whom the bot greeted with its menu of buttons (payloads it offered)."""
     customer = Customer(hub_run)
     customer.send("你好")
