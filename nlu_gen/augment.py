@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = "augmented.yml"
 SKIP = {OUTPUT, "out_of_scope_generated.yml"}
 SEED = 41
-LONG_PER_INTENT = 8
+LONG_PER_INTENT = 16
 TRADITIONAL_SHARE = 6  # one zh example in six, unannotated ones only
 # A two- or three-character phrase in traditional characters teaches the model nothing the table does not,
 # and is the kind of stock phrase any evaluation set also holds.
@@ -36,6 +36,24 @@ WRAPPERS = {
            "so i talked it over with my wife for a while and we decided to just ask you directly: {text}",
            "i've been a customer for years and rarely get in touch, but {text}, that's all really",
            "i tried calling but the line was busy the whole morning, so i'm writing instead: {text}"),
+}
+# Context before and after a request, combined at random: more kinds of chatter than whole wrappers give, so the
+# model learns that the request decides, not the words around it.
+OPENINGS = {
+    "zh": ("你好，想咨询个事，", "是这样的，我上周刚出差回来，", "我妈让我帮她问问，", "之前问过一次没说清楚，再问一下，",
+           "我在你们这买了好几年保险了，", "我不太懂保险条款，", "刚收到你们的短信，", "晚上睡不着想起这件事，",
+           "朋友推荐我来这里问，", "我在医院排队，顺便问下，", "第一次用这个聊天，", "哎，这事拖了好久了，"),
+    "en": ("hi, quick question, ", "so i just got back from a work trip and ", "my mum asked me to sort this out for her: ",
+           "i asked before but didn't get a clear answer, so again: ", "i've had insurance with you for years, ",
+           "i don't really understand the small print, but ", "i got a text from you earlier and ",
+           "couldn't sleep and remembered this, ", "a friend said to ask here: ", "i'm in the queue at the hospital, ",
+           "first time using this chat, ", "ok so this has been dragging on for ages, "),
+}
+CLOSINGS = {
+    "zh": ("，麻烦了", "，在线等，挺急的", "，谢谢啦", "，辛苦了", "，请尽快处理", "。就这些", "，能快点给个答复吗", "，拜托了",
+           "，等你消息", "，回我一下就行"),
+    "en": (", thanks a lot", ", cheers", ", it's kind of urgent", ". that's all", ", please get back to me asap",
+           ", appreciate it", ", thank you so much", ". waiting for your reply", ", many thanks in advance", ""),
 }
 
 
@@ -65,6 +83,13 @@ def evaluation_texts() -> frozenset[str]:
     return frozenset(texts_of(sorted((ROOT / "tests" / "nlu").rglob("*.yml"))))
 
 
+def wrapped(text: str, language: str, rng: random.Random) -> str:
+    """The request in one of the whole wrappers, or between an opening and a closing picked apart."""
+    if rng.random() < 0.25:
+        return rng.choice(WRAPPERS[language]).format(text=text)
+    return f"{rng.choice(OPENINGS[language])}{text}{rng.choice(CLOSINGS[language])}"
+
+
 def augment(language: str) -> dict[str, list[str]]:
     rng = random.Random(f"{SEED}-{language}")
     examples = hand_written(language)
@@ -76,7 +101,7 @@ def augment(language: str) -> dict[str, list[str]]:
         if intent in NOT_LONG:
             continue
         for text in rng.sample(texts, min(LONG_PER_INTENT, len(texts))):
-            result.setdefault(intent, []).append(rng.choice(WRAPPERS[language]).format(text=text))
+            result.setdefault(intent, []).append(wrapped(text, language, rng))
     if language == "zh":
         for intent, text in examples:
             if ANNOTATION.search(text) or rng.randrange(TRADITIONAL_SHARE) or len(text) < TRADITIONAL_MIN_CHARS:
