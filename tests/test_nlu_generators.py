@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from devstack import services
-from nlu_gen import out_of_scope, variants
+from nlu_gen import augment, out_of_scope, variants
 from nlu_gen.domains import DOMAINS
 from nlu_gen.examples import read_examples, texts_of
 
@@ -42,6 +42,25 @@ def test_variants_files_are_up_to_date():
                                  exclude=frozenset(variants.training_texts()))
         written = read_examples(NLU_TESTS / f"{language}_variants.yml")
         assert sorted(written) == sorted((text, intent) for _, text, intent in rows), "run python -m nlu_gen.variants"
+
+
+def test_augmented_files_are_up_to_date():
+    for language in ("zh", "en"):
+        written = read_examples(services.ROOT / "nlu_data" / language / augment.OUTPUT)
+        generated = [(augment.ANNOTATION.sub(r"\1", text), intent)
+                     for intent, texts in augment.augment(language).items() for text in texts]
+        assert sorted(written) == sorted(generated), "run python -m nlu_gen.augment"
+
+
+def test_long_training_messages_never_use_the_robustness_tests_context():
+    # The test's long variants measure something training did not show: none of its context sentences, nor a
+    # piece of one, is among the openings, closings and wrappers training uses.
+    for language, contexts in variants.LONG_CONTEXT.items():
+        pieces = {piece.strip(" ，,。.:：") for context in contexts for piece in context.split("{text}")}
+        ours = [*augment.OPENINGS[language], *augment.CLOSINGS[language], *augment.WRAPPERS[language]]
+        assert not [(piece, our) for piece in pieces for our in ours if piece and piece in our], language
+        sample = augment.augment(language)
+        assert not [text for texts in sample.values() for text in texts for piece in pieces if piece and piece in text]
 
 
 def test_every_rule_is_represented_in_its_language():
