@@ -2,8 +2,13 @@
 
 Imported before anything of Rasa's when the server starts (`python -m bot.server`), so the numeric kernels are
 pinned here, before numpy and TensorFlow load: the model answers as on every other host (common/numerics_config.py).
+Only where Rasa is installed: a process of the app venv that reads a module of ours (settings, the intent gate's
+names) runs numpy 2 for speech, pinned by the voice package under its own names (voice/native_config.py).
 """
+
+import importlib.util
 
 from common import numerics_config
 
-numerics_config.pin()
+if importlib.util.find_spec("rasa") is not None:
+    numerics_config.pin()

@@ -20,6 +20,16 @@ async def set_app_token(hub: Hub, cid: str, token: str, customer_id: str) -> Non
     rid = await hub.state.name_request_customer(cid, customer_id)
     if rid:
         hub.records.update_request(rid, customer_id=customer_id)
+        await _tell_her_agent(hub, cid, rid, customer_id)
+
+
+async def _tell_her_agent(hub: Hub, cid: str, rid: str, customer_id: str) -> None:
+    """The agent who already has the conversation shows the customer at once, not at the next reload. (An agent
+    who takes it later reads the request, which names her by then.)"""
+    conv = await hub.state.conversation(cid)
+    if conv.get("owner") == "agent" and conv.get("agent"):
+        await hub.bus.publish(f"user:{conv['agent']}", {"type": "customer_identified", "conversation_id": cid,
+                                                        "request_id": rid, "customer_id": customer_id})
 
 
 async def app_customer(hub: Hub, cid: str) -> str | None:

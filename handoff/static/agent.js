@@ -118,16 +118,30 @@ async function openConversation(cid) {
   current.notes.forEach(addNote);
   document.dispatchEvent(new CustomEvent("conversation-opened", { detail: current }));  // history.js, handover.js
   loadCanned();
+  await showCustomer(cid, current.request.customer_id);
+  await loadConversations();
+}
+
+async function showCustomer(cid, customerId) {
   const customer = document.getElementById("customer");
   customer.innerHTML = "";
-  if (current.request.customer_id) {
+  if (customerId) {
     try {
-      const customerData = await api("GET", `/api/console/customers/${current.request.customer_id}?conversation_id=${encodeURIComponent(cid)}`);
+      const customerData = await api("GET", `/api/console/customers/${customerId}?conversation_id=${encodeURIComponent(cid)}`);
       customer.append(customerCard(customerData));
       showClaimMaterials(cid, customerData.claims || []);
       document.dispatchEvent(new CustomEvent("customer-data", { detail: customerData }));  // open claims (history.js)
     } catch (err) { customer.append(el("div", { class: "error" }, err.message)); }
   } else { customer.append(el("div", { class: "muted" }, tr("no_customer"))); showClaimMaterials(cid, []); }
+}
+
+// The app signed the customer in after she asked for a person: her card, without reopening the conversation (the
+// agent's draft and place in the transcript stay).
+async function customerIdentified(frame) {
+  if (current && frame.conversation_id === current.conversation_id && !current.request.customer_id) {
+    current.request.customer_id = frame.customer_id;
+    await showCustomer(frame.conversation_id, frame.customer_id);
+  }
   await loadConversations();
 }
 
@@ -239,6 +253,7 @@ const socket = consoleSocket(async (frame) => {
   else if (frame.type === "typing" && frame.sender === "customer" && current && frame.conversation_id === current.conversation_id) customerTyping(true);
   else if (frame.type === "note" && current && frame.conversation_id === current.conversation_id) addNote(frame);
   else if (frame.type === "whisper") Whispers.arrived(frame);
+  else if (frame.type === "customer_identified") await customerIdentified(frame);
   else if (frame.type === "reconnected") { (await api("GET", "/api/console/offers")).forEach(addOffer); renderOffers(); if (current) openConversation(current.conversation_id); }
 });
 setInterval(tickOffers, 1000);

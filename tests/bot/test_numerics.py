@@ -11,6 +11,7 @@ import pytest
 
 from common.numerics_config import PINNED, pinnable
 from devstack import services
+from voice.native_config import PINNED as VOICE_PINNED
 
 pytestmark = pytest.mark.skipif(not pinnable("NLU_NUMERICS"), reason="NLU_NUMERICS=native, or a host without AVX2")
 
@@ -41,6 +42,14 @@ def test_training_gets_the_same_kernels():
     train = (services.ROOT / "scripts" / "train.sh").read_text("utf-8")
     assert train.index("common.numerics_config") < train.index("rasa train")
     assert "common/numerics_config.py" in train.split("inputs=")[1].splitlines()[0]  # a change of kernels retrains
+
+
+def test_the_app_venv_keeps_the_voice_gateways_pins():
+    # The tests' own process imports modules of the bot package; its numpy 2 keeps speech's kernel names.
+    result = subprocess.run([services.APP_PYTHON, "-c", "import voice, bot, os; print(os.environ['NPY_DISABLE_CPU_FEATURES'])"],
+                            cwd=services.ROOT, capture_output=True, text=True, timeout=120,
+                            env={k: v for k, v in os.environ.items() if k not in PINNED})
+    assert result.stdout.strip() == VOICE_PINNED["NPY_DISABLE_CPU_FEATURES"], result.stderr[-2000:]
 
 
 def test_an_operator_can_ask_for_each_hosts_own_kernels():

@@ -85,6 +85,26 @@ def test_app_token_arriving_after_the_handoff_names_its_customer(hub):  # noqa: 
         supervisor.close()
 
 
+def test_the_agent_who_has_the_conversation_is_told_whom_the_token_names(hub):  # noqa: F811
+    """Taken before the token arrived, the conversation named nobody: its agent is told on the console's socket
+    (the token's customer, never the claimed one), and no other agent is."""
+    agent = Agent(hub, "agent1")
+    customer = Customer(hub)
+    try:
+        assert hub.handoff(customer.cid, customer_id="C0001").status_code == 201
+        offer = agent.offer()
+        assert agent.accept(offer["request_id"]).status_code == 200
+        assert agent.conversation(customer.cid)["request"]["customer_id"] is None
+        customer.send_raw(json.dumps({"type": "auth", "token": app_token("C0002")}))
+        told = agent.frames.wait_for(lambda f: f.get("type") == "customer_identified", 10, "customer_identified")
+        assert (told["conversation_id"], told["request_id"], told["customer_id"]) == \
+            (customer.cid, offer["request_id"], "C0002")
+        assert agent.http.post(f"/api/console/conversations/{customer.cid}/close").status_code == 200
+    finally:
+        customer.close()
+        agent.close()
+
+
 def recorded_for(supervisor: Agent, customer_id: str) -> set[str]:
     found = supervisor.http.get("/api/console/history", params={"customer_id": customer_id})
     return {row["request_id"] for row in found.json()}
