@@ -28,6 +28,8 @@ import platform
 import sys
 from pathlib import Path
 
+from common import numerics_config
+
 logger = logging.getLogger(__name__)
 
 # Read when each library loads: numpy's and OpenBLAS's at `import numpy`, oneDNN's and CTranslate2's at
@@ -42,11 +44,6 @@ PINNED = {
 _LOADED_WITH_NUMPY = ("NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE")
 
 
-def _has_avx2() -> bool:
-    cpuinfo = Path("/proc/cpuinfo")
-    return cpuinfo.exists() and " avx2" in cpuinfo.read_text()
-
-
 def pin_recognition_numerics() -> dict[str, str]:
     """Set the pinned kernels where the environment does not choose (VOICE_NUMERICS=native: none).
 
@@ -54,7 +51,7 @@ def pin_recognition_numerics() -> dict[str, str]:
     (`python -m voice`, the bench, the tests); a process that loaded numpy first is told."""
     if os.environ.get("VOICE_NUMERICS", "pinned") == "native":
         return {}
-    if platform.machine() not in ("x86_64", "AMD64") or not _has_avx2():
+    if not numerics_config.pinnable("VOICE_NUMERICS"):
         logger.warning("recognition numerics not pinned: %s without AVX2 uses its own kernels", platform.machine())
         return {}
     late = "numpy" in sys.modules and any(name not in os.environ for name in _LOADED_WITH_NUMPY)

@@ -22,7 +22,7 @@ REPORT = ("import numpy, os; from numpy.core._multiarray_umath import __cpu_feat
 
 def rasa_python(code: str, **env: str) -> list[str]:
     # Inherited: the voice gateway's pins, which the tests' own process may hold (numpy 2 names).
-    inherited = {**os.environ, "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR", **env}
+    inherited = {**os.environ, "NPY_DISABLE_CPU_FEATURES": VOICE_PINNED["NPY_DISABLE_CPU_FEATURES"], **env}
     result = subprocess.run([services.RASA_PYTHON, "-W", "ignore", "-c", code], cwd=services.ROOT, env=inherited,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
