@@ -102,8 +102,10 @@ class FakeCarrier:
             return
         try:
             await self._ws.send(json.dumps(message))
-        except websockets.ConnectionClosed:
-            self.closed.set()
+        except websockets.ConnectionClosed as exc:
+            # A send can meet the gateway's hang-up before the reader task does: keep its close code here,
+            # or a caller that stops on `closed` would read no code at all.
+            self._hung_up(exc)
 
     async def send_raw(self, data: str | bytes) -> None:
         await self._ws.send(data)
@@ -126,12 +128,18 @@ class FakeCarrier:
                     await self.send_json({"event": "mark", "streamSid": self.stream_sid, "mark": message["mark"]})
                 self._changed.set()
         except websockets.ConnectionClosed as exc:
-            self.close_code = exc.rcvd.code if exc.rcvd else None
+            self._hung_up(exc)
         finally:
-            if self.close_code is None:
-                self.close_code = self._ws.close_code  # a normal close ends the loop without an exception
-            self.closed.set()
-            self._changed.set()
+            self._hung_up(None)  # a normal close ends the loop without an exception
+
+    def _hung_up(self, exc: websockets.ConnectionClosed | None) -> None:
+        """The line is closed: keep the first close code known (the frame received, else the socket's)."""
+        if self.close_code is None and exc is not None and exc.rcvd is not None:
+            self.close_code = exc.rcvd.code
+        if self.close_code is None:
+            self.close_code = self._ws.close_code
+        self.closed.set()
+        self._changed.set()
 
     async def send_audio(self, ulaw: bytes, *, realtime: bool = True, realtime_from: int = 0) -> float:
         """Stream audio in 20 ms media messages; frames from byte `realtime_from` on go at the real pace.
