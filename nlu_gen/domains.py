@@ -263,6 +263,25 @@ DOMAINS: tuple[Domain, ...] = (
       ["这张购物卡是真的吗", "验证一下这个快递短信是不是诈骗", "怎么查学历真伪", "帮我验一下这个网站正规吗", "帮我验一下这张发票真假", "这个二维码安全吗", "核验一下营业执照", "怎么查身份证真假", "帮我验证一下邮箱"],
       ["is this gift card genuine", "is this delivery text a scam", "how do i verify a degree certificate", "is this website legit", "check if this invoice is genuine", "is this qr code safe", "verify a business license", "how do i check an id card is real",
        "verify my email address"]),
+    # Setting up, linking and paying through someone else's service: the verbs of paying a premium
+    # ("set up", "开通", "自动扣款"), an object that is not ours.
+    d("account_setup",
+      ["怎么开通{sz}", "帮我开通一下{sz}", "{sz}怎么设置", "我想绑定{sz}", "{sz}的自动扣款怎么关", "{sz}密码忘了怎么办",
+       "怎么注销{sz}账号", "{sz}怎么改绑手机号"],
+      ["set up {se}", "help me set up {se}", "how do i activate {se}", "link my card to {se}",
+       "turn off autopay on {se}", "i forgot my {se} password", "how do i close my {se} account",
+       "change the phone number on {se}"],
+      sz=["手机银行", "微信支付", "支付宝", "云闪付", "ETC", "电子社保卡", "视频会员", "家里的宽带"],
+      se=["mobile banking", "apple pay", "paypal", "gmail", "netflix", "google pay", "whatsapp", "venmo"]),
+    # Other services' "premium", "会员", renewals and fees: our nouns, someone else's subscription.
+    d("subscriptions",
+      ["{vz}会员多少钱一个月", "{vz}会员怎么续费", "{vz}的自动续费怎么取消", "{vz}会员到期了怎么办", "帮我开通{vz}会员",
+       "{vz}年卡划算吗", "{vz}会员能退款吗", "{vz}扣了我的会员费"],
+      ["how much is {ve} premium", "is {ve} premium worth it", "cancel my {ve} subscription",
+       "when does my {ve} subscription renew", "upgrade me to {ve} premium", "how do i pay for {ve} premium",
+       "{ve} charged me for premium, can i get a refund", "is there a student discount on {ve} premium"],
+      vz=["爱奇艺", "优酷", "芒果TV", "网易云音乐", "QQ音乐", "百度网盘", "哔哩哔哩", "喜马拉雅"],
+      ve=["youtube", "spotify", "linkedin", "duolingo", "chatgpt", "tinder", "apple music", "xbox game pass"]),
 )
 
 # Hard negatives: our words, someone else's business. Paying, renewing, checking status and
