@@ -7,6 +7,9 @@ a different model on an AMD host than on an earlier host (English long variants 
 accuracy measured on one machine said little about the next. Pinned to AVX2 (any x86-64 server of
 the last decade), each of these libraries runs the same kernels everywhere, a little slower than each host's
 fastest. The voice gateway pins the same libraries, and CTranslate2 too (voice/native_config.py).
+The same kernels are not yet the same sums for training: TensorFlow's matrix products still block by the cache
+sizes of the CPU, and an AMD host trained another model than an Intel one with these pins
+(docs/nlu.md; `python -m bench.numerics_fingerprint` shows which stage differs between two hosts).
 
 Each variable is read by its library when it loads (numpy's at `import numpy`, oneDNN's at the first model),
 so `pin()` must run before numpy is imported; `python -m common.numerics_config` prints them for a shell

@@ -1,6 +1,6 @@
-"""The NLU model is trained and served on the same kernels on every x86-64 host (common/numerics_config.py), so
-the model one host trains from our data is the model every other host trains, and the accuracy measured here is
-the accuracy there."""
+"""The NLU model is trained and served on the same kernels on every x86-64 host (common/numerics_config.py); one
+host repeats its own arithmetic exactly (the same kernels are not yet the same sums on another kind of CPU:
+docs/nlu.md, `bench.numerics_fingerprint`)."""
 
 from __future__ import annotations
 
@@ -55,3 +55,20 @@ def test_the_app_venv_keeps_the_voice_gateways_pins():
 def test_an_operator_can_ask_for_each_hosts_own_kernels():
     assert rasa_python("import bot, os; print(os.environ.get('ONEDNN_MAX_CPU_ISA'))", NLU_NUMERICS="native",
                        ONEDNN_MAX_CPU_ISA="AVX512_CORE") == ["AVX512_CORE"]
+
+
+def test_each_numeric_stage_repeats_exactly_on_one_host():
+    """What makes a retraining of the same inputs on this host give the same model, and what another host's
+    fingerprint is compared with: every stage hashes the same twice."""
+    def fingerprint() -> list[str]:
+        result = subprocess.run([services.RASA_PYTHON, "-W", "ignore", "-m", "bench.numerics_fingerprint"],
+                                cwd=services.ROOT, capture_output=True, text=True, timeout=300,
+                                env={k: v for k, v in os.environ.items() if k not in PINNED})
+        assert result.returncode == 0, result.stderr[-2000:]
+        return [line for line in result.stdout.splitlines() if not line.startswith("cpu:")]
+
+    first = fingerprint()
+    assert [line.split(":")[0] for line in first] == ["encoder", "numpy_matmul", "tf_dense", "tf_sparse_dense",
+                                                      "tf_train"]
+    assert all(len(line.split(": ")[1]) == 16 for line in first)
+    assert fingerprint() == first
