@@ -282,6 +282,16 @@ DOMAINS: tuple[Domain, ...] = (
        "{ve} charged me for premium, can i get a refund", "is there a student discount on {ve} premium"],
       vz=["爱奇艺", "优酷", "芒果TV", "网易云音乐", "QQ音乐", "百度网盘", "哔哩哔哩", "喜马拉雅"],
       ve=["youtube", "spotify", "linkedin", "duolingo", "chatgpt", "tinder", "apple music", "xbox game pass"]),
+    # Public schemes that carry the word insurance (医保, 社保, national insurance): the state's, not ours.
+    d("social_insurance",
+      ["{gz}在哪里交", "{gz}今年要交多少钱", "{gz}怎么报销", "{gz}卡丢了怎么补办", "{gz}断缴了有什么影响", "{gz}怎么转到外地",
+       "{gz}个人账户余额怎么查", "{gz}可以在网上办吗"],
+      ["how do i pay {ge}", "how much is {ge} this year", "how do i claim on {ge}", "i lost my {ge} card",
+       "can i move my {ge} to another city", "how do i check my {ge} balance", "what happens if i stop paying {ge}",
+       "can i apply for {ge} online"],
+      gz=["医保", "社保", "新农合", "城乡居民医保", "公积金", "工伤保险", "生育保险", "失业保险"],
+      ge=["social insurance", "public medical insurance", "state health insurance", "national insurance",
+          "the housing fund", "unemployment insurance", "workers' compensation", "the state pension"]),
 )
 
 # Hard negatives: our words, someone else's business. Paying, renewing, checking status and
