@@ -110,7 +110,7 @@ def cpu_name() -> str:
 
 
 def main() -> None:
-    pins = {name: os.environ.get(name, "") for name in numerics_config.PINNED}
+    pins = {name: os.environ[name] for name in numerics_config.PINNED if os.environ.get(name)}
     print(f"cpu: {cpu_name()}; pins: {pins or 'none'}")
     for name, stage in STAGES.items():
         print(f"{name}: {stage()}")
