@@ -37,6 +37,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.simplified import simplified
+
 QUESTION_KEY = "question"
 # Entities our regexes find (nlu_data/regex.yml): a policy, claim or phone number.
 IDENTIFIER_ENTITIES = frozenset({"policy_number", "claim_number", "phone"})
@@ -53,7 +55,8 @@ def is_question(text: str) -> bool:
     """True when the message asks something (a question mark, a question word or particle)."""
     if text.strip().startswith("/"):  # a button payload
         return False
-    return bool(ZH_QUESTION.search(text) or EN_QUESTION.search(text))
+    # Traditional characters as Simplified: 嗎, 什麼 and 為什麼 ask as 吗, 什么 and 为什么 do.
+    return bool(ZH_QUESTION.search(simplified(text)) or EN_QUESTION.search(text))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -48,6 +48,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import rasa_speedups
+from bot.simplified import simplified
 from common.language import detect as detect_language
 
 rasa_speedups.install()  # this module is what Rasa imports from our code when a model loads
@@ -62,8 +63,26 @@ class MixedTokenizer(JiebaTokenizer):
     def supported_languages() -> list[str] | None:
         return None
 
+    # Traditional characters are read as Simplified (bot/simplified.py) in customers' messages, not in the
+    # training data: the model stays the one trained and measured on the data as written (its Traditional
+    # examples included), and a Traditional message reaches it as its Simplified twin, which the data
+    # teaches best. Normalising the training data too is a retrain, to be judged like any other.
+    simplify = True
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.simplify = False
+        try:
+            return super().process_training_data(training_data)
+        finally:
+            self.simplify = True
+
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
-        tokens = [token for token in super().tokenize(message, attribute) if token.text.strip()]
+        import jieba
+
+        # Same length as the message's text, so each token's offsets still point into what she wrote.
+        text = simplified(message.get(attribute)) if self.simplify else message.get(attribute)
+        tokens = self._apply_token_pattern([Token(word, start) for word, start, _ in jieba.tokenize(text)])
+        tokens = [token for token in tokens if token.text.strip()]
         # Jieba makes "," "，" "?" tokens of their own; as features they tie an intent to how a customer
         # punctuates ("i hit a wall, repair is 8000" read as a clause question). A message of nothing
         # but punctuation keeps them, so it still has tokens.
@@ -103,20 +122,25 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         pass
 
     def process(self, messages: List[Message]) -> List[Message]:
+        return self._featurize(messages, simplify=True)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self._featurize(training_data.training_examples, simplify=False)
+        return training_data
+
+    def _featurize(self, messages: List[Message], simplify: bool) -> List[Message]:
+        """simplify: read Traditional characters as Simplified (customers' messages; see MixedTokenizer)."""
         featurizable = [m for m in messages if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
         for start in range(0, len(featurizable), self.BATCH):
             batch = featurizable[start:start + self.BATCH]
-            vectors = _sentence_encoder().encode([m.get(TEXT).lower() for m in batch])
+            texts = [simplified(m.get(TEXT)) if simplify else m.get(TEXT) for m in batch]
+            vectors = _sentence_encoder().encode([text.lower() for text in texts])
             for message, vector in zip(batch, vectors, strict=True):
                 tokens = message.get(TOKENS_NAMES[TEXT])
                 self.add_features_to_message(
                     sequence=np.tile(vector, (len(tokens), 1)), sentence=vector[None, :],
                     attribute=TEXT, message=message)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
 
 
 def _component(cls: type) -> type:
