@@ -5,7 +5,8 @@ the training data is mostly Simplified. Jieba then splits the Traditional text i
 vectors see other characters, so a request the model knows well is misread (`對 是我本人` taken for a claim).
 OpenCC's Traditional→Simplified table (the maintained one, not a list of our own) converts the text before it
 is tokenized and encoded. The message's own text is kept: entities are read from it by offsets, so a
-conversion that changes the length (OpenCC maps a few phrases to ones of another length) is not used.
+conversion that changes the length is not used (OpenCC's t2s tables map position for position today; its Taiwan
+phrase tables do not, e.g. SQL注入 -> SQL隱碼攻擊, and a future table might not either).
 """
 
 from __future__ import annotations
