@@ -49,6 +49,12 @@ def transactional_intents(config: Path = services.ROOT / "config.yml") -> frozen
     return frozenset(gate["transactional"]) | {INFORM}
 
 
+def fallback_threshold(config: Path = services.ROOT / "config.yml") -> float:
+    """FallbackClassifier's threshold: below it every intent is a fallback, whatever the gate says."""
+    pipeline = yaml.safe_load(config.read_text("utf-8"))["pipeline"]
+    return float(next(c for c in pipeline if c["name"] == "FallbackClassifier")["threshold"])
+
+
 @dataclass
 class Figures:
     total: int = 0

@@ -21,10 +21,10 @@ from typing import Any
 import httpx
 
 from bench.results import merge_results
+from common.character_forms import simplified
 from devstack import services
 from devstack.voice import VoiceService, twilio_token, voice_service
 from voice.recognition.edit_distance import edit_distance
-from voice.recognition.vocabulary import to_simplified
 from voice.tools import testset
 from voice.tools.carrier import one_utterance_call
 from voice.tools.reproducibility import host_description, transcripts_hash
@@ -33,7 +33,7 @@ from voice.tools.reproducibility import host_description, transcripts_hash
 def units(text: str, language: str) -> list[str]:
     """Characters (Mandarin, punctuation and spaces out) or lower-case words (English)."""
     if language == "zh":
-        return list(re.sub(r"[^\w]|_", "", to_simplified(text)))
+        return list(re.sub(r"[^\w]|_", "", simplified(text)))
     return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
 
 

@@ -37,7 +37,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.simplified import simplified
+from common.character_forms import plain_forms
 
 QUESTION_KEY = "question"
 # Entities our regexes find (nlu_data/regex.yml): a policy, claim or phone number.
@@ -55,8 +55,9 @@ def is_question(text: str) -> bool:
     """True when the message asks something (a question mark, a question word or particle)."""
     if text.strip().startswith("/"):  # a button payload
         return False
-    # Traditional characters as Simplified: 嗎, 什麼 and 為什麼 ask as 吗, 什么 and 为什么 do.
-    return bool(ZH_QUESTION.search(simplified(text)) or EN_QUESTION.search(text))
+    # Traditional characters as Simplified: 嗎, 什麼 and 為什麼 ask as 吗, 什么 and 为什么 do; ｗｈａｔ as what.
+    text = plain_forms(text)
+    return bool(ZH_QUESTION.search(text) or EN_QUESTION.search(text))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -48,7 +48,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import rasa_speedups
-from bot.simplified import simplified
+from common.character_forms import half_width, plain_forms
 from common.language import detect as detect_language
 
 rasa_speedups.install()  # this module is what Rasa imports from our code when a model loads
@@ -63,25 +63,24 @@ class MixedTokenizer(JiebaTokenizer):
     def supported_languages() -> list[str] | None:
         return None
 
-    # Traditional characters are read as Simplified (bot/simplified.py) in customers' messages, not in the
-    # training data: the model stays the one trained and measured on the data as written (its Traditional
-    # examples included), and a Traditional message reaches it as its Simplified twin, which the data
-    # teaches best. Normalising the training data too is a retrain, to be judged like any other.
-    simplify = True
+    # Customers' messages are read in the forms the data knows (common/character_forms.py: Simplified characters,
+    # ASCII letters and digits), the training data as written: the model stays the one trained and measured on
+    # the data (its Traditional examples included), and a Traditional message reaches it as its Simplified twin,
+    # which the data teaches best. Normalising the training data too is a retrain, to be judged like any other.
+    read_plain_forms = True
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.simplify = False
+        self.read_plain_forms = False
         try:
             return super().process_training_data(training_data)
         finally:
-            self.simplify = True
+            self.read_plain_forms = True
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
-        import jieba
-
+        text = message.get(attribute)
         # Same length as the message's text, so each token's offsets still point into what she wrote.
-        text = simplified(message.get(attribute)) if self.simplify else message.get(attribute)
-        tokens = self._apply_token_pattern([Token(word, start) for word, start, _ in jieba.tokenize(text)])
+        read = Message(data={attribute: plain_forms(text)}) if self.read_plain_forms else message
+        tokens = super().tokenize(read, attribute)
         tokens = [token for token in tokens if token.text.strip()]
         # Jieba makes "," "，" "?" tokens of their own; as features they tie an intent to how a customer
         # punctuates ("i hit a wall, repair is 8000" read as a clause question). A message of nothing
@@ -122,18 +121,18 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         pass
 
     def process(self, messages: List[Message]) -> List[Message]:
-        return self._featurize(messages, simplify=True)
+        return self._featurize(messages, read_plain_forms=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self._featurize(training_data.training_examples, simplify=False)
+        self._featurize(training_data.training_examples, read_plain_forms=False)
         return training_data
 
-    def _featurize(self, messages: List[Message], simplify: bool) -> List[Message]:
-        """simplify: read Traditional characters as Simplified (customers' messages; see MixedTokenizer)."""
+    def _featurize(self, messages: List[Message], read_plain_forms: bool) -> List[Message]:
+        """read_plain_forms: customers' messages in the forms the data knows (see MixedTokenizer)."""
         featurizable = [m for m in messages if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
         for start in range(0, len(featurizable), self.BATCH):
             batch = featurizable[start:start + self.BATCH]
-            texts = [simplified(m.get(TEXT)) if simplify else m.get(TEXT) for m in batch]
+            texts = [plain_forms(m.get(TEXT)) if read_plain_forms else m.get(TEXT) for m in batch]
             vectors = _sentence_encoder().encode([text.lower() for text in texts])
             for message, vector in zip(batch, vectors, strict=True):
                 tokens = message.get(TOKENS_NAMES[TEXT])
@@ -187,7 +186,7 @@ class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
 class MessageGuard(_StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text = (message.get(TEXT) or "").strip()
+            text = half_width(message.get(TEXT) or "").strip()
             if not text or len(text) > MAX_MESSAGE_CHARS:
                 _override_intent(message, "nlu_fallback")
             elif NUMBERS_ONLY.match(text) and detect_language(text) is None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from common.character_forms import half_width
+
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
 DEFAULT: Language = "zh"
@@ -25,6 +27,7 @@ def detect(text: str) -> Language | None:
     """"zh" when the text has Chinese characters, "en" when it has an English word, None when it says nothing
     about the customer: only numbers, codes or symbols, or a button payload ("/affirm"). None keeps the
     conversation's language."""
+    text = half_width(text)  # ｍｙ ｐｏｌｉｃｙ (a keyboard in full-width mode) is English
     if text.lstrip().startswith("/"):
         return None
     if _CJK.search(text):

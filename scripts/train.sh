@@ -5,7 +5,7 @@ set -euo pipefail
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 cd "$(dirname "$0")/.."
 cache="${MODEL_CACHE:-$HOME/.cache/insurance-desk/models}"
-inputs=$( (find config.yml bot/domain bot/data nlu_data bot/nlu_components.py bot/intent_gate.py common/numerics_config.py requirements/rasa-lock.txt -type f | sort | xargs cat) | sha256sum | cut -c1-16)
+inputs=$( (find config.yml bot/domain bot/data nlu_data bot/nlu_components.py bot/intent_ensemble.py bot/intent_gate.py common/numerics_config.py requirements/rasa-lock.txt -type f | sort | xargs cat) | sha256sum | cut -c1-16)
 model="$cache/$inputs.tar.gz"
 mkdir -p models "$cache"
 if [ ! -f "$model" ]; then

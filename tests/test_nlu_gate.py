@@ -28,7 +28,7 @@ def parse(rasa_url: str, texts: list[str]) -> list[dict]:
 QUESTIONS_WITH_NUMBERS = ["我买的重疾险保额80万够不够", "一年交5000的医疗险贵吗", "免赔额2万是不是太高了",
                           "is 2 million of life cover too much?", "does a 7 day hospital stay get paid out",
                           "can a 70 year old still get health cover",
-                          # Traditional characters: 夠不夠 and 嗎 ask as 够不够 and 吗 do (bot/simplified.py).
+                          # Traditional characters: 夠不夠 and 嗎 ask as 够不够 and 吗 do (common/character_forms.py).
                           "我買的重疾險保額80萬夠不夠", "一年交5000的醫療險貴嗎"]
 ANSWERS = ["13800138000", "HL20240001", "我的保单号是AU20240002", "身份证后四位5678", "1234"]
 

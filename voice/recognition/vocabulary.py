@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from typing import Any
 
+from common.character_forms import simplified
 from common.normalize import NUMBER_PREFIX_PATTERN
 from common.parsing import CN_DIGITS
 from voice.recognition.heard_slips import heard_slips
@@ -61,18 +60,6 @@ _PUNCTUATION = re.compile(r"[，。？！；：、…“”\"!?;]+|(?<!\d)[.,:]+
 _JUNK = re.compile(r"[^\w\s\u4e00-\u9fff，。？！、,.?!'%:：/-]")
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> Any:
-    from opencc import OpenCC  # opencc-python-reimplemented
-
-    return OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Whisper base writes Traditional characters for Mandarin more often than not."""
-    return _t2s().convert(text)
-
-
 def _digits(text: str) -> str:
     """Spoken Chinese digit runs to digits (幺三八 -> 138), gaps inside digit groups out."""
     text = _SPOKEN_DIGIT_RUN_ZH.sub(lambda m: "".join(str(CN_DIGITS[c]) for c in m.group()), text)
@@ -102,7 +89,7 @@ def correct_english(text: str) -> str:
 
 
 def correct_chinese(text: str) -> str:
-    text = to_simplified(text)
+    text = simplified(text)  # Whisper base writes Mandarin in Traditional characters more often than not
     for slip in sorted(ZH_SLIPS, key=len, reverse=True):
         text = text.replace(slip, ZH_SLIPS[slip])
     text = _SPELLED_PREFIX.sub(lambda m: (m.group(1) + m.group(2)).upper(), text)

@@ -1,5 +1,6 @@
-"""Traditional characters read as Simplified by the NLU (bot/simplified.py, MixedTokenizer, the sentence encoder):
-a customer who writes 保單 is understood as one who writes 保单, and what she wrote is what entities are cut from."""
+"""Other forms of our characters read as the ones the data knows by the NLU (common/character_forms.py,
+MixedTokenizer, the sentence encoder): a customer who writes 保單 is understood as one who writes 保单, ＨＬ２０２４
+as HL2024, and what she wrote is what entities are cut from."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import simplified as simplified_module
 from bot.nlu_components import MixedTokenizer
-from bot.simplified import simplified
+from common import character_forms
+from common.character_forms import half_width, plain_forms, simplified
+from common.language import detect
 
 PAIRS = [
     ("我的保單裡寫的等待期是多久", "我的保单里写的等待期是多久"),
@@ -43,7 +45,7 @@ class _TaiwanPhrases:
 
 
 def test_a_conversion_that_moves_the_offsets_is_not_used(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(simplified_module, "_converter", _TaiwanPhrases)
+    monkeypatch.setattr(character_forms, "_converter", _TaiwanPhrases)
     assert simplified("什麼是SQL注入") == "什麼是SQL注入"
 
 
@@ -77,3 +79,22 @@ def test_training_data_is_read_as_written(tokenizer: MixedTokenizer):
     assert "".join(token.text for token in data.training_examples[0].get(TOKENS_NAMES[TEXT])) == "我的保單"
     message = Message(data={TEXT: "我的保單"})
     assert "".join(token.text for token in tokenizer.tokenize(message, TEXT)) == "我的保单"
+
+
+def test_full_width_letters_and_digits_are_read_as_ascii_and_punctuation_stays():
+    assert half_width("我的保单号是ＨＬ２０２４０００１，谢谢") == "我的保单号是HL20240001，谢谢"
+    assert plain_forms("ｍｙ ｐｏｌｉｃｙ ｐｌｅａｓｅ？") == "my policy please？"
+    assert plain_forms("保單ＨＬ２０２４０００１") == "保单HL20240001"
+
+
+def test_a_message_typed_in_full_width_gets_the_words_of_its_ascii_twin(tokenizer: MixedTokenizer):
+    text = "查一下保单ＨＬ２０２４０００１"
+    tokens = tokenizer.tokenize(Message(data={TEXT: text}), TEXT)
+    assert [t.text for t in tokens] == [t.text for t in tokenizer.tokenize(Message(data={TEXT: half_width(text)}), TEXT)]
+    number = next(t for t in tokens if t.text.startswith("hl"))
+    assert text[number.start:number.end] == "ＨＬ２０２４０００１"
+
+
+def test_full_width_english_is_english_and_a_full_width_number_says_nothing_about_language():
+    assert detect("ｍｙ ｐｏｌｉｃｙ ｐｌｅａｓｅ") == "en"
+    assert detect("ＨＬ２０２４０００１") is None
