@@ -99,3 +99,18 @@ def test_the_loaded_component_ranks_as_the_trained_one(trained: IntentEnsemble, 
     messages = [_message({4: 1}, diet=[("out_of_scope", 0.8)]), _message({2: 1, 3: 1}, diet=[("pay_premium", 0.9)])]
     assert [m.get(INTENT)["name"] for m in loaded.process(messages)] == ["out_of_scope", "pay_premium"]
     assert loaded.diet_weight == trained.diet_weight
+
+
+def test_the_features_are_rasas_sentence_features_in_rasas_order(trained: IntentEnsemble):
+    """The component reads the sentence features itself (Rasa's getter also combines every token's); the columns
+    must be those Rasa's getter gives, or a model would be read with another one's columns."""
+    message = _message({0: 2, 3: 1})
+    message.add_features(Features(scipy.sparse.coo_matrix(np.array([[0, 5, 0]])), FEATURE_TYPE_SENTENCE, TEXT, "regex"))
+    message.add_features(Features(scipy.sparse.coo_matrix(np.ones((2, 3))), "sequence", TEXT, "regex"))
+    message.add_features(Features(np.full((1, 2), 0.5), FEATURE_TYPE_SENTENCE, TEXT, "second_encoder"))
+    rasa_words = message.get_sparse_features(TEXT)[1].features.toarray()
+    rasa_sentence = message.get_dense_features(TEXT)[1].features
+    ours = trained._create_X([message]).toarray()[0]
+    present = (rasa_words[0] > 0).astype(float)
+    assert np.allclose(ours[:VOCABULARY + 3], present / np.linalg.norm(present))
+    assert np.allclose(ours[VOCABULARY + 3:], rasa_sentence[0])
