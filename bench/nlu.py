@@ -44,15 +44,18 @@ BEGIN, END = "<!-- confusion:begin -->", "<!-- confusion:end -->"
 
 def transactional_intents(config: Path = services.ROOT / "config.yml") -> frozenset[str]:
     """The intents that start an identity check, a payment or a claim: IntentGate's list, and inform."""
-    pipeline = yaml.safe_load(config.read_text("utf-8"))["pipeline"]
-    gate = next(c for c in pipeline if c["name"].endswith("IntentGate"))
-    return frozenset(gate["transactional"]) | {INFORM}
+    return frozenset(_pipeline_component(config, "IntentGate")["transactional"]) | {INFORM}
 
 
 def fallback_threshold(config: Path = services.ROOT / "config.yml") -> float:
     """FallbackClassifier's threshold: below it every intent is a fallback, whatever the gate says."""
+    return float(_pipeline_component(config, "FallbackClassifier")["threshold"])
+
+
+def _pipeline_component(config: Path, name: str) -> dict:
+    """A component's settings in config.yml's pipeline, by its class name (ours are written with their module)."""
     pipeline = yaml.safe_load(config.read_text("utf-8"))["pipeline"]
-    return float(next(c for c in pipeline if c["name"] == "FallbackClassifier")["threshold"])
+    return next(c for c in pipeline if c["name"].rsplit(".", 1)[-1] == name)
 
 
 @dataclass

@@ -33,9 +33,9 @@ from nlu_gen.examples import read_examples
 from nlu_gen.variants import training_texts, variants
 
 NLU_TESTS = services.ROOT / "tests" / "nlu"
-# From the fallback's own threshold (config.yml: 0.30 since DIET's ranking is averaged with a regression's, whose
-# confidences are flatter) to 0.95.
-THRESHOLDS = [round(0.30 + 0.05 * i, 2) for i in range(14)]
+# From the fallback's own threshold in config.yml (below it the gate has nothing left to decide) to 0.95.
+_LOWEST = nlu.fallback_threshold()
+THRESHOLDS = [round(_LOWEST + 0.05 * i, 2) for i in range(round((0.95 - _LOWEST) / 0.05) + 1)]
 MISROUTE_COST = 3.0
 BEGIN, END = "<!-- threshold:begin -->", "<!-- threshold:end -->"
 FALLBACK = "nlu_fallback"
