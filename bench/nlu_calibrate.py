@@ -68,8 +68,7 @@ def before_gate(result: dict) -> tuple[str, float]:
     return top["name"], float(top.get("confidence") or 0.0)
 
 
-def curve(parsed: list[Parsed], transactional: frozenset[str], fallback_threshold: float | None = None) -> list[Point]:
-    fallback_threshold = nlu.fallback_threshold() if fallback_threshold is None else fallback_threshold
+def curve(parsed: list[Parsed], transactional: frozenset[str], fallback_threshold: float = _LOWEST) -> list[Point]:
     requests = [p for p in parsed if p.wanted in transactional]
     others = [p for p in parsed if p.wanted not in transactional]
     points = []
