@@ -12,23 +12,26 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from bot import app_token
+from bot import app_token, heap
 from bot.settings import get_settings
 from service_auth.env_secrets import check_secrets
 
 
-def _answer_bad_tokens_with_401() -> None:
-    """Some forged tokens (`alg: none`, another algorithm) make sanic-jwt raise instead of saying "not
-    valid", and Rasa then answers 500. They are refused either way; this makes the answer the same 401
-    as for a missing token. Rasa's own create_app is wrapped, the way bot/rasa_speedups.py patches."""
+def _extend_rasa_app() -> None:
+    """Rasa's own create_app is wrapped, the way bot/rasa_speedups.py patches, for two additions:
+    - some forged tokens (`alg: none`, another algorithm) make sanic-jwt raise instead of saying "not
+      valid", and Rasa then answers 500. They are refused either way; the answer is now the same 401 as
+      for a missing token;
+    - once the model has loaded, its objects leave the garbage collector's full passes (bot/heap.py)."""
     import jwt
     import rasa.server
     from sanic import response
 
     create_app = rasa.server.create_app
 
-    def create_app_answering_bad_tokens(*args: Any, **kwargs: Any) -> Any:
+    def create_app_extended(*args: Any, **kwargs: Any) -> Any:
         app = create_app(*args, **kwargs)
+        app.register_listener(heap.freeze_after_start, "after_server_start")
 
         @app.exception(jwt.exceptions.PyJWTError)
         async def bad_token(request: Any, exception: Exception) -> Any:
@@ -37,7 +40,7 @@ def _answer_bad_tokens_with_401() -> None:
 
         return app
 
-    rasa.server.create_app = create_app_answering_bad_tokens
+    rasa.server.create_app = create_app_extended
 
 
 def main() -> None:
@@ -49,7 +52,7 @@ def main() -> None:
     # otherwise read as the next option and refuse to start.
     sys.argv = ["rasa", "run", "--enable-api", *sys.argv[1:],
                 f"--jwt-secret={settings.rasa_jwt_secret}", "--jwt-method", "HS256"]
-    _answer_bad_tokens_with_401()
+    _extend_rasa_app()
     app_token.install()
     from rasa.__main__ import main as rasa_main
 
