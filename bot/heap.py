@@ -2,14 +2,13 @@
 
 Once Rasa has loaded its model the process holds close to a million long-lived objects (TensorFlow's graph, the
 NLU vocabularies, Jieba's dictionary, the domain), none of which a turn frees. Python's collector still
-walks all of them at every full collection, and a turn's allocations trigger one every few hundred turns:
-py-spy under 20 users charged those pauses to whatever ran at the moment (dask's graph ordering, mostly),
-more of them on longer messages. `gc.freeze()` after start moves what exists then into a generation the
+walks all of them at every full collection, which a turn's allocations trigger now and then (one in about
+1,200 turns under 20 users), stopping the whole process meanwhile. `gc.freeze()` after start moves what exists then into a generation the
 collector never scans, as CPython's documentation suggests for servers; objects created later are
 collected as before, so nothing a turn allocates is kept any longer.
 
 Measured on one loaded Rasa (an AMD EPYC host, 20 users): 848,498 objects frozen; a full collection took
-0.5-0.65 s before (the whole process stops meanwhile, every conversation in flight waits), about 0.03 s after.
+0.5-0.65 s before (every conversation in flight waits), about 0.03 s after.
 Turns per second did not move measurably on that host (its round-to-round noise is larger; README, turns).
 A model swapped in later through Rasa's API would not be frozen, and the frozen one it replaced would keep
 whatever its reference cycles hold: our deployments load the model once at start and restart to change it.
