@@ -70,6 +70,7 @@ unit: $(RASA_VENV)/bin/rasa $(APP_VENV)/bin/pytest
 bench: train
 	$(APP_VENV)/bin/python -m bench.turns
 	$(APP_VENV)/bin/python -m bench.bare_rasa
+	$(APP_VENV)/bin/python -m bench.turn_cpu
 	$(APP_VENV)/bin/python -m bench.knowledge
 	$(APP_VENV)/bin/python -m bench.ocr
 	$(APP_VENV)/bin/python -m bench.claims

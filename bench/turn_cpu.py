@@ -6,8 +6,9 @@ bench/bare_rasa.py (policy API, action server, our Rasa with its event record, t
 kind of turn under the same 20-user load (bench/turns.measure), and divides each process's CPU seconds
 (user + system, from /proc, threads and child processes included) by the turns served.
 
-Prints a table; merges nothing (bench/bare_rasa.py and bench/turns.py keep the throughput figures).
-`python -m bench.turn_cpu [--turns-per-user N]`.
+Prints a table and merges the per-turn CPU figures into bench/results.json (`cpu_figures`): the lookup/greeting
+ratio by CPU is the steady companion of bench/turns.py's throughput ratio, which moves with whatever else
+the two cores run. `python -m bench.turn_cpu [--turns-per-user N]`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.bare_rasa import both_bots
+from bench.results import merge_results
 from bench.turns import CONCURRENT_USERS, Turn, measure, rest_turn
 from devstack.tokens import app_token
 
@@ -113,7 +115,29 @@ async def cpu_per_turn(name: str, turn: Turn, turns_per_user: int) -> tuple[dict
     return {role: (after[role] - before.get(role, 0.0)) * 1000 / turns for role in after}, figures["per_s"]
 
 
-async def run(ours: str, bare: str, turns_per_user: int) -> None:
+def ours_total(cpu: dict[str, float]) -> float:
+    """CPU a turn costs our stack: every service but the bare bot."""
+    return sum(v for role, v in cpu.items() if role != "bare Rasa")
+
+
+def cpu_figures(measured: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The keys merged into bench/results.json, from each kind of turn's CPU ms by service."""
+    greet, lookup = measured["greet (ours)"], measured["lookup (ours)"]
+    return {
+        "greet_turn_cpu_ms": round(ours_total(greet), 1),
+        "lookup_turn_cpu_ms": round(ours_total(lookup), 1),
+        "greet_turn_rasa_cpu_ms": round(greet.get("our Rasa", 0.0), 1),
+        "lookup_turn_rasa_cpu_ms": round(lookup.get("our Rasa", 0.0), 1),
+        "lookup_turn_policy_api_cpu_ms": round(lookup.get("policy API", 0.0), 1),
+        "lookup_turn_action_server_cpu_ms": round(lookup.get("action server", 0.0), 1),
+        "bare_rasa_greet_cpu_ms": round(measured["greet (bare)"].get("bare Rasa", 0.0), 1),
+        # The lookup/greeting throughput our stack would reach if CPU were all a turn waited for and the stack
+        # had the cores to itself: turns/s is 1/CPU per turn, so the ratio is greeting CPU / lookup CPU.
+        "lookup_to_greet_throughput_ratio_by_cpu": round(ours_total(greet) / ours_total(lookup), 2),
+    }
+
+
+async def run(ours: str, bare: str, turns_per_user: int) -> dict[str, dict[str, float]]:
     kinds = {
         "greet (ours)": rest_turn(ours, "你好", {}, "智能客服"),
         "lookup (ours)": rest_turn(ours, "查一下我的保单", {"token": app_token("C0001")}, "HL20240001"),
@@ -122,11 +146,13 @@ async def run(ours: str, bare: str, turns_per_user: int) -> None:
     roles = list(ROLES.values())
     print(f"CPU ms per turn at {CONCURRENT_USERS} users, {CONCURRENT_USERS * turns_per_user} turns each:")
     print(f"{'turn':14} " + " ".join(f"{r:>13}" for r in roles) + f" {'ours total':>11} {'turns/s':>8}")
+    measured = {}
     for name, turn in kinds.items():
         cpu, per_s = await cpu_per_turn(name, turn, turns_per_user)
-        ours_total = sum(v for r, v in cpu.items() if r != "bare Rasa")
+        measured[name] = cpu
         print(f"{name:14} " + " ".join(f"{cpu.get(r, 0.0):13.1f}" for r in roles)
-              + f" {ours_total:11.1f} {per_s:8.1f}", flush=True)
+              + f" {ours_total(cpu):11.1f} {per_s:8.1f}", flush=True)
+    return measured
 
 
 def main() -> None:
@@ -136,7 +162,11 @@ def main() -> None:
     # Without waiting for the knowledge indexes (TURN_CPU_NO_KNOWLEDGE_WAIT=1), building them on a cold embedding
     # cache is counted in the policy API's column.
     with both_bots(wait_for_knowledge=not os.environ.get("TURN_CPU_NO_KNOWLEDGE_WAIT")) as (ours_url, bare_url):
-        asyncio.run(run(ours_url, bare_url, args.turns_per_user))
+        measured = asyncio.run(run(ours_url, bare_url, args.turns_per_user))
+    figures = cpu_figures(measured)
+    print(f"lookup/greeting throughput by our stack's CPU per turn: "
+          f"{figures['lookup_to_greet_throughput_ratio_by_cpu']:.2f} (bench.turns' target >= 0.90)")
+    merge_results(figures)
 
 if __name__ == "__main__":
     main()
