@@ -7,8 +7,8 @@ kind of turn under the same 20-user load (bench/turns.measure), and divides each
 (user + system, from /proc, threads and child processes included) by the turns served.
 
 Prints a table and merges the per-turn CPU figures into bench/results.json (`cpu_figures`): the lookup/greeting
-ratio by CPU is the steady companion of bench/turns.py's throughput ratio, which moves with whatever else
-the two cores run. `python -m bench.turn_cpu [--turns-per-user N]`.
+ratio by CPU moves less than bench/turns.py's throughput ratio, which follows whatever else the two cores
+run (0.78-0.86 by CPU against 0.81-0.91 by turns/s in three runs each on one host). `python -m bench.turn_cpu [--turns-per-user N]`.
 """
 
 from __future__ import annotations
