@@ -72,6 +72,25 @@ health+=("handoff http://127.0.0.1:$HANDOFF_PORT/health" "voice http://127.0.0.1
         "event_record -")
 
 supervisor=(.venv/bin/supervisorctl -s "unix://$DESK_VAR_DIR/supervisor.sock")
+# An earlier run of this install holds the supervisor's socket and the ports until all its services have exited,
+# which takes seconds after Ctrl-C or `supervisorctl shutdown` (Rasa's shutdown, each service's stop timeout):
+# wait for one that is stopping; one that is still serving is named, with how to stop it.
+earlier_run() {  # the pid of this install's supervisord, if one is alive
+  local pid
+  pid=$(cat "$DESK_VAR_DIR/supervisord.pid" 2>/dev/null) && grep -qs supervisord "/proc/$pid/cmdline" && echo "$pid"
+}
+if earlier=$(earlier_run); then
+  if "${supervisor[@]}" pid >/dev/null 2>&1; then
+    echo "make run: this install is already running (supervisord pid $earlier, $DESK_VAR_DIR). Stop it first: ${supervisor[*]} shutdown" >&2
+    exit 1
+  fi
+  echo "make run: waiting for the earlier run of this install (supervisord pid $earlier) to finish stopping..."
+  for _ in $(seq "${DESK_EARLIER_RUN_WAIT_S:-60}"); do earlier_run >/dev/null || break; sleep 1; done
+  if earlier=$(earlier_run); then
+    echo "make run: the earlier run (supervisord pid $earlier) has not stopped; stop it with: kill $earlier" >&2
+    exit 1
+  fi
+fi
 log_start=$(( $(wc -l < "$DESK_VAR_DIR/log/supervisord.log" 2>/dev/null || echo 0) + 1 ))
 .venv/bin/supervisord -c scripts/supervisord.conf &
 supervisord_pid=$!

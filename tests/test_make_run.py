@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import textwrap
 import time
 import uuid
 from pathlib import Path
@@ -126,6 +127,65 @@ def test_a_service_that_cannot_start_is_named_with_its_log(tmp_path: Path) -> No
     assert "Ready." not in out
     assert "the voice service failed to start" in out, out[-3000:]
     assert "address already in use" in out.lower() or "Errno 98" in out, out[-3000:]
+
+
+def _earlier_run(var_dir: Path, stop_takes_s: int) -> subprocess.Popen:
+    """A supervisord holding this install's socket and pid file, as an earlier `make run` does, with one
+    service that takes `stop_takes_s` to stop (as Rasa takes seconds to let go of its port)."""
+    (var_dir / "log").mkdir(parents=True, exist_ok=True)
+    conf = var_dir / "earlier.conf"
+    conf.write_text(textwrap.dedent(f"""\
+        [supervisord]
+        nodaemon=true
+        logfile={var_dir}/earlier.log
+        pidfile={var_dir}/supervisord.pid
+        [unix_http_server]
+        file={var_dir}/supervisor.sock
+        [rpcinterface:supervisor]
+        supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+        [program:slow_to_stop]
+        command={services.APP_PYTHON} -c "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"
+        stopwaitsecs={stop_takes_s}
+        """))
+    earlier = subprocess.Popen([str(ROOT / ".venv" / "bin" / "supervisord"), "-c", str(conf)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ctl = [str(ROOT / ".venv" / "bin" / "supervisorctl"), "-s", f"unix://{var_dir}/supervisor.sock"]
+    assert _wait(lambda: "RUNNING" in subprocess.run([*ctl, "status"], capture_output=True, text=True).stdout, 30)
+    return earlier
+
+
+def test_a_second_run_of_the_same_install_is_refused_while_the_first_serves(tmp_path: Path) -> None:
+    env = _env(tmp_path, _ports())
+    earlier = _earlier_run(Path(env["DESK_VAR_DIR"]), stop_takes_s=1)
+    try:
+        second = subprocess.run(["bash", "scripts/run.sh"], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert second.returncode == 1
+        assert f"already running (supervisord pid {earlier.pid}" in second.stderr, second.stderr
+        assert "supervisorctl" in second.stderr and "shutdown" in second.stderr  # how to stop it
+        assert earlier.poll() is None, "the second run must leave the first one serving"
+    finally:
+        earlier.terminate()
+        earlier.wait(timeout=30)
+
+
+def test_a_run_started_while_the_last_one_is_stopping_waits_for_it(tmp_path: Path) -> None:
+    """`supervisorctl shutdown` returns at once, while the services still hold their ports for seconds:
+    `make run` straight after it waits instead of failing on a taken socket or port."""
+    env = _env(tmp_path, _ports())
+    var_dir = Path(env["DESK_VAR_DIR"])
+    earlier = _earlier_run(var_dir, stop_takes_s=5)
+    subprocess.run([str(ROOT / ".venv" / "bin" / "supervisorctl"), "-s", f"unix://{var_dir}/supervisor.sock",
+                    "shutdown"], capture_output=True, timeout=30, check=True)
+    launch = Launch(env, var_dir)
+    try:
+        assert launch.wait_for_line("Starting (single)", 120), launch.output[-3000:]
+        assert earlier.poll() is not None, "started before the earlier run had stopped"
+        assert f"waiting for the earlier run of this install (supervisord pid {earlier.pid})" in launch.output
+    finally:
+        launch.stop()
+        if earlier.poll() is None:
+            earlier.kill()
 
 
 @pytest.fixture(autouse=True)

@@ -45,6 +45,19 @@ def test_answers_stay_answers(stack):
         assert result["question"] is False, text
 
 
+# A Chinese keyboard in full-width mode: the same numbers, found as the same entities (the actions normalise them).
+FULL_WIDTH_NUMBERS = {"我的保单号是ＨＬ２０２４０００１": ("policy_number", "ＨＬ２０２４０００１"),
+                      "ＣＬ２０２４００１５到哪一步了": ("claim_number", "ＣＬ２０２４００１５"),
+                      "手机号１３８００１３８０００": ("phone", "１３８００１３８０００")}
+
+
+def test_numbers_typed_full_width_are_found(stack):
+    texts = list(FULL_WIDTH_NUMBERS)
+    for text, result in zip(texts, parse(stack.rasa_url, texts), strict=True):
+        found = {(e["entity"], e["value"]) for e in result["entities"]}
+        assert FULL_WIDTH_NUMBERS[text] in found, (text, result["entities"])
+
+
 def test_no_transactional_intent_below_the_threshold(stack):
     """Over the dev split (in scope and out of scope, both languages): whatever is taken as transactional
     is taken with at least the gate's confidence; what fell below became the fallback, its ranking kept."""

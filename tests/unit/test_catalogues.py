@@ -15,7 +15,7 @@ import re
 import pytest
 import yaml
 
-from common import hotline, i18n, language
+from common import hotline, i18n, language, normalize
 from common.normalize import CLAIM_PREFIX, NUMBER_DIGITS, POLICY_PREFIXES
 from tests.unit.test_architecture import ROOT, packages
 
@@ -135,6 +135,21 @@ def test_the_nlu_regexes_read_the_same_policy_and_claim_numbers() -> None:
     assert not re.search(patterns["policy_number"], f"{POLICY_PREFIXES[0]}{digits}1")
     assert re.search(patterns["claim_number"], f"{CLAIM_PREFIX}{digits}")
     assert not re.search(patterns["claim_number"], f"{POLICY_PREFIXES[0]}{digits}")
+    # Typed with a Chinese keyboard's full-width forms: the same numbers (normalize.clean reads them as ASCII).
+    for prefix in POLICY_PREFIXES:
+        typed = _full_width(f"{prefix}{digits}")
+        found = re.search(patterns["policy_number"], f"查询{typed}")
+        assert found and normalize.policy_number(found.group()) == f"{prefix}{digits}"
+    assert not re.search(patterns["policy_number"], f"查询{_full_width(f'{POLICY_PREFIXES[0]}{digits}1')}")
+    found = re.search(patterns["claim_number"], f"{_full_width(CLAIM_PREFIX + digits)}进度")
+    assert found and normalize.claim_number(found.group()) == f"{CLAIM_PREFIX}{digits}"
+    found = re.search(patterns["phone"], f"手机{_full_width('138-0013-8000')}")
+    assert found and normalize.clean(found.group()) == "13800138000"
+
+
+def _full_width(text: str) -> str:
+    """ASCII letters, digits and '-' as a Chinese keyboard types them in full-width mode (U+FF01 onwards)."""
+    return "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in text)
 
 
 def test_the_web_pages_catalogue_says_every_key_in_both_languages_alike() -> None:
