@@ -85,7 +85,7 @@ if earlier=$(earlier_run); then
     exit 1
   fi
   echo "make run: waiting for the earlier run of this install (supervisord pid $earlier) to finish stopping..."
-  for _ in $(seq "${DESK_EARLIER_RUN_WAIT_S:-60}"); do earlier_run >/dev/null || break; sleep 1; done
+  for _ in $(seq 60); do earlier_run >/dev/null || break; sleep 1; done
   if earlier=$(earlier_run); then
     echo "make run: the earlier run (supervisord pid $earlier) has not stopped; stop it with: kill $earlier" >&2
     exit 1
