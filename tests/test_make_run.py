@@ -21,7 +21,7 @@ import pytest
 
 from devstack import services
 from devstack.hub_clients import Customer, HubRun
-from devstack.launch import Launch
+from devstack.launch import SUPERVISORCTL, Launch
 
 ROOT = services.ROOT
 
@@ -149,7 +149,7 @@ def _earlier_run(var_dir: Path, stop_takes_s: int) -> subprocess.Popen:
         """))
     earlier = subprocess.Popen([str(ROOT / ".venv" / "bin" / "supervisord"), "-c", str(conf)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ctl = [str(ROOT / ".venv" / "bin" / "supervisorctl"), "-s", f"unix://{var_dir}/supervisor.sock"]
+    ctl = [SUPERVISORCTL, "-s", f"unix://{var_dir}/supervisor.sock"]
     assert _wait(lambda: "RUNNING" in subprocess.run([*ctl, "status"], capture_output=True, text=True).stdout, 30)
     return earlier
 
@@ -175,8 +175,8 @@ def test_a_run_started_while_the_last_one_is_stopping_waits_for_it(tmp_path: Pat
     env = _env(tmp_path, _ports())
     var_dir = Path(env["DESK_VAR_DIR"])
     earlier = _earlier_run(var_dir, stop_takes_s=5)
-    subprocess.run([str(ROOT / ".venv" / "bin" / "supervisorctl"), "-s", f"unix://{var_dir}/supervisor.sock",
-                    "shutdown"], capture_output=True, timeout=30, check=True)
+    subprocess.run([SUPERVISORCTL, "-s", f"unix://{var_dir}/supervisor.sock", "shutdown"], capture_output=True,
+                   timeout=30, check=True)
     launch = Launch(env, var_dir)
     try:
         assert launch.wait_for_line("Starting (single)", 120), launch.output[-3000:]
