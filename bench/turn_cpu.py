@@ -6,9 +6,10 @@ bench/bare_rasa.py (policy API, action server, our Rasa with its event record, t
 kind of turn under the same 20-user load (bench/turns.measure), and divides each process's CPU seconds
 (user + system, from /proc, threads and child processes included) by the turns served.
 
-Prints a table and merges the per-turn CPU figures into bench/results.json (`cpu_figures`): the lookup/greeting
-ratio by CPU moves less than bench/turns.py's throughput ratio, which follows whatever else the two cores
-run (0.78-0.86 by CPU against 0.81-0.91 by turns/s in three runs each on one host). `python -m bench.turn_cpu [--turns-per-user N]`.
+Prints a table and merges the per-turn CPU figures into bench/results.json (`cpu_figures`): they say which
+service a turn's cost lies in, which bench/turns.py's throughput cannot. On a quiet host the ratio by CPU moved
+less than the throughput ratio (0.78-0.86 against 0.81-0.91, three runs each); on a noisy one it moved as much
+(0.69-0.97 in three runs within 20 minutes, docs/turn_costs.md). `python -m bench.turn_cpu [--turns-per-user N]`.
 """
 
 from __future__ import annotations
